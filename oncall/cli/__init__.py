@@ -1,0 +1,68 @@
+"""The ``oncall`` command.
+
+With no arguments it opens the console; its subcommands call the same
+application layer and print text or ``--json``. Bad input prints one line on
+stderr and exits 2, never a traceback. Commands that open no console import
+neither Textual nor APScheduler, and ``sla`` commands import no database
+library either: each command group imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import sla_cmd
+from .common import CliError, common_options
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliError(f"{self.prog}: {message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="oncall",
+        description="The duty engineer's console for a 24/7 support desk.",
+        parents=[common_options()],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sla_cmd.register(commands)
+    try:
+        from . import desk_cmd
+    except ImportError:  # pragma: no cover - the desk commands ship with the package
+        desk_cmd = None
+    if desk_cmd is not None:
+        desk_cmd.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            return _console(args)
+        return handler(args) or 0
+    except CliError as exc:
+        print(f"oncall: {exc}" if not str(exc).startswith("oncall") else str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _console(args: argparse.Namespace) -> int:
+    from .console import run_console
+
+    return run_console(args)
+
+
+def entry() -> None:  # pragma: no cover - the console script
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""What every command shares: options, the config, the policy, output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import tzinfo
+from typing import Any
+
+from ..config import Config, ConfigError, load_config
+from ..sla.policy import Policy, PolicyError, load_policy
+from ..timefmt import TimeInputError, parse_instant
+
+
+class CliError(Exception):
+    """Bad input or a refused action: one line on stderr, exit 2."""
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every command takes (before or after the subcommand)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file (default: $ONCALL_CONFIG or the user config dir)",
+    )
+    common.add_argument(
+        "--policy",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="policy file (overrides the config's; default: the shipped data/sla.toml)",
+    )
+    common.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        default=argparse.SUPPRESS,
+        help="database: an SQLAlchemy URL or a SQLite file path (default: $ONCALL_DB)",
+    )
+    return common
+
+
+def config_of(args: argparse.Namespace) -> Config:
+    try:
+        return load_config(getattr(args, "config", None))
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def policy_of(args: argparse.Namespace, config: Config | None = None) -> Policy:
+    config = config or config_of(args)
+    path = getattr(args, "policy", None) or config.policy_path
+    try:
+        return load_policy(path, timezone=config.get("timezone"))
+    except PolicyError as exc:
+        raise CliError(str(exc)) from None
+
+
+def instant(text: str, tz: tzinfo, what: str):
+    try:
+        return parse_instant(text, tz)
+    except TimeInputError as exc:
+        raise CliError(f"{what}: {exc}") from None
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def env() -> dict[str, str]:
+    return dict(os.environ)

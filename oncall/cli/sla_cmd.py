@@ -1,0 +1,185 @@
+"""``oncall sla``: the SLA engine from the shell (no database is touched)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..clock import SystemClock
+from ..sla.clocks import FaultHistory, evaluate
+from ..sla.policy import CHANNELS, format_duration
+from ..text import table
+from ..timefmt import iso, show
+from .common import CliError, common_options, instant, policy_of, print_json
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    sla = commands.add_parser("sla", help="deadlines and service-time arithmetic")
+    sub = sla.add_subparsers(dest="sla_command", metavar="SLA_COMMAND", required=True)
+    common = common_options()
+
+    due = sub.add_parser("due", parents=[common], help="every deadline for a fault reported then")
+    due.add_argument("--level", type=int, required=True)
+    due.add_argument("--channel", choices=CHANNELS, required=True)
+    due.add_argument(
+        "--reported-at",
+        metavar="TIME",
+        help="ISO 8601; without an offset in the desk's zone (default: now)",
+    )
+    due.add_argument("--json", action="store_true")
+    due.set_defaults(handler=_due)
+
+    add = sub.add_parser("add", parents=[common], help="N service seconds after a time")
+    add.add_argument("--window", required=True)
+    add.add_argument("--from", dest="start", metavar="TIME", required=True)
+    add.add_argument("--seconds", type=int, required=True)
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=_add)
+
+    between = sub.add_parser("between", parents=[common], help="service seconds between times")
+    between.add_argument("--window", required=True)
+    between.add_argument("--from", dest="start", metavar="TIME", required=True)
+    between.add_argument("--to", dest="end", metavar="TIME", required=True)
+    between.add_argument("--json", action="store_true")
+    between.set_defaults(handler=_between)
+
+    policy = sub.add_parser("policy", parents=[common], help="the policy in force")
+    policy.set_defaults(handler=_policy)
+
+
+def _due(args: argparse.Namespace) -> int:
+    policy = policy_of(args)
+    tz = policy.timezone
+    if args.level not in policy.levels:
+        known = ", ".join(str(n) for n in policy.levels)
+        raise CliError(f"unknown level {args.level} (the policy has {known})")
+    reported = (
+        instant(args.reported_at, tz, "--reported-at") if args.reported_at else SystemClock().now()
+    )
+    history = FaultHistory(level=args.level, channel=args.channel, reported_at=reported)
+    clocks = evaluate(policy, history, reported).clocks
+    if args.json:
+        out = {"level": args.level, "channel": args.channel, "reported_at": iso(reported, tz)}
+        for c in clocks:
+            out[f"{c.name}_by"] = iso(c.deadline, tz)
+        out["clocks"] = [
+            {
+                "clock": c.name,
+                "due": iso(c.deadline, tz),
+                "target_seconds": c.target,
+                "window": c.window,
+                "pending": c.pending,
+            }
+            for c in clocks
+        ]
+        print_json(out)
+        return 0
+    level = policy.level(args.level)
+    print(f"Level {args.level} ({level.name}), {args.channel}, reported {show(reported, tz)} {tz}")
+    rows = [
+        [
+            c.name + (" (if no response in time)" if c.pending else ""),
+            show(c.deadline, tz),
+            format_duration(c.target),
+            c.window,
+        ]
+        for c in clocks
+    ]
+    print(table(["clock", "due", "service time", "window"], rows))
+    return 0
+
+
+def _window(args: argparse.Namespace):
+    policy = policy_of(args)
+    try:
+        return policy, policy.window(args.window)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _add(args: argparse.Namespace) -> int:
+    policy, window = _window(args)
+    if args.seconds < 0:
+        raise CliError("--seconds cannot be negative")
+    start = instant(args.start, policy.timezone, "--from")
+    due = window.add(start, args.seconds)
+    if args.json:
+        print_json({"due": iso(due, policy.timezone)})
+    else:
+        print(iso(due, policy.timezone))
+    return 0
+
+
+def _between(args: argparse.Namespace) -> int:
+    policy, window = _window(args)
+    start = instant(args.start, policy.timezone, "--from")
+    end = instant(args.end, policy.timezone, "--to")
+    if end < start:
+        raise CliError("--to comes before --from")
+    seconds = window.between(start, end)
+    if args.json:
+        print_json({"seconds": seconds})
+    else:
+        print(f"{seconds} s ({format_duration(seconds)}) of {window.name} service time")
+    return 0
+
+
+def _policy(args: argparse.Namespace) -> int:
+    policy = policy_of(args)
+    print(f"Policy {policy.source}")
+    print(
+        f"Desk zone {policy.timezone}; warning at {policy.warning:.0%}, critical at "
+        f"{policy.critical:.0%} of a clock's service time; reopen: {policy.reopen}"
+    )
+    print()
+    rows = [
+        [
+            str(n),
+            lv.name,
+            lv.window.name,
+            format_duration(lv.respond["phone"]),
+            format_duration(lv.respond["electronic"]),
+            format_duration(lv.resolve),
+        ]
+        for n, lv in policy.levels.items()
+    ]
+    headers = ["level", "name", "window", "respond phone", "respond electronic", "resolve"]
+    print(table(headers, rows))
+    print()
+    rows = [
+        [
+            d.clock,
+            ",".join(str(n) for n in sorted(d.levels)),
+            format_duration(d.within),
+            d.window.name,
+            d.description,
+        ]
+        for d in policy.further
+    ]
+    print(table(["further clock", "levels", "within", "window", "what"], rows))
+    print()
+    rows = []
+    for w in policy.windows.values():
+        if w.always:
+            hours = "always (7x24)"
+        else:
+            from ..sla.window import WEEKDAYS
+
+            hours = "; ".join(
+                f"{WEEKDAYS[i]} " + ",".join(_span(s) for s in spans)
+                for i, spans in enumerate(w.days)
+                if spans
+            )
+        calendar = w.calendar.name if w.calendar else "-"
+        rows.append([w.name, str(w.tz), calendar, hours])
+    print(table(["window", "zone", "calendar", "hours"], rows))
+    return 0
+
+
+def _span(span: tuple[int, int]) -> str:
+    start, end = span
+
+    def hm(s: int) -> str:
+        s = s if s == 86_400 else s % 86_400  # 24:00 stays; past midnight wraps
+        return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+
+    return f"{hm(start)}-{hm(end)}"

@@ -1,0 +1,350 @@
+"""The service policy: levels, clocks, windows, calendars, thresholds.
+
+Loaded from a TOML file (the default ships as ``data/sla.toml``). Every number
+of the contract lives there; this module only knows its shape. A malformed file
+fails with a ``PolicyError`` that names the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .calendar import WorkingCalendar, is_known_country
+from .window import WEEKDAYS, ServiceWindow, parse_span
+
+CHANNELS = ("phone", "electronic")
+# The clocks a fault can run, in the order they are shown.
+CLOCKS = ("respond", "resolve", "solution", "remote_fix", "onsite_escalation", "onsite_arrival")
+FURTHER_CLOCKS = CLOCKS[2:]
+REOPEN_MODES = ("full", "remaining")
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message names file, key and fault."""
+
+
+def parse_duration(text: str) -> int:
+    """``"8h"``, ``"90m"``, ``"1h30m"``, ``"45s"`` -> seconds (service time)."""
+    m = _DURATION.match(text) if isinstance(text, str) else None
+    if not m or not any(m.groups()):
+        raise ValueError(f"{text!r} is not a duration like 4h, 90m or 1h30m")
+    hours, minutes, seconds = (int(g or 0) for g in m.groups())
+    total = hours * 3600 + minutes * 60 + seconds
+    if total <= 0:
+        raise ValueError(f"{text!r} is not a positive duration")
+    return total
+
+
+def format_duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = (f"{hours}h" * bool(hours), f"{minutes}m" * bool(minutes), f"{secs}s" * bool(secs))
+    return "".join(parts) or "0s"
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    name: str
+    window: ServiceWindow
+    respond: dict[str, int]  # channel -> service seconds
+    resolve: int
+
+
+@dataclass(frozen=True)
+class FurtherDeadline:
+    """One of the contract's further clocks (solution proposal, remote fix, on-site …)."""
+
+    clock: str
+    levels: frozenset[int]
+    within: int  # service seconds
+    window: ServiceWindow
+    pausable: bool = False
+    # onsite_arrival only: the clock applies when no response came within this long.
+    unresponded_after: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    source: str
+    timezone: ZoneInfo
+    country: str | None
+    warning: float
+    critical: float
+    reopen: str  # "full": a reopened fault gets the whole resolve target again
+    levels: dict[int, Level]
+    windows: dict[str, ServiceWindow]
+    calendars: dict[str, WorkingCalendar]
+    further: tuple[FurtherDeadline, ...] = field(default=())
+
+    def level(self, number: int) -> Level:
+        try:
+            return self.levels[number]
+        except KeyError:
+            known = ", ".join(str(n) for n in sorted(self.levels))
+            raise ValueError(f"unknown level {number} (the policy has {known})") from None
+
+    def window(self, name: str) -> ServiceWindow:
+        try:
+            return self.windows[name]
+        except KeyError:
+            known = ", ".join(sorted(self.windows))
+            raise ValueError(f"unknown window {name!r} (the policy has {known})") from None
+
+    def further_for(self, level: int) -> tuple[FurtherDeadline, ...]:
+        return tuple(d for d in self.further if level in d.levels)
+
+
+class _Reader:
+    """Walks the parsed TOML and raises PolicyError naming file and key."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, problem: str) -> PolicyError:
+        return PolicyError(f"{self.source}: {key}: {problem}")
+
+    def get(self, table: dict, key: str, path: str, kind: type | tuple, default: Any = ...) -> Any:
+        full = f"{path}.{key}" if path else key
+        if key not in table:
+            if default is ...:
+                raise self.fail(full, "missing")
+            return default
+        value = table[key]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            raise self.fail(full, f"expected a number, got {value!r}")
+        if not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise self.fail(full, f"expected {names}, got {value!r}")
+        return value
+
+    def duration(self, table: dict, key: str, path: str) -> int:
+        text = self.get(table, key, path, str)
+        try:
+            return parse_duration(text)
+        except ValueError as exc:
+            raise self.fail(f"{path}.{key}", str(exc)) from None
+
+    def zone(self, name: str, key: str) -> ZoneInfo:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(key, f"unknown time zone {name!r}") from None
+
+    def dates(self, table: dict, key: str, path: str) -> frozenset[date]:
+        values = self.get(table, key, path, list, [])
+        out = set()
+        for value in values:
+            if isinstance(value, str):
+                try:
+                    value = date.fromisoformat(value)
+                except ValueError:
+                    raise self.fail(f"{path}.{key}", f"{value!r} is not a date") from None
+            if not isinstance(value, date):
+                raise self.fail(f"{path}.{key}", f"{value!r} is not a date")
+            out.add(value)
+        return frozenset(out)
+
+
+def load_policy(path: str | Path, timezone: str | None = None) -> Policy:
+    """Load a policy file; ``timezone`` (from the config) overrides the desk's zone."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(f"{source}: policy file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{source}: cannot read the policy file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{source}: not valid TOML: {exc}") from None
+    if timezone:
+        raw["timezone"] = timezone
+    return parse_policy(raw, source, base=path.parent)
+
+
+def parse_policy(raw: dict, source: str = "<policy>", base: Path | None = None) -> Policy:
+    r = _Reader(source)
+    tz_name = r.get(raw, "timezone", "", str, "Asia/Shanghai")
+    tz = r.zone(tz_name, "timezone")
+    country = r.get(raw, "country", "", str, None)
+
+    thresholds = r.get(raw, "thresholds", "", dict, {})
+    warning = float(r.get(thresholds, "warning", "thresholds", (int, float), 0.75))
+    critical = float(r.get(thresholds, "critical", "thresholds", (int, float), 0.90))
+    if not 0 < warning < critical < 1:
+        raise r.fail("thresholds", "need 0 < warning < critical < 1")
+
+    reopen = r.get(raw, "reopen", "", str, "full")
+    if reopen not in REOPEN_MODES:
+        raise r.fail("reopen", f"expected one of {', '.join(REOPEN_MODES)}, got {reopen!r}")
+
+    calendars = {
+        name: _calendar(r, name, table, base)
+        for name, table in r.get(raw, "calendars", "", dict, {}).items()
+    }
+    windows_raw = r.get(raw, "windows", "", dict)
+    windows = {name: _window(r, name, table, tz, calendars) for name, table in windows_raw.items()}
+
+    levels_raw = r.get(raw, "levels", "", dict)
+    levels: dict[int, Level] = {}
+    for key, table in levels_raw.items():
+        path = f"levels.{key}"
+        if not key.isdigit():
+            raise r.fail(path, "a level is a whole number like 0, 1, 2")
+        if not isinstance(table, dict):
+            raise r.fail(path, "expected a table")
+        number = int(key)
+        window_name = r.get(table, "window", path, str)
+        if window_name not in windows:
+            raise r.fail(f"{path}.window", f"no window named {window_name!r}")
+        respond_raw = r.get(table, "respond", path, dict)
+        respond = {ch: r.duration(respond_raw, ch, f"{path}.respond") for ch in CHANNELS}
+        extra = set(respond_raw) - set(CHANNELS)
+        if extra:
+            raise r.fail(f"{path}.respond", f"unknown channel {sorted(extra)[0]!r}")
+        levels[number] = Level(
+            number=number,
+            name=r.get(table, "name", path, str, f"Level {number}"),
+            window=windows[window_name],
+            respond=respond,
+            resolve=r.duration(table, "resolve", path),
+        )
+    if not levels:
+        raise r.fail("levels", "the policy defines no level")
+
+    further = []
+    for i, table in enumerate(r.get(raw, "deadlines", "", list, [])):
+        path = f"deadlines[{i}]"
+        if not isinstance(table, dict):
+            raise r.fail(path, "expected a table")
+        clock = r.get(table, "clock", path, str)
+        if clock not in FURTHER_CLOCKS:
+            raise r.fail(f"{path}.clock", f"expected one of {', '.join(FURTHER_CLOCKS)}")
+        level_list = r.get(table, "levels", path, list)
+        for level in level_list:
+            if level not in levels:
+                raise r.fail(f"{path}.levels", f"no level {level!r}")
+        window_name = r.get(table, "window", path, str)
+        if window_name not in windows:
+            raise r.fail(f"{path}.window", f"no window named {window_name!r}")
+        unresponded = None
+        if clock == "onsite_arrival":
+            unresponded = r.duration(table, "unresponded_after", path)
+        further.append(
+            FurtherDeadline(
+                clock=clock,
+                levels=frozenset(level_list),
+                within=r.duration(table, "within", path),
+                window=windows[window_name],
+                pausable=r.get(table, "pausable", path, bool, False),
+                unresponded_after=unresponded,
+                description=r.get(table, "description", path, str, ""),
+            )
+        )
+    seen: set[tuple[str, int]] = set()
+    for d in further:
+        for level in d.levels:
+            if (d.clock, level) in seen:
+                raise r.fail("deadlines", f"two {d.clock} deadlines for level {level}")
+            seen.add((d.clock, level))
+
+    return Policy(
+        source=source,
+        timezone=tz,
+        country=country,
+        warning=warning,
+        critical=critical,
+        reopen=reopen,
+        levels=dict(sorted(levels.items())),
+        windows=windows,
+        calendars=calendars,
+        further=tuple(further),
+    )
+
+
+def _calendar(r: _Reader, name: str, table: Any, base: Path | None) -> WorkingCalendar:
+    path = f"calendars.{name}"
+    if not isinstance(table, dict):
+        raise r.fail(path, "expected a table")
+    holidays = r.dates(table, "holidays", path)
+    workdays = r.dates(table, "workdays", path)
+    override = r.get(table, "override_file", path, str, None)
+    if override is not None:
+        file = Path(override)
+        if not file.is_absolute() and base is not None:
+            file = base / file
+        try:
+            extra = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise r.fail(f"{path}.override_file", f"file not found: {file}") from None
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise r.fail(f"{path}.override_file", f"{file}: {exc}") from None
+        other = _Reader(str(file))
+        holidays |= other.dates(extra, "holidays", "")
+        workdays |= other.dates(extra, "workdays", "")
+    country = r.get(table, "country", path, str, None)
+    if country is not None and not is_known_country(country):
+        raise r.fail(f"{path}.country", f"the holidays package does not know {country!r}")
+    try:
+        return WorkingCalendar(
+            name=name,
+            country=country,
+            subdivision=r.get(table, "subdivision", path, str, None),
+            holidays=holidays,
+            workdays=workdays,
+        )
+    except ValueError as exc:
+        raise r.fail(path, str(exc)) from None
+
+
+def _window(
+    r: _Reader, name: str, table: Any, desk_tz: ZoneInfo, calendars: dict[str, WorkingCalendar]
+) -> ServiceWindow:
+    path = f"windows.{name}"
+    if not isinstance(table, dict):
+        raise r.fail(path, "expected a table")
+    tz_name = r.get(table, "timezone", path, str, None)
+    tz = r.zone(tz_name, f"{path}.timezone") if tz_name else desk_tz
+    description = r.get(table, "description", path, str, "")
+    if r.get(table, "always", path, bool, False):
+        return ServiceWindow(name=name, tz=tz, always=True, description=description)
+    days = []
+    for weekday in WEEKDAYS:
+        spans = []
+        for text in r.get(table, weekday, path, list, []):
+            if not isinstance(text, str):
+                raise r.fail(f"{path}.{weekday}", f"{text!r} is not an interval like 09:00-17:00")
+            try:
+                spans.append(parse_span(text))
+            except ValueError as exc:
+                raise r.fail(f"{path}.{weekday}", str(exc)) from None
+        days.append(tuple(sorted(spans)))
+    calendar_name = r.get(table, "calendar", path, str, None)
+    calendar = None
+    if calendar_name is not None:
+        if calendar_name not in calendars:
+            raise r.fail(f"{path}.calendar", f"no calendar named {calendar_name!r}")
+        calendar = calendars[calendar_name]
+    makeup = r.get(table, "makeup_as", path, str, "mon")
+    if makeup not in WEEKDAYS:
+        raise r.fail(f"{path}.makeup_as", f"expected a weekday like mon, got {makeup!r}")
+    try:
+        return ServiceWindow(
+            name=name,
+            tz=tz,
+            days=tuple(days),
+            calendar=calendar,
+            makeup_as=WEEKDAYS.index(makeup),
+            description=description,
+        )
+    except ValueError as exc:
+        raise r.fail(path, str(exc)) from None

@@ -1,0 +1,102 @@
+"""A throwaway PostgreSQL cluster for the tests that need one.
+
+``pg_url`` gives a SQLAlchemy URL: ``$ONCALL_TEST_PG_URL`` when set, else a
+cluster made with Debian's ``initdb`` in a temporary folder, listening on a Unix
+socket only, removed at the end of the session. Without PostgreSQL installed
+the tests that use it are skipped (``.ci/run`` installs it, so CI runs them).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+
+def _bin_dir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _as_owner(cmd: list[str], user: str | None) -> list[str]:
+    # PostgreSQL refuses to run as root: run it as the 'postgres' user then.
+    return ["runuser", "-u", user, "--", *cmd] if user else cmd
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    url = os.environ.get("ONCALL_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    bins = _bin_dir()
+    if bins is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    user = "postgres" if os.geteuid() == 0 else None
+    root = Path(tempfile.mkdtemp(prefix="oncall-pg-"))
+    data, sock = root / "data", root / "sock"
+    sock.mkdir()
+    if user:
+        shutil.chown(root, user)
+        shutil.chown(sock, user)
+    subprocess.run(
+        _as_owner(
+            [
+                str(bins / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "oncall",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+            user,
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-k {sock} -c listen_addresses='' -c fsync=off"
+    subprocess.run(
+        _as_owner(
+            [
+                str(bins / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(root / "log"),
+                "start",
+            ],
+            user,
+        ),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        subprocess.run(
+            _as_owner([str(bins / "createdb"), "-h", str(sock), "-U", "oncall", "oncall"], user),
+            check=True,
+            capture_output=True,
+        )
+        yield f"postgresql+psycopg://oncall@/oncall?host={sock}"
+    finally:
+        subprocess.run(
+            _as_owner([str(bins / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user),
+            capture_output=True,
+        )
+        time.sleep(0.2)
+        shutil.rmtree(root, ignore_errors=True)
