@@ -237,14 +237,14 @@ def _run(
         if p_end is not None and p_end <= cursor:
             continue
         p_start = max(p_start, cursor)
+        if p_start > until or (p_start == until and stop is not None):
+            break  # begins after the stop (or after now): not a pause of this clock
         if deadline is None:
             candidate = window.add_epoch(cursor, remaining)
             if candidate <= p_start:
                 deadline = candidate  # due before this pause began: the pause cannot save it
             else:
                 remaining -= window.between_epoch(cursor, p_start)
-        if p_start >= until:
-            break
         if p_end is None or p_end > until:
             paused_service += window.between_epoch(p_start, until)
             paused_now = stop is None and (p_end is None or p_end > now)

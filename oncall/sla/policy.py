@@ -26,6 +26,27 @@ REOPEN_MODES = ("full", "remaining")
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 
 
+_TOP_KEYS = {
+    "timezone",
+    "country",
+    "thresholds",
+    "reopen",
+    "calendars",
+    "windows",
+    "levels",
+    "deadlines",
+}
+_DEADLINE_KEYS = {
+    "clock",
+    "levels",
+    "within",
+    "window",
+    "pausable",
+    "unresponded_after",
+    "description",
+}
+
+
 class PolicyError(ValueError):
     """A policy file that cannot be used; the message names file, key and fault."""
 
@@ -126,6 +147,13 @@ class _Reader:
             raise self.fail(full, f"expected {names}, got {value!r}")
         return value
 
+    def only(self, table: dict, path: str, keys: set[str]) -> None:
+        """Refuse keys the policy does not know (a misplaced line is silently lost otherwise)."""
+        for key in table:
+            if key not in keys:
+                full = f"{path}.{key}" if path else key
+                raise self.fail(full, f"unknown key (known here: {', '.join(sorted(keys))})")
+
     def duration(self, table: dict, key: str, path: str) -> int:
         text = self.get(table, key, path, str)
         try:
@@ -173,11 +201,13 @@ def load_policy(path: str | Path, timezone: str | None = None) -> Policy:
 
 def parse_policy(raw: dict, source: str = "<policy>", base: Path | None = None) -> Policy:
     r = _Reader(source)
+    r.only(raw, "", _TOP_KEYS)
     tz_name = r.get(raw, "timezone", "", str, "Asia/Shanghai")
     tz = r.zone(tz_name, "timezone")
     country = r.get(raw, "country", "", str, None)
 
     thresholds = r.get(raw, "thresholds", "", dict, {})
+    r.only(thresholds, "thresholds", {"warning", "critical"})
     warning = float(r.get(thresholds, "warning", "thresholds", (int, float), 0.75))
     critical = float(r.get(thresholds, "critical", "thresholds", (int, float), 0.90))
     if not 0 < warning < critical < 1:
@@ -203,6 +233,7 @@ def parse_policy(raw: dict, source: str = "<policy>", base: Path | None = None) 
         if not isinstance(table, dict):
             raise r.fail(path, "expected a table")
         number = int(key)
+        r.only(table, path, {"name", "window", "respond", "resolve"})
         window_name = r.get(table, "window", path, str)
         if window_name not in windows:
             raise r.fail(f"{path}.window", f"no window named {window_name!r}")
@@ -226,6 +257,7 @@ def parse_policy(raw: dict, source: str = "<policy>", base: Path | None = None) 
         path = f"deadlines[{i}]"
         if not isinstance(table, dict):
             raise r.fail(path, "expected a table")
+        r.only(table, path, _DEADLINE_KEYS)
         clock = r.get(table, "clock", path, str)
         if clock not in FURTHER_CLOCKS:
             raise r.fail(f"{path}.clock", f"expected one of {', '.join(FURTHER_CLOCKS)}")
@@ -275,6 +307,7 @@ def _calendar(r: _Reader, name: str, table: Any, base: Path | None) -> WorkingCa
     path = f"calendars.{name}"
     if not isinstance(table, dict):
         raise r.fail(path, "expected a table")
+    r.only(table, path, {"country", "subdivision", "holidays", "workdays", "override_file"})
     holidays = r.dates(table, "holidays", path)
     workdays = r.dates(table, "workdays", path)
     override = r.get(table, "override_file", path, str, None)
@@ -286,11 +319,16 @@ def _calendar(r: _Reader, name: str, table: Any, base: Path | None) -> WorkingCa
             extra = tomllib.loads(file.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise r.fail(f"{path}.override_file", f"file not found: {file}") from None
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise r.fail(f"{path}.override_file", f"{file}: {exc}") from None
         other = _Reader(str(file))
-        holidays |= other.dates(extra, "holidays", "")
-        workdays |= other.dates(extra, "workdays", "")
+        extra_off = other.dates(extra, "holidays", "")
+        extra_work = other.dates(extra, "workdays", "")
+        if extra_off & extra_work:  # name the override file, not the policy
+            days = ", ".join(sorted(d.isoformat() for d in extra_off & extra_work))
+            raise other.fail("holidays", f"also listed in workdays: {days}")
+        holidays |= extra_off
+        workdays |= extra_work
     country = r.get(table, "country", path, str, None)
     if country is not None and not is_known_country(country):
         raise r.fail(f"{path}.country", f"the holidays package does not know {country!r}")
@@ -312,6 +350,7 @@ def _window(
     path = f"windows.{name}"
     if not isinstance(table, dict):
         raise r.fail(path, "expected a table")
+    r.only(table, path, {"timezone", "description", "always", "calendar", "makeup_as", *WEEKDAYS})
     tz_name = r.get(table, "timezone", path, str, None)
     tz = r.zone(tz_name, f"{path}.timezone") if tz_name else desk_tz
     description = r.get(table, "description", path, str, "")

@@ -125,8 +125,10 @@ class ServiceWindow:
             return
         if not any(self.days):
             raise ValueError(f"window {self.name!r} has no service hours on any day")
+        # The index merges each day's spans in order: keep them sorted whatever the caller gave.
+        self.days = tuple(tuple(sorted(spans)) for spans in self.days)
         for weekday, spans in enumerate(self.days):
-            ordered = sorted(spans)
+            ordered = spans
             for (_, end), (start, _) in zip(ordered, ordered[1:], strict=False):
                 if start < end:
                     raise ValueError(
