@@ -12,22 +12,23 @@ from pathlib import Path
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _folder(kind: str) -> Path:
+def _shipped(kind: str, name: str) -> Path:
+    # data/ and styles/ have no __init__.py: installed, they are namespace
+    # packages whose files() is a MultiplexedPath, so join before converting.
     try:
-        found = resources.files(f"oncall.{kind}")
-        path = Path(str(found))
-        if path.is_dir():
-            return path
+        found = Path(str(resources.files(f"oncall.{kind}").joinpath(name)))
+        if found.exists():
+            return found
     except ModuleNotFoundError:
         pass
-    return _REPO_ROOT / kind
+    return _REPO_ROOT / kind / name
 
 
 def data_path(name: str) -> Path:
     """Path of a file shipped in data/ (policy, calendars, demo data)."""
-    return _folder("data") / name
+    return _shipped("data", name)
 
 
 def styles_path(name: str) -> Path:
     """Path of a TCSS file shipped in styles/."""
-    return _folder("styles") / name
+    return _shipped("styles", name)

@@ -1,0 +1,124 @@
+"""The application layer: the verbs of the desk and its read models.
+
+Open a desk (checks the schema; the embedded default SQLite is created and
+upgraded on the spot, any other database must be upgraded explicitly)::
+
+    from oncall.desk import open_desk
+    from oncall.store import resolve_database_url
+    desk = open_desk(resolve_database_url(args.db, os.environ, config.db), policy,
+                     SystemClock(), getpass.getuser())
+
+or, over an engine you already have (tests): ``Desk(engine, policy, clock, user)``.
+
+Roster and customers (plain dataclasses in and out)::
+
+    desk.add_engineer("alice", "Alice Wang", "senior", phone="138…", on_duty=True)
+    desk.set_on_duty("alice", False); desk.update_engineer("alice", seniority="expert")
+    desk.list_engineers(); desk.engineer("alice"); desk.me()
+    desk.add_customer("华东电网", systems=[SystemInfo("EMS", "D5000", "v3")],
+                      warranty_start=date(...), warranty_end=date(...), tier="gold",
+                      contacts=[ContactInfo("张工", phone="…")])
+    desk.add_system("华东电网", SystemInfo(...)); desk.list_customers(); desk.customer(name)
+
+Fault verbs. Faults are named by their human id (``"F-2026-00042"``). Every
+verb but ``log_fault`` takes ``version=`` (the ``FaultSummary.version`` the
+caller saw; ``None`` = whatever is current, for one-shot CLI commands) and
+``at=`` (when it happened; default ``clock.now()``; may be back-dated, never in
+the future nor before the report). Each returns the fault's new
+``FaultSummary`` (work-entry verbs return the ``WorkEntry``, whose
+``fault_version`` is the fault's new version)::
+
+    f = desk.log_fault(customer=, system=, title=, level=, channel="phone"|"electronic",
+                       symptom=, contact=, assignee=None, at=None)
+    desk.respond(ref, version=, how="phone"|"electronic"|"onsite", note="")
+    desk.propose_solution(ref, version=, text=)          # stops the solution clock
+    desk.assign(ref, engineer_user, version=, note="")
+    w = desk.add_work(ref, version=, mode="phone"|"remote"|"onsite"|"internal",
+                      start=None, end=None, engineer=None, done="", result="")
+    desk.edit_work(w.id, version=, mode=, start=, end=, engineer=, done=, result=)
+    desk.end_work(w.id, version=, end=None, result=None)
+    desk.sign_off(w.id, version=, customer_rep="张工", engineer=None)  # on-site work
+    desk.escalate(ref, version=, reason=, to=None)   # None: next seniority step up
+    desk.pause(ref, version=, reason=); desk.resume(ref, version=, note="")
+    desk.change_level(ref, level, version=, reason=)
+    desk.update_record(ref, version=, symptom=, diagnosis=, handling=, losses=, changes=)
+    desk.resolve(ref, version=, summary=)
+    desk.close(ref, version=, note="")   # refused with unsigned on-site work
+    desk.reopen(ref, version=, reason=)
+
+Statuses: new -> responded -> in_progress <-> waiting -> resolved -> closed;
+resolved or closed -> (reopen) -> in_progress. Pausing is allowed from
+responded or in_progress; a work entry moves a responded fault to in_progress.
+
+Read models (no ORM objects): ``open_queue()`` (list of ``QueueItem``, sorted by
+next breach: overdue first, most overdue on top, then soonest, faults with no
+running clock last), ``fault_list(include_closed=False, customer=, status=,
+limit=)``, ``fault(ref)``, ``fault_view(ref)`` (row, record, clocks at now, work,
+events newest first), ``events(ref=None, limit=)``, ``last_change()`` (the id of
+the newest audit event: poll it to know when to reload), ``refresh_deadlines()``
+(recompute every cached next breach after a policy change; no event, no version bump).
+
+Errors: every refusal is a ``DeskError`` with a one-line message:
+``ValidationError``, ``NotFound`` (``UnknownEngineer``), ``InvalidTransition``,
+``StaleVersion`` (names who changed the fault and when), ``SchemaMismatch``.
+
+Many verbs in one transaction (each still a savepoint): ``with desk.batch(): ...``.
+
+Demo data: ``oncall.desk.demo.load_demo(desk, seed=42) -> DemoSummary`` (refused on a
+database that already has customers; about 4 s for 344 faults).
+"""
+
+from .core import Desk, open_desk
+from .errors import (
+    DeskError,
+    InvalidTransition,
+    NotFound,
+    SchemaMismatch,
+    StaleVersion,
+    UnknownEngineer,
+    ValidationError,
+)
+from .views import (
+    MODES,
+    OPEN_STATUSES,
+    RESPONSE_HOW,
+    SENIORITIES,
+    STATUSES,
+    ContactInfo,
+    CustomerInfo,
+    EngineerInfo,
+    EventView,
+    FaultRecord,
+    FaultSummary,
+    FaultView,
+    QueueItem,
+    SystemInfo,
+    WorkEntry,
+)
+
+__all__ = [
+    "MODES",
+    "OPEN_STATUSES",
+    "RESPONSE_HOW",
+    "SENIORITIES",
+    "STATUSES",
+    "ContactInfo",
+    "CustomerInfo",
+    "Desk",
+    "DeskError",
+    "EngineerInfo",
+    "EventView",
+    "FaultRecord",
+    "FaultSummary",
+    "FaultView",
+    "InvalidTransition",
+    "NotFound",
+    "QueueItem",
+    "SchemaMismatch",
+    "StaleVersion",
+    "SystemInfo",
+    "UnknownEngineer",
+    "ValidationError",
+    "WorkEntry",
+    "open_desk",
+]

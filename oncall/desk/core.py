@@ -1,0 +1,1568 @@
+"""The Desk: the verbs of the support desk and its read models.
+
+Every fault verb runs ``_fault_verb``: one transaction that locks the fault's
+row, checks the version the caller saw, lets the verb validate and say what
+changes, appends the audit event, rebuilds the fault's SLA history from its
+stored events, and writes the new state with the next breach cached, through
+``UPDATE fault ... WHERE id = :id AND version = :seen``. Any refusal raises
+before the commit, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Row, func, insert, update
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, select
+
+from oncall.clock import Clock
+from oncall.sla import CHANNELS, Policy, evaluate
+from oncall.store import (
+    UPGRADE_COMMAND,
+    current_revision,
+    head_revision,
+    is_default_database,
+    make_engine,
+    schema_state,
+    upgrade,
+    write_engine,
+)
+from oncall.store.models import (
+    AuditEvent,
+    Contact,
+    Customer,
+    Engineer,
+    Fault,
+    FaultCounter,
+    FaultRecordRow,
+    System,
+    WorkEntryRow,
+)
+
+from . import history as h
+from . import validate as v
+from .errors import (
+    DeskError,
+    InvalidTransition,
+    NotFound,
+    SchemaMismatch,
+    StaleVersion,
+    UnknownEngineer,
+    ValidationError,
+)
+from .views import (
+    MODES,
+    OPEN_STATUSES,
+    RESPONSE_HOW,
+    SENIORITIES,
+    STATUSES,
+    ContactInfo,
+    CustomerInfo,
+    EngineerInfo,
+    EventView,
+    FaultRecord,
+    FaultSummary,
+    FaultView,
+    QueueItem,
+    SystemInfo,
+    WorkEntry,
+)
+
+_FAULTS = Fault.__table__
+_EVENTS = AuditEvent.__table__
+_COUNTERS = FaultCounter.__table__
+_FAULT_COLUMNS = tuple(c.name for c in _FAULTS.columns)
+_RECORD_FIELDS = ("diagnosis", "handling", "losses", "changes")
+_REF_RETRIES = 5
+
+
+@dataclass
+class _Tx:
+    """What a fault verb sees and says: the locked row, the instant, the changes."""
+
+    session: Session
+    fault: Row  # the fault's row as locked (read-only: say changes with ``set``)
+    at: datetime
+    now: datetime
+    entry: WorkEntryRow | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    def set(self, **values: Any) -> None:
+        self.changes.update(values)
+
+
+@dataclass
+class _Shared:
+    """State a desk shares with its ``as_user`` copies."""
+
+    batch: Session | None = None
+
+
+class Desk:
+    """The application layer over one database, as one OS user.
+
+    Every verb is one short transaction (a session of its own): it validates
+    its input, checks the fault's ``version`` (the one the caller saw; ``None``
+    means "whatever is current", for one-shot CLI commands), writes the new
+    state and one audit event, recomputes the fault's clocks from its stored
+    events and caches the next breach on the row. A refusal raises a
+    ``DeskError`` and writes nothing.
+
+    ``at`` (every fault verb) is when the thing happened; default
+    ``clock.now()``. It may be back-dated, but never into the future, before
+    the fault was reported, or (for verbs the clocks order: respond, pause,
+    resume, resolve, close, reopen, change level, escalate, propose solution)
+    before the fault's last such change.
+
+    Fault verbs need the acting OS user on the roster (``UnknownEngineer``
+    says how to be added); so do customer changes. Roster changes do not, so
+    the first engineer can add themselves.
+
+    ``require_onsite_signoff``: closing a fault with on-site work that the
+    customer has not signed off is refused (the contract's 现场服务 rule).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        policy: Policy,
+        clock: Clock,
+        user: str,
+        *,
+        require_onsite_signoff: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.policy = policy
+        self.clock = clock
+        self.user = user
+        self.require_onsite_signoff = require_onsite_signoff
+        self._writer = write_engine(engine)
+        self._shared = _Shared()
+        self._rostered = False
+        self._names: dict[int, tuple[str, str]] = {}  # system id -> (customer, system)
+
+    def as_user(self, user: str) -> Desk:
+        """The same desk acting as another OS user (demo data, tests)."""
+        other = Desk(
+            self.engine,
+            self.policy,
+            self.clock,
+            user,
+            require_onsite_signoff=self.require_onsite_signoff,
+        )
+        other._shared = self._shared
+        other._names = self._names
+        return other
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run many verbs in one transaction (demo data, imports).
+
+        Each verb inside is a savepoint: a refused one leaves the others. The
+        whole batch commits at the end, or not at all; other processes see
+        nothing until then. Desks made with ``as_user`` share the batch.
+        """
+        if self._shared.batch is not None:
+            yield
+            return
+        with Session(self._writer, expire_on_commit=False) as s, s.begin():
+            self._shared.batch = s
+            try:
+                yield
+            finally:
+                self._shared.batch = None
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        batch = self._shared.batch
+        try:
+            if batch is not None:
+                with batch.begin_nested():
+                    yield batch
+                return
+            with Session(self._writer, expire_on_commit=False) as s, s.begin():
+                yield s
+        except OperationalError as exc:
+            raise DeskError(f"the database refused the change: {_first_line(exc)}") from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        try:
+            if self._shared.batch is not None:  # see the batch's own writes
+                yield self._shared.batch
+                return
+            with Session(self.engine, expire_on_commit=False) as s:
+                yield s
+        except OperationalError as exc:
+            raise DeskError(f"cannot read the database: {_first_line(exc)}") from exc
+
+    def _now(self) -> datetime:
+        return self.clock.now().astimezone(UTC).replace(microsecond=0)
+
+    def _show(self, at: datetime) -> str:
+        return v.show(at, self.policy.timezone)
+
+    def _past(self, value: datetime | None, what: str, now: datetime) -> datetime:
+        """An instant given by the caller: aware, not in the future (default now)."""
+        at = now if value is None else v.instant(value, what)
+        if at > now:
+            raise ValidationError(
+                f"{what} {self._show(at)} is in the future (now {self._show(now)})"
+            )
+        return at
+
+    def _actor(self, s: Session) -> None:
+        """Refuse an OS user who is not on the roster (nobody leaves it once on)."""
+        if self._rostered:
+            return
+        if s.get(Engineer, self.user) is None:
+            raise UnknownEngineer(self.user, acting=True)
+        self._rostered = True
+
+    def _engineer(self, s: Session, user: str) -> Engineer:
+        engineer = s.get(Engineer, user) if isinstance(user, str) else None
+        if engineer is None:
+            raise UnknownEngineer(str(user))
+        return engineer
+
+    def _event(
+        self,
+        s: Session,
+        verb: str,
+        data: dict[str, Any],
+        *,
+        at: datetime,
+        now: datetime,
+        fault_id: int | None = None,
+    ) -> None:
+        s.connection().execute(
+            insert(_EVENTS).values(
+                fault_id=fault_id, at=at, logged_at=now, os_user=self.user, verb=verb, data=data
+            )
+        )
+
+    # -- the fault verb machinery -----------------------------------------------------
+    # The hot path speaks Core on the session's connection: the fault row is a
+    # read-only Row, the event an INSERT, the new state one guarded UPDATE.
+
+    def _lock(self, s: Session, where) -> Row:
+        """The fault's row, locked for this transaction (FOR UPDATE; SQLite: BEGIN IMMEDIATE)."""
+        return s.connection().execute(select(_FAULTS).where(where).with_for_update()).first()
+
+    def _stale(self, s: Session, fault: Row, seen: int, current: int) -> StaleVersion:
+        last = (
+            s.connection()
+            .execute(
+                select(_EVENTS.c.os_user, _EVENTS.c.logged_at, _EVENTS.c.verb)
+                .where(_EVENTS.c.fault_id == fault.id)
+                .order_by(_EVENTS.c.id.desc())
+                .limit(1)
+            )
+            .first()
+        )
+        return StaleVersion(
+            fault.ref,
+            seen=seen,
+            current=current,
+            changed_by=last.os_user if last else None,
+            changed_at=last.logged_at if last else None,
+            verb=last.verb if last else None,
+            when=self._show(last.logged_at) if last else None,
+        )
+
+    def _stored_events(self, s: Session, fault_id: int) -> list[tuple[str, datetime, dict]]:
+        """(verb, at, data) of a fault's events, in the order they were logged."""
+        rows = s.connection().execute(
+            select(_EVENTS.c.verb, _EVENTS.c.at, _EVENTS.c.data)
+            .where(_EVENTS.c.fault_id == fault_id)
+            .order_by(_EVENTS.c.id)
+        )
+        return [tuple(row) for row in rows]
+
+    def _fault_verb(
+        self,
+        verb: str,
+        apply: Callable[[_Tx], dict[str, Any]],
+        *,
+        version: int | None,
+        at: datetime | None,
+        ref: str | None = None,
+        entry_id: int | None = None,
+    ) -> tuple[FaultSummary, _Tx]:
+        with self._write() as s:
+            self._actor(s)
+            entry = None
+            if entry_id is not None:
+                entry = s.get(WorkEntryRow, entry_id) if isinstance(entry_id, int) else None
+                if entry is None:
+                    raise NotFound(f"no work entry #{entry_id}")
+                fault = self._lock(s, _FAULTS.c.id == entry.fault_id)
+                s.refresh(entry)  # as of the lock: another writer may have just changed it
+            else:
+                fault = self._lock(s, _FAULTS.c.ref == _norm_ref(ref))
+                if fault is None:
+                    raise NotFound(f"no fault {ref}")
+            seen = fault.version
+            if version is not None and version != seen:
+                raise self._stale(s, fault, version, seen)
+            now = self._now()
+            when = self._past(at, "the time", now)
+            if when < fault.reported_at:
+                raise ValidationError(
+                    f"the time {self._show(when)} is before {fault.ref} was reported "
+                    f"({self._show(fault.reported_at)})"
+                )
+            events = self._stored_events(s, fault.id)
+            if verb in h.CLOCK_VERBS:
+                last = max((at for v_, at, _ in events if v_ in h.CLOCK_VERBS), default=None)
+                if last is not None and when < last:
+                    raise ValidationError(
+                        f"the time {self._show(when)} is before {fault.ref}'s last change of "
+                        f"state ({self._show(last)})"
+                    )
+            tx = _Tx(s, fault, when, now, entry)
+            data = apply(tx)
+            s.flush()  # rows the verb added or changed (work entries, the record)
+            self._event(s, verb, data, at=when, now=now, fault_id=fault.id)
+            # The stored history, read under the lock, and the event just written.
+            history = h.fault_history([*events, (verb, when, data)])
+            clocks = evaluate(self.policy, history, now)
+            tx.set(next_breach=clocks.next_breach, next_clock=clocks.next_clock, version=seen + 1)
+            result = s.connection().execute(
+                update(_FAULTS)
+                .where(_FAULTS.c.id == fault.id, _FAULTS.c.version == seen)
+                .values(**tx.changes)
+            )
+            if result.rowcount != 1:  # changed under us: refuse, roll everything back
+                current = (
+                    s.connection()
+                    .execute(select(_FAULTS.c.version).where(_FAULTS.c.id == fault.id))
+                    .scalar()
+                )
+                raise self._stale(s, fault, seen if version is None else version, current)
+            values = fault._asdict()
+            values.update(tx.changes)
+            return self._summary(s, values), tx
+
+    def _summary(self, s: Session, values: dict[str, Any]) -> FaultSummary:
+        names = self._names.get(values["system_id"])
+        if names is None:  # names never change: ask once per system
+            names = tuple(
+                s.exec(
+                    select(Customer.name, System.name)
+                    .join(System, System.customer_id == Customer.id)
+                    .where(System.id == values["system_id"])
+                ).one()
+            )
+            self._names[values["system_id"]] = names
+        return _summary(values, *names)
+
+    # -- roster ---------------------------------------------------------------------------
+
+    def add_engineer(
+        self,
+        user: str,
+        name: str,
+        seniority: str = "engineer",
+        phone: str = "",
+        on_duty: bool = False,
+    ) -> EngineerInfo:
+        """Put an OS user on the roster (anyone may: the first engineer adds themselves)."""
+        user = v.user_name(user)
+        name = v.text(name, "name", required=True, max_chars=200, strip=True)
+        v.one_of(seniority, SENIORITIES, "seniority")
+        phone = v.text(phone, "phone", max_chars=64, strip=True)
+        with self._write() as s:
+            if s.get(Engineer, user) is not None:
+                raise ValidationError(f"{user!r} is already on the roster")
+            now = self._now()
+            row = Engineer(
+                os_user=user,
+                name=name,
+                seniority=seniority,
+                phone=phone,
+                on_duty=bool(on_duty),
+                created_at=now,
+            )
+            s.add(row)
+            self._event(s, h.ENGINEER_ADD, _engineer_data(row), at=now, now=now)
+            return _engineer(row)
+
+    def update_engineer(
+        self,
+        user: str,
+        *,
+        name: str | None = None,
+        seniority: str | None = None,
+        phone: str | None = None,
+        on_duty: bool | None = None,
+    ) -> EngineerInfo:
+        """Change an engineer's name, seniority, phone or duty flag."""
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = v.text(name, "name", required=True, max_chars=200, strip=True)
+        if seniority is not None:
+            changes["seniority"] = v.one_of(seniority, SENIORITIES, "seniority")
+        if phone is not None:
+            changes["phone"] = v.text(phone, "phone", max_chars=64, strip=True)
+        if on_duty is not None:
+            changes["on_duty"] = bool(on_duty)
+        with self._write() as s:
+            row = self._engineer(s, user)
+            before = {k: getattr(row, k) for k in changes if getattr(row, k) != changes[k]}
+            if not before:
+                return _engineer(row)
+            for key in before:
+                setattr(row, key, changes[key])
+            now = self._now()
+            after = {k: changes[k] for k in before}
+            self._event(
+                s,
+                h.ENGINEER_EDIT,
+                {"user": row.os_user, "before": before, "after": after},
+                at=now,
+                now=now,
+            )
+            return _engineer(row)
+
+    def set_on_duty(self, user: str, on_duty: bool) -> EngineerInfo:
+        """Mark an engineer on or off duty."""
+        return self.update_engineer(user, on_duty=on_duty)
+
+    def list_engineers(self) -> list[EngineerInfo]:
+        """The roster, most senior first, then by name."""
+        with self._read() as s:
+            rows = s.exec(select(Engineer)).all()
+        rank = {name: i for i, name in enumerate(SENIORITIES)}
+        rows = sorted(rows, key=lambda e: (-rank[e.seniority], e.name, e.os_user))
+        return [_engineer(r) for r in rows]
+
+    def engineer(self, user: str) -> EngineerInfo:
+        with self._read() as s:
+            return _engineer(self._engineer(s, user))
+
+    def me(self) -> EngineerInfo:
+        """The acting OS user's roster entry; ``UnknownEngineer`` tells how to be added."""
+        with self._read() as s:
+            row = s.get(Engineer, self.user)
+        if row is None:
+            raise UnknownEngineer(self.user, acting=True)
+        return _engineer(row)
+
+    # -- customers ------------------------------------------------------------------------
+
+    def add_customer(
+        self,
+        name: str,
+        systems: Sequence[SystemInfo] = (),
+        warranty_start: date | None = None,
+        warranty_end: date | None = None,
+        tier: str = "standard",
+        contacts: Sequence[ContactInfo] = (),
+    ) -> CustomerInfo:
+        """Open a customer's archive with its systems and contacts."""
+        name = v.text(name, "customer name", required=True, max_chars=200, strip=True)
+        tier = v.text(tier, "service tier", required=True, max_chars=64, strip=True)
+        for day, what in ((warranty_start, "warranty start"), (warranty_end, "warranty end")):
+            if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+                raise ValidationError(f"{what} must be a date, not {type(day).__name__}")
+        if warranty_start and warranty_end and warranty_end < warranty_start:
+            raise ValidationError(
+                f"warranty end {warranty_end} is before its start {warranty_start}"
+            )
+        systems = [_checked_system(x) for x in systems]
+        names = [x.name for x in systems]
+        if len(set(names)) != len(names):
+            raise ValidationError(f"customer {name!r} lists a system twice")
+        contacts = [_checked_contact(c) for c in contacts]
+        try:
+            with self._write() as s:
+                self._actor(s)
+                if s.exec(select(Customer.id).where(Customer.name == name)).first() is not None:
+                    raise ValidationError(f"customer {name!r} already exists")
+                now = self._now()
+                row = Customer(
+                    name=name,
+                    tier=tier,
+                    warranty_start=warranty_start,
+                    warranty_end=warranty_end,
+                    created_at=now,
+                )
+                s.add(row)
+                s.flush()
+                for x in systems:
+                    s.add(System(customer_id=row.id, name=x.name, product=x.product, model=x.model))
+                for c in contacts:
+                    s.add(
+                        Contact(
+                            customer_id=row.id,
+                            name=c.name,
+                            phone=c.phone,
+                            email=c.email,
+                            role=c.role,
+                        )
+                    )
+                data = {
+                    "name": name,
+                    "tier": tier,
+                    "warranty_start": warranty_start.isoformat() if warranty_start else None,
+                    "warranty_end": warranty_end.isoformat() if warranty_end else None,
+                    "systems": [[x.name, x.product, x.model] for x in systems],
+                    "contacts": [[c.name, c.phone, c.email, c.role] for c in contacts],
+                }
+                self._event(s, h.CUSTOMER_ADD, data, at=now, now=now)
+        except IntegrityError:
+            raise ValidationError(f"customer {name!r} already exists") from None
+        return self.customer(name)
+
+    def add_system(self, customer: str, system: SystemInfo) -> CustomerInfo:
+        """Add a system to a customer's archive."""
+        system = _checked_system(system)
+        try:
+            with self._write() as s:
+                self._actor(s)
+                row = self._customer_row(s, customer)
+                taken = s.exec(
+                    select(System.id).where(
+                        System.customer_id == row.id, System.name == system.name
+                    )
+                ).first()
+                if taken is not None:
+                    raise ValidationError(
+                        f"customer {row.name!r} already has a system {system.name!r}"
+                    )
+                s.add(
+                    System(
+                        customer_id=row.id,
+                        name=system.name,
+                        product=system.product,
+                        model=system.model,
+                    )
+                )
+                now = self._now()
+                self._event(
+                    s,
+                    h.SYSTEM_ADD,
+                    {"customer": row.name, "system": [system.name, system.product, system.model]},
+                    at=now,
+                    now=now,
+                )
+        except IntegrityError:
+            raise ValidationError(
+                f"customer {customer!r} already has a system {system.name!r}"
+            ) from None
+        return self.customer(customer)
+
+    def _customer_row(self, s: Session, name: str) -> Customer:
+        row = s.exec(select(Customer).where(Customer.name == name)).first()
+        if row is None:
+            raise NotFound(f"no customer {name!r} (see `oncall customer list`)")
+        return row
+
+    def list_customers(self) -> list[CustomerInfo]:
+        """Every customer with its systems and contacts, by name."""
+        with self._read() as s:
+            customers = s.exec(select(Customer).order_by(Customer.name)).all()
+            systems = s.exec(select(System).order_by(System.name)).all()
+            contacts = s.exec(select(Contact).order_by(Contact.id)).all()
+        return [_customer(c, systems, contacts) for c in customers]
+
+    def customer(self, name: str) -> CustomerInfo:
+        with self._read() as s:
+            row = self._customer_row(s, name)
+            systems = s.exec(
+                select(System).where(System.customer_id == row.id).order_by(System.name)
+            ).all()
+            contacts = s.exec(
+                select(Contact).where(Contact.customer_id == row.id).order_by(Contact.id)
+            ).all()
+        return _customer(row, systems, contacts)
+
+    # -- fault verbs --------------------------------------------------------------------
+
+    def log_fault(
+        self,
+        *,
+        customer: str,
+        system: str,
+        title: str,
+        level: int,
+        channel: str,
+        symptom: str = "",
+        contact: str = "",
+        assignee: str | None = None,
+        at: datetime | None = None,
+    ) -> FaultSummary:
+        """Log a fault the customer reported (``at``: when it was reported).
+
+        Gives it the next human id of the report's year in the desk's time
+        zone (``F-2026-00042``) and starts its clocks.
+        """
+        title = v.text(title, "title", required=True, max_chars=500, strip=True)
+        symptom = v.text(symptom, "symptom")
+        contact = v.text(contact, "reporting contact", max_chars=500, strip=True)
+        if isinstance(level, bool) or not isinstance(level, int) or level not in self.policy.levels:
+            known = ", ".join(str(n) for n in sorted(self.policy.levels))
+            raise ValidationError(f"level {level!r} is not one of the policy's levels ({known})")
+        v.one_of(channel, CHANNELS, "channel")
+        for attempt in range(_REF_RETRIES):
+            try:
+                return self._log_fault(
+                    customer, system, title, level, channel, symptom, contact, assignee, at
+                )
+            except IntegrityError:  # two desks took the same number: take the next one
+                if attempt == _REF_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _log_fault(self, customer, system, title, level, channel, symptom, contact, assignee, at):
+        with self._write() as s:
+            self._actor(s)
+            cust = self._customer_row(s, customer)
+            sys_row = s.exec(
+                select(System).where(System.customer_id == cust.id, System.name == system)
+            ).first()
+            if sys_row is None:
+                names = s.exec(select(System.name).where(System.customer_id == cust.id)).all()
+                has = ", ".join(sorted(names)) or "none"
+                raise NotFound(f"customer {cust.name!r} has no system {system!r} (it has: {has})")
+            if assignee is not None:
+                assignee = self._engineer(s, assignee).os_user
+            now = self._now()
+            when = self._past(at, "the report time", now)
+            year = when.astimezone(self.policy.timezone).year
+            seq = self._next_number(s, year)
+            data = {
+                "customer": cust.name,
+                "system": sys_row.name,
+                "title": title,
+                "level": level,
+                "channel": channel,
+                "symptom": symptom,
+                "contact": contact,
+                "assignee": assignee,
+            }
+            clocks = evaluate(self.policy, h.fault_history([(h.LOG, when, data)]), now)
+            row = Fault(
+                ref=f"F-{year}-{seq:05d}",
+                year=year,
+                seq=seq,
+                customer_id=cust.id,
+                system_id=sys_row.id,
+                title=title,
+                symptom=symptom,
+                level=level,
+                channel=channel,
+                contact=contact,
+                reported_at=when,
+                reported_by=self.user,
+                assignee=assignee,
+                status="new",
+                next_breach=clocks.next_breach,
+                next_clock=clocks.next_clock,
+                version=1,
+            )
+            s.add(row)
+            s.flush()
+            s.add(FaultRecordRow(fault_id=row.id))
+            self._event(s, h.LOG, data, at=when, now=now, fault_id=row.id)
+            values = {name: getattr(row, name) for name in _FAULT_COLUMNS}
+            return _summary(values, cust.name, sys_row.name)
+
+    def _next_number(self, s: Session, year: int) -> int:
+        """The year's next fault number; the counter row stays locked until the commit."""
+        conn = s.connection()
+        taken = conn.execute(
+            update(_COUNTERS)
+            .where(_COUNTERS.c.year == year)
+            .values(last=_COUNTERS.c.last + 1)
+            .returning(_COUNTERS.c.last)
+        ).scalar()
+        if taken is None:  # the year's first fault (a race here ends in a retry)
+            conn.execute(insert(_COUNTERS).values(year=year, last=1))
+            taken = 1
+        return taken
+
+    def respond(
+        self,
+        ref: str,
+        *,
+        version: int | None,
+        how: str,
+        note: str = "",
+        at: datetime | None = None,
+    ) -> FaultSummary:
+        """The first response to the customer (stops the respond clock)."""
+        v.one_of(how, RESPONSE_HOW, "response channel")
+        note = v.text(note, "note")
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            if f.responded_at is not None:
+                raise InvalidTransition(
+                    f"{f.ref} was already responded to at {self._show(f.responded_at)}"
+                )
+            tx.set(status="responded", responded_at=tx.at)
+            return {"how": how, "note": note}
+
+        return self._fault_verb(h.RESPOND, apply, ref=ref, version=version, at=at)[0]
+
+    def propose_solution(
+        self, ref: str, *, version: int | None, text: str, at: datetime | None = None
+    ) -> FaultSummary:
+        """A solution proposal given to the customer (the first stops the solution clock)."""
+        text = v.text(text, "solution", required=True)
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            self._require_open(f, "propose a solution for")
+            if f.status == "new":
+                raise InvalidTransition(f"{f.ref} has not been responded to yet: respond first")
+            if f.solution_at is None:
+                tx.set(solution_at=tx.at)
+            return {"text": text}
+
+        return self._fault_verb(h.SOLUTION, apply, ref=ref, version=version, at=at)[0]
+
+    def assign(
+        self,
+        ref: str,
+        engineer: str,
+        *,
+        version: int | None,
+        note: str = "",
+        at: datetime | None = None,
+    ) -> FaultSummary:
+        """Give the fault to one engineer, who owns it end to end."""
+        note = v.text(note, "note")
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            if f.status == "closed":
+                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+            target = self._engineer(tx.session, engineer)
+            if f.assignee == target.os_user:
+                raise InvalidTransition(f"{f.ref} is already assigned to {target.os_user}")
+            tx.set(assignee=target.os_user)
+            return {"from": f.assignee, "to": target.os_user, "note": note}
+
+        return self._fault_verb(h.ASSIGN, apply, ref=ref, version=version, at=at)[0]
+
+    def add_work(
+        self,
+        ref: str,
+        *,
+        version: int | None,
+        mode: str,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        engineer: str | None = None,
+        done: str = "",
+        result: str = "",
+        at: datetime | None = None,
+    ) -> WorkEntry:
+        """Log a step of work (``start`` defaults to ``at``; ``end`` None while it goes on).
+
+        Remote and on-site work start the contract's further clocks from ``start``.
+        """
+        v.one_of(mode, MODES, "work mode")
+        done = v.text(done, "what was done")
+        result = v.text(result, "result")
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            if f.status == "closed":
+                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+            who = self._engineer(tx.session, engineer or self.user).os_user
+            begin, finish = self._work_span(f, start or tx.at, end, tx.now)
+            row = WorkEntryRow(
+                fault_id=f.id,
+                mode=mode,
+                started_at=begin,
+                ended_at=finish,
+                engineer=who,
+                done=done,
+                result=result,
+            )
+            tx.session.add(row)
+            tx.session.flush()
+            tx.entry = row
+            if f.status == "responded":
+                tx.set(status="in_progress")
+            return {
+                "entry": row.id,
+                "mode": mode,
+                "start": h.iso(begin),
+                "end": h.iso(finish),
+                "engineer": who,
+                "done": done,
+                "result": result,
+            }
+
+        summary, tx = self._fault_verb(h.WORK_ADD, apply, ref=ref, version=version, at=at)
+        return _work(tx.entry, summary.ref, summary.version)
+
+    def _work_span(
+        self, f: Row, start: datetime, end: datetime | None, now: datetime
+    ) -> tuple[datetime, datetime | None]:
+        begin = self._past(start, "the work's start", now)
+        if begin < f.reported_at:
+            raise ValidationError(
+                f"the work's start {self._show(begin)} is before {f.ref} was reported "
+                f"({self._show(f.reported_at)})"
+            )
+        finish = None
+        if end is not None:
+            finish = self._past(end, "the work's end", now)
+            if finish < begin:
+                raise ValidationError(
+                    f"the work's end {self._show(finish)} is before its start {self._show(begin)}"
+                )
+        return begin, finish
+
+    def edit_work(
+        self,
+        entry_id: int,
+        *,
+        version: int | None,
+        mode: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        engineer: str | None = None,
+        done: str | None = None,
+        result: str | None = None,
+        at: datetime | None = None,
+    ) -> WorkEntry:
+        """Correct a work entry (``version`` is the fault's). A signed-off entry is final."""
+        if mode is not None:
+            v.one_of(mode, MODES, "work mode")
+        if done is not None:
+            done = v.text(done, "what was done")
+        if result is not None:
+            result = v.text(result, "result")
+
+        def apply(tx: _Tx) -> dict:
+            f, row = tx.fault, tx.entry
+            if f.status == "closed":
+                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+            if row.customer_signoff_at is not None:
+                raise InvalidTransition(
+                    f"work entry #{row.id} was signed off by the customer and cannot be changed"
+                )
+            begin, finish = self._work_span(
+                f, start or row.started_at, end if end is not None else row.ended_at, tx.now
+            )
+            wanted = {
+                "mode": mode if mode is not None else row.mode,
+                "started_at": begin,
+                "ended_at": finish,
+                "engineer": self._engineer(tx.session, engineer).os_user
+                if engineer is not None
+                else row.engineer,
+                "done": done if done is not None else row.done,
+                "result": result if result is not None else row.result,
+            }
+            changed = {k: val for k, val in wanted.items() if getattr(row, k) != val}
+            if not changed:
+                raise ValidationError(f"work entry #{row.id}: nothing to change")
+            before = {_WORK_KEYS[k]: _jsonable(getattr(row, k)) for k in changed}
+            after = {_WORK_KEYS[k]: _jsonable(val) for k, val in changed.items()}
+            for k, val in changed.items():
+                setattr(row, k, val)
+            return {"entry": row.id, "before": before, "after": after}
+
+        summary, tx = self._fault_verb(
+            h.WORK_EDIT, apply, entry_id=entry_id, version=version, at=at
+        )
+        return _work(tx.entry, summary.ref, summary.version)
+
+    def end_work(
+        self,
+        entry_id: int,
+        *,
+        version: int | None,
+        end: datetime | None = None,
+        result: str | None = None,
+        at: datetime | None = None,
+    ) -> WorkEntry:
+        """End a work entry that is still going on (``end`` defaults to ``at``)."""
+        if result is not None:
+            result = v.text(result, "result")
+
+        def apply(tx: _Tx) -> dict:
+            f, row = tx.fault, tx.entry
+            if f.status == "closed":
+                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+            if row.ended_at is not None:
+                raise InvalidTransition(
+                    f"work entry #{row.id} already ended at {self._show(row.ended_at)}"
+                )
+            _, finish = self._work_span(f, row.started_at, end or tx.at, tx.now)
+            row.ended_at = finish
+            if result is not None:
+                row.result = result
+            return {"entry": row.id, "end": h.iso(finish), "result": result}
+
+        summary, tx = self._fault_verb(h.WORK_END, apply, entry_id=entry_id, version=version, at=at)
+        return _work(tx.entry, summary.ref, summary.version)
+
+    def sign_off(
+        self,
+        entry_id: int,
+        *,
+        version: int | None,
+        customer_rep: str,
+        engineer: str | None = None,
+        at: datetime | None = None,
+    ) -> WorkEntry:
+        """The on-site service report signed by the customer's representative and the engineer.
+
+        ``engineer`` defaults to the one who did the work. An entry still open
+        ends at the sign-off: on-site service ends when the customer confirms.
+        """
+        customer_rep = v.text(
+            customer_rep, "customer representative", required=True, max_chars=200, strip=True
+        )
+
+        def apply(tx: _Tx) -> dict:
+            f, row = tx.fault, tx.entry
+            if f.status == "closed":
+                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+            if row.mode != "onsite":
+                raise InvalidTransition(
+                    f"work entry #{row.id} is {row.mode} work: only on-site work is signed off"
+                )
+            if row.customer_signoff_at is not None:
+                raise InvalidTransition(
+                    f"work entry #{row.id} was already signed off by {row.customer_signoff_name} "
+                    f"at {self._show(row.customer_signoff_at)}"
+                )
+            if tx.at < row.started_at:
+                raise ValidationError(
+                    f"the sign-off {self._show(tx.at)} is before the work started "
+                    f"({self._show(row.started_at)})"
+                )
+            signer = self._engineer(tx.session, engineer or row.engineer).os_user
+            row.customer_signoff_name = customer_rep
+            row.customer_signoff_at = tx.at
+            row.engineer_signoff = signer
+            row.engineer_signoff_at = tx.at
+            ended = row.ended_at is None
+            if ended:
+                row.ended_at = tx.at
+            if f.signed_off_at is None or f.signed_off_at < tx.at:
+                tx.set(signed_off_at=tx.at)
+            return {
+                "entry": row.id,
+                "customer_rep": customer_rep,
+                "engineer": signer,
+                "ended": h.iso(tx.at) if ended else None,
+            }
+
+        summary, tx = self._fault_verb(h.SIGN_OFF, apply, entry_id=entry_id, version=version, at=at)
+        return _work(tx.entry, summary.ref, summary.version)
+
+    def escalate(
+        self,
+        ref: str,
+        *,
+        version: int | None,
+        reason: str,
+        to: str | None = None,
+        at: datetime | None = None,
+    ) -> FaultSummary:
+        """Hand the fault to a more senior engineer (``to``; default: one step up).
+
+        Without ``to``, the engineers of the lowest seniority above the
+        assignee's are candidates, those on duty first. Refused when nobody
+        on the roster is more senior.
+        """
+        reason = v.text(reason, "reason", required=True)
+
+        def apply(tx: _Tx) -> dict:
+            f, s = tx.fault, tx.session
+            self._require_open(f, "escalate")
+            if f.assignee is None:
+                raise InvalidTransition(
+                    f"{f.ref} has no assignee to escalate from: assign it first"
+                )
+            current = self._engineer(s, f.assignee)
+            rank = SENIORITIES.index(current.seniority)
+            if to is not None:
+                target = self._engineer(s, to)
+                if SENIORITIES.index(target.seniority) <= rank:
+                    raise ValidationError(
+                        f"{target.os_user} ({target.seniority}) is not more senior than "
+                        f"{current.os_user} ({current.seniority})"
+                    )
+            else:
+                above = [
+                    e
+                    for e in s.exec(select(Engineer)).all()
+                    if SENIORITIES.index(e.seniority) > rank
+                ]
+                if not above:
+                    raise InvalidTransition(
+                        f"nobody on the roster is more senior than {current.os_user} "
+                        f"({current.seniority}): {f.ref} cannot be escalated"
+                    )
+                target = min(
+                    above,
+                    key=lambda e: (SENIORITIES.index(e.seniority), not e.on_duty, e.os_user),
+                )
+            tx.set(assignee=target.os_user)
+            return {
+                "from": current.os_user,
+                "to": target.os_user,
+                "from_seniority": current.seniority,
+                "to_seniority": target.seniority,
+                "reason": reason,
+            }
+
+        return self._fault_verb(h.ESCALATE, apply, ref=ref, version=version, at=at)[0]
+
+    def pause(
+        self, ref: str, *, version: int | None, reason: str, at: datetime | None = None
+    ) -> FaultSummary:
+        """Wait on the customer: the resolve clock pauses."""
+        reason = v.text(reason, "reason", required=True)
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            if f.status == "waiting":
+                raise InvalidTransition(f"{f.ref} is already waiting on the customer")
+            if f.status == "new":
+                raise InvalidTransition(f"{f.ref} has not been responded to yet: respond first")
+            self._require_open(f, "pause")
+            tx.set(status="waiting")
+            return {"reason": reason}
+
+        return self._fault_verb(h.PAUSE, apply, ref=ref, version=version, at=at)[0]
+
+    def resume(
+        self, ref: str, *, version: int | None, note: str = "", at: datetime | None = None
+    ) -> FaultSummary:
+        """The customer answered: the paused clock runs again."""
+        note = v.text(note, "note")
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            if f.status != "waiting":
+                raise InvalidTransition(
+                    f"{f.ref} is not waiting on the customer (it is {f.status.replace('_', ' ')})"
+                )
+            tx.set(status="in_progress")
+            return {"note": note}
+
+        return self._fault_verb(h.RESUME, apply, ref=ref, version=version, at=at)[0]
+
+    def change_level(
+        self,
+        ref: str,
+        level: int,
+        *,
+        version: int | None,
+        reason: str,
+        at: datetime | None = None,
+    ) -> FaultSummary:
+        """Change the fault's level; its deadlines are recomputed from the report time."""
+        reason = v.text(reason, "reason", required=True)
+        if isinstance(level, bool) or not isinstance(level, int) or level not in self.policy.levels:
+            known = ", ".join(str(n) for n in sorted(self.policy.levels))
+            raise ValidationError(f"level {level!r} is not one of the policy's levels ({known})")
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            if f.status == "closed":
+                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+            if f.level == level:
+                raise InvalidTransition(f"{f.ref} is already level {level}")
+            tx.set(level=level)
+            return {"from": f.level, "to": level, "reason": reason}
+
+        return self._fault_verb(h.LEVEL, apply, ref=ref, version=version, at=at)[0]
+
+    def update_record(
+        self,
+        ref: str,
+        *,
+        version: int | None,
+        symptom: str | None = None,
+        diagnosis: str | None = None,
+        handling: str | None = None,
+        losses: str | None = None,
+        changes: str | None = None,
+        at: datetime | None = None,
+    ) -> FaultSummary:
+        """Fill the fault record (any field left None stays); allowed in every status."""
+        given = {
+            "symptom": symptom,
+            "diagnosis": diagnosis,
+            "handling": handling,
+            "losses": losses,
+            "changes": changes,
+        }
+        labels = {
+            "symptom": "symptom",
+            "diagnosis": "diagnosis process",
+            "handling": "handling process",
+            "losses": "losses",
+            "changes": "changes made",
+        }
+        given = {k: v.text(val, labels[k]) for k, val in given.items() if val is not None}
+
+        def apply(tx: _Tx) -> dict:
+            f, s = tx.fault, tx.session
+            record = s.get(FaultRecordRow, f.id) or FaultRecordRow(fault_id=f.id)
+            current = {"symptom": f.symptom, **{k: getattr(record, k) for k in _RECORD_FIELDS}}
+            changed = {k: val for k, val in given.items() if current[k] != val}
+            if not changed:
+                raise ValidationError(f"{f.ref}: the record already says that: nothing to change")
+            if "symptom" in changed:
+                tx.set(symptom=changed["symptom"])
+            for k in _RECORD_FIELDS:
+                if k in changed:
+                    setattr(record, k, changed[k])
+            s.add(record)
+            return {"fields": changed}
+
+        return self._fault_verb(h.RECORD, apply, ref=ref, version=version, at=at)[0]
+
+    def resolve(
+        self, ref: str, *, version: int | None, summary: str, at: datetime | None = None
+    ) -> FaultSummary:
+        """The fault is fixed (stops the resolve clock; ends a wait on the customer)."""
+        summary = v.text(summary, "resolution summary", required=True)
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            if f.status in ("resolved", "closed"):
+                raise InvalidTransition(f"{f.ref} is already {f.status}")
+            if f.responded_at is None:
+                raise InvalidTransition(
+                    f"{f.ref} was never responded to: record the response first"
+                )
+            tx.set(status="resolved", resolved_at=tx.at)
+            return {"summary": summary}
+
+        return self._fault_verb(h.RESOLVE, apply, ref=ref, version=version, at=at)[0]
+
+    def close(
+        self, ref: str, *, version: int | None, note: str = "", at: datetime | None = None
+    ) -> FaultSummary:
+        """Close a resolved fault. Refused while work is open or on-site work unsigned."""
+        note = v.text(note, "note")
+
+        def apply(tx: _Tx) -> dict:
+            f, s = tx.fault, tx.session
+            if f.status == "closed":
+                raise InvalidTransition(f"{f.ref} is already closed")
+            if f.status != "resolved":
+                raise InvalidTransition(f"{f.ref} is not resolved yet: resolve it first")
+            work = s.exec(
+                select(WorkEntryRow).where(WorkEntryRow.fault_id == f.id).order_by(WorkEntryRow.id)
+            ).all()
+            for row in work:
+                if row.ended_at is None:
+                    raise InvalidTransition(
+                        f"work entry #{row.id} ({row.mode}, {row.engineer}) is still open: "
+                        "end it first"
+                    )
+            if self.require_onsite_signoff:
+                for row in work:
+                    if row.mode == "onsite" and row.customer_signoff_at is None:
+                        raise InvalidTransition(
+                            f"on-site work #{row.id} of {self._show(row.started_at)} is not "
+                            "signed off by the customer: sign it off first"
+                        )
+            tx.set(status="closed", closed_at=tx.at)
+            return {"note": note}
+
+        return self._fault_verb(h.CLOSE, apply, ref=ref, version=version, at=at)[0]
+
+    def reopen(
+        self, ref: str, *, version: int | None, reason: str, at: datetime | None = None
+    ) -> FaultSummary:
+        """A resolved or closed fault is back: in progress, its resolve clock restarted."""
+        reason = v.text(reason, "reason", required=True)
+
+        def apply(tx: _Tx) -> dict:
+            f = tx.fault
+            if f.status not in ("resolved", "closed"):
+                raise InvalidTransition(
+                    f"{f.ref} is not resolved or closed (it is {f.status.replace('_', ' ')})"
+                )
+            tx.set(status="in_progress", resolved_at=None, closed_at=None)
+            return {"reason": reason, "from": f.status}
+
+        return self._fault_verb(h.REOPEN, apply, ref=ref, version=version, at=at)[0]
+
+    def _require_open(self, f: Row, what: str) -> None:
+        if f.status in ("resolved", "closed"):
+            raise InvalidTransition(f"cannot {what} {f.ref}: it is {f.status}")
+
+    # -- read models --------------------------------------------------------------------
+
+    def _fault_rows(self):
+        return (
+            select(Fault, Customer.name, System.name)
+            .join(Customer, Fault.customer_id == Customer.id)
+            .join(System, Fault.system_id == System.id)
+        )
+
+    def open_queue(self) -> list[QueueItem]:
+        """Open faults by urgency: overdue first (most overdue on top), then the
+        soonest deadline, then those with no running clock (waiting on the
+        customer), each with its clocks evaluated at ``clock.now()``.
+
+        One indexed query on the cached next breach, one for the histories.
+        """
+        now = self._now()
+        with self._read() as s:
+            rows = s.exec(
+                self._fault_rows()
+                .where(Fault.status.in_(OPEN_STATUSES))
+                .order_by(Fault.next_breach.is_(None), Fault.next_breach, Fault.reported_at)
+            ).all()
+            events = self._histories(s, [f.id for f, _, _ in rows])
+        items = []
+        for fault, customer, system in rows:
+            clocks = evaluate(self.policy, h.fault_history(events.get(fault.id, [])), now)
+            items.append(QueueItem(_summary(_values(fault), customer, system), clocks, now))
+        return items
+
+    def _histories(self, s: Session, ids: list[int]) -> dict[int, list]:
+        out: dict[int, list] = {i: [] for i in ids}
+        if not ids:
+            return out
+        rows = s.exec(
+            select(AuditEvent.fault_id, AuditEvent.verb, AuditEvent.at, AuditEvent.data)
+            .where(AuditEvent.fault_id.in_(ids))
+            .order_by(AuditEvent.id)
+        ).all()
+        for fault_id, verb, at, data in rows:
+            out[fault_id].append((verb, at, data))
+        return out
+
+    def fault_list(
+        self,
+        include_closed: bool = False,
+        *,
+        customer: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[FaultSummary]:
+        """Faults, newest report first; closed ones only when asked."""
+        if status is not None:
+            v.one_of(status, STATUSES, "status")
+        stmt = self._fault_rows()
+        if status is not None:
+            stmt = stmt.where(Fault.status == status)
+        elif not include_closed:
+            stmt = stmt.where(Fault.status != "closed")
+        if customer is not None:
+            stmt = stmt.where(Customer.name == customer)
+        stmt = stmt.order_by(Fault.reported_at.desc(), Fault.id.desc())
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self._read() as s:
+            rows = s.exec(stmt).all()
+        return [_summary(_values(f), c, sy) for f, c, sy in rows]
+
+    def fault(self, ref: str) -> FaultSummary:
+        with self._read() as s:
+            row = s.exec(self._fault_rows().where(Fault.ref == _norm_ref(ref))).first()
+        if row is None:
+            raise NotFound(f"no fault {ref}")
+        return _summary(_values(row[0]), row[1], row[2])
+
+    def fault_view(self, ref: str) -> FaultView:
+        """Everything about one fault, clocks evaluated at ``clock.now()``."""
+        now = self._now()
+        with self._read() as s:
+            row = s.exec(
+                select(Fault, Customer.name, System)
+                .join(Customer, Fault.customer_id == Customer.id)
+                .join(System, Fault.system_id == System.id)
+                .where(Fault.ref == _norm_ref(ref))
+            ).first()
+            if row is None:
+                raise NotFound(f"no fault {ref}")
+            fault, customer, system = row
+            record = s.get(FaultRecordRow, fault.id) or FaultRecordRow(fault_id=fault.id)
+            work = s.exec(
+                select(WorkEntryRow)
+                .where(WorkEntryRow.fault_id == fault.id)
+                .order_by(WorkEntryRow.started_at, WorkEntryRow.id)
+            ).all()
+            events = s.exec(
+                select(AuditEvent).where(AuditEvent.fault_id == fault.id).order_by(AuditEvent.id)
+            ).all()
+        clocks = evaluate(
+            self.policy, h.fault_history([(e.verb, e.at, e.data) for e in events]), now
+        )
+        newest_first = sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+        return FaultView(
+            fault=_summary(_values(fault), customer, system.name),
+            record=FaultRecord(
+                fault.symptom, record.diagnosis, record.handling, record.losses, record.changes
+            ),
+            system_product=system.product,
+            system_model=system.model,
+            clocks=clocks,
+            now=now,
+            work=tuple(_work(w, fault.ref) for w in work),
+            events=tuple(_event_view(e, fault.ref) for e in newest_first),
+        )
+
+    def events(self, ref: str | None = None, *, limit: int | None = None) -> list[EventView]:
+        """The audit trail (of one fault, or everything), newest logged first."""
+        with self._read() as s:
+            stmt = select(AuditEvent, Fault.ref).outerjoin(Fault, AuditEvent.fault_id == Fault.id)
+            if ref is not None:
+                fault_id = s.exec(select(Fault.id).where(Fault.ref == _norm_ref(ref))).first()
+                if fault_id is None:
+                    raise NotFound(f"no fault {ref}")
+                stmt = stmt.where(AuditEvent.fault_id == fault_id)
+            stmt = stmt.order_by(AuditEvent.id.desc())
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            rows = s.exec(stmt).all()
+        return [_event_view(e, r) for e, r in rows]
+
+    def last_change(self) -> int:
+        """The id of the newest audit event (0 if none): poll it to know when to reload."""
+        with self._read() as s:
+            return s.exec(select(func.max(AuditEvent.id))).one() or 0
+
+    def refresh_deadlines(self) -> int:
+        """Recompute the cached next breach of every fault that is not closed.
+
+        For after the policy changed (a new ``sla.toml``): the verbs keep the
+        cache right, but only under the policy they ran with. This touches no
+        state, so it writes no event and leaves versions alone; a row changed
+        meanwhile by a verb is skipped (the verb cached it already). Returns
+        how many rows changed.
+        """
+        now = self._now()
+        changed = 0
+        with self._write() as s:
+            conn = s.connection()
+            rows = conn.execute(
+                select(
+                    _FAULTS.c.id, _FAULTS.c.version, _FAULTS.c.next_breach, _FAULTS.c.next_clock
+                ).where(_FAULTS.c.status != "closed")
+            ).all()
+            events = self._histories(s, [r.id for r in rows])
+            for r in rows:
+                clocks = evaluate(self.policy, h.fault_history(events[r.id]), now)
+                if (clocks.next_breach, clocks.next_clock) == (r.next_breach, r.next_clock):
+                    continue
+                changed += conn.execute(
+                    update(_FAULTS)
+                    .where(_FAULTS.c.id == r.id, _FAULTS.c.version == r.version)
+                    .values(next_breach=clocks.next_breach, next_clock=clocks.next_clock)
+                ).rowcount
+        return changed
+
+
+# -- opening a desk ----------------------------------------------------------------------
+
+
+def open_desk(
+    url: str,
+    policy: Policy,
+    clock: Clock,
+    user: str,
+    *,
+    auto_upgrade: bool | None = None,
+    require_onsite_signoff: bool = True,
+) -> Desk:
+    """A Desk over the database at ``url``, its schema checked.
+
+    The schema must be the code's. One exception, by design: the embedded
+    default SQLite database (``oncall.store.default_database_url()``) is
+    created and upgraded on the spot, since it belongs to this installation
+    and nobody else's code reads it. Any other database (a shared file, a
+    PostgreSQL server) is refused while it is empty or older, until someone
+    runs ``oncall db upgrade`` on purpose (after a backup), and always when it
+    is newer than the code. ``auto_upgrade`` overrides the choice (None: only
+    the default database).
+    """
+    engine = make_engine(url)
+    where = make_url(url).render_as_string(hide_password=True)
+    if auto_upgrade is None:
+        auto_upgrade = is_default_database(url)
+    try:
+        state = schema_state(engine)
+        if state in ("empty", "older") and auto_upgrade:
+            upgrade(engine)
+        elif state == "empty":
+            raise SchemaMismatch(
+                state,
+                f"the database {where} has no oncall tables yet: create them with "
+                f"`{UPGRADE_COMMAND}`",
+            )
+        elif state == "older":
+            raise SchemaMismatch(
+                state,
+                f"the database {where} has an older schema ({current_revision(engine) or 'none'}, "
+                f"this oncall needs {head_revision()}): back it up, then run `{UPGRADE_COMMAND}`",
+            )
+        elif state == "newer":
+            raise SchemaMismatch(
+                state,
+                f"the database {where} was written by a newer oncall (schema "
+                f"{current_revision(engine)}, this one knows up to {head_revision()}): "
+                "upgrade oncall",
+            )
+    except OperationalError as exc:
+        engine.dispose()
+        raise DeskError(f"cannot open the database {where}: {_first_line(exc)}") from exc
+    except DeskError:
+        engine.dispose()
+        raise
+    return Desk(engine, policy, clock, user, require_onsite_signoff=require_onsite_signoff)
+
+
+# -- row -> view -----------------------------------------------------------------------
+
+_WORK_KEYS = {
+    "mode": "mode",
+    "started_at": "start",
+    "ended_at": "end",
+    "engineer": "engineer",
+    "done": "done",
+    "result": "result",
+}
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def _norm_ref(ref: str) -> str:
+    return ref.strip().upper() if isinstance(ref, str) else ""
+
+
+def _jsonable(value: Any) -> Any:
+    return h.iso(value) if isinstance(value, datetime) else value
+
+
+def _values(fault: Fault) -> dict[str, Any]:
+    return {name: getattr(fault, name) for name in _FAULT_COLUMNS}
+
+
+def _summary(values: dict[str, Any], customer: str, system: str) -> FaultSummary:
+    return FaultSummary(
+        ref=values["ref"],
+        customer=customer,
+        system=system,
+        title=values["title"],
+        level=values["level"],
+        channel=values["channel"],
+        status=values["status"],
+        contact=values["contact"],
+        reported_at=values["reported_at"],
+        reported_by=values["reported_by"],
+        assignee=values["assignee"],
+        responded_at=values["responded_at"],
+        solution_at=values["solution_at"],
+        resolved_at=values["resolved_at"],
+        signed_off_at=values["signed_off_at"],
+        closed_at=values["closed_at"],
+        next_breach=values["next_breach"],
+        next_clock=values["next_clock"],
+        version=values["version"],
+    )
+
+
+def _work(row: WorkEntryRow, ref: str, version: int | None = None) -> WorkEntry:
+    return WorkEntry(
+        id=row.id,
+        fault_ref=ref,
+        mode=row.mode,
+        start=row.started_at,
+        end=row.ended_at,
+        engineer=row.engineer,
+        done=row.done,
+        result=row.result,
+        customer_signoff_name=row.customer_signoff_name,
+        customer_signoff_at=row.customer_signoff_at,
+        engineer_signoff=row.engineer_signoff,
+        engineer_signoff_at=row.engineer_signoff_at,
+        fault_version=version,
+    )
+
+
+def _event_view(row: AuditEvent, ref: str | None) -> EventView:
+    return EventView(
+        id=row.id,
+        fault_ref=ref,
+        at=row.at,
+        logged_at=row.logged_at,
+        user=row.os_user,
+        verb=row.verb,
+        data=dict(row.data or {}),
+    )
+
+
+def _engineer(row: Engineer) -> EngineerInfo:
+    return EngineerInfo(row.os_user, row.name, row.seniority, row.phone, row.on_duty)
+
+
+def _engineer_data(row: Engineer) -> dict[str, Any]:
+    return {
+        "user": row.os_user,
+        "name": row.name,
+        "seniority": row.seniority,
+        "phone": row.phone,
+        "on_duty": row.on_duty,
+    }
+
+
+def _customer(row: Customer, systems, contacts) -> CustomerInfo:
+    return CustomerInfo(
+        name=row.name,
+        tier=row.tier,
+        warranty_start=row.warranty_start,
+        warranty_end=row.warranty_end,
+        systems=tuple(
+            SystemInfo(x.name, x.product, x.model) for x in systems if x.customer_id == row.id
+        ),
+        contacts=tuple(
+            ContactInfo(c.name, c.phone, c.email, c.role)
+            for c in contacts
+            if c.customer_id == row.id
+        ),
+    )
+
+
+def _checked_system(x: SystemInfo) -> SystemInfo:
+    if not isinstance(x, SystemInfo):
+        raise ValidationError(f"a system must be a SystemInfo, not {type(x).__name__}")
+    return SystemInfo(
+        v.text(x.name, "system name", required=True, max_chars=200, strip=True),
+        v.text(x.product, "product", max_chars=200, strip=True),
+        v.text(x.model, "model", max_chars=200, strip=True),
+    )
+
+
+def _checked_contact(c: ContactInfo) -> ContactInfo:
+    if not isinstance(c, ContactInfo):
+        raise ValidationError(f"a contact must be a ContactInfo, not {type(c).__name__}")
+    return ContactInfo(
+        v.text(c.name, "contact name", required=True, max_chars=200, strip=True),
+        v.text(c.phone, "contact phone", max_chars=64, strip=True),
+        v.text(c.email, "contact email", max_chars=200, strip=True),
+        v.text(c.role, "contact role", max_chars=200, strip=True),
+    )

@@ -1,0 +1,87 @@
+"""Errors of the desk's verbs: each one carries a clear one-line message.
+
+Every refusal is a ``DeskError``; the CLI prints ``str(error)`` and the console
+shows it in a notification. Nothing is written when a verb raises.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class DeskError(Exception):
+    """A verb was refused; ``str(error)`` is a one-line message for the engineer."""
+
+
+class ValidationError(DeskError):
+    """Bad input: empty title, end before start, a time in the future, NUL bytes …"""
+
+
+class NotFound(DeskError):
+    """No such fault, customer, system or work entry."""
+
+
+class UnknownEngineer(NotFound):
+    """An OS user or engineer that is not on the roster."""
+
+    def __init__(self, user: str, *, acting: bool = False) -> None:
+        self.user = user
+        if acting:
+            message = (
+                f"{user!r} is not on the engineers' roster; to be added, run: "
+                f"oncall engineer add {user} --name NAME --seniority engineer|senior|expert"
+            )
+        else:
+            message = (
+                f"no engineer {user!r} on the roster (see `oncall engineer list`; "
+                f"add one with `oncall engineer add {user} --name NAME --seniority ...`)"
+            )
+        super().__init__(message)
+
+
+class InvalidTransition(DeskError):
+    """The verb does not apply in the fault's status (resume a fault not waiting …)."""
+
+
+class StaleVersion(DeskError):
+    """Someone changed the fault after the caller read it; nothing was written.
+
+    ``changed_by`` and ``changed_at`` name the last change (the OS user and the
+    instant it was logged); reload the fault and try again.
+    """
+
+    def __init__(
+        self,
+        ref: str,
+        *,
+        seen: int,
+        current: int,
+        changed_by: str | None,
+        changed_at: datetime | None,
+        verb: str | None = None,
+        when: str | None = None,
+    ) -> None:
+        self.ref = ref
+        self.seen = seen
+        self.current = current
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.verb = verb
+        who = changed_by or "someone"
+        what = f" ({verb})" if verb else ""
+        at = f" at {when}" if when else ""
+        super().__init__(
+            f"{ref} was changed by {who}{at}{what} since you read it "
+            f"(version {current}, you saw {seen}); nothing was written: reload and try again"
+        )
+
+
+class SchemaMismatch(DeskError):
+    """The database's schema is not the code's: older (needs an upgrade) or newer.
+
+    ``state`` is what ``oncall.store.schema_state`` said: "empty", "older" or "newer".
+    """
+
+    def __init__(self, state: str, message: str) -> None:
+        self.state = state
+        super().__init__(message)

@@ -1,0 +1,71 @@
+"""Input checks shared by the verbs; each failure is a one-line ValidationError."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, tzinfo
+
+from .errors import ValidationError
+
+MAX_TEXT_BYTES = 64 * 1024  # free text (symptom, record, work notes …)
+_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+
+
+def text(
+    value: object,
+    what: str,
+    *,
+    required: bool = False,
+    max_chars: int | None = None,
+    strip: bool = False,
+) -> str:
+    """Stored text: any character but NUL (the UI escapes control characters)."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} must be text, not {type(value).__name__}")
+    if "\x00" in value:
+        raise ValidationError(f"{what} contains a NUL byte, which cannot be stored")
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise ValidationError(f"{what} is not valid Unicode (a lone surrogate)") from None
+    if size > MAX_TEXT_BYTES:
+        raise ValidationError(f"{what} is {size} bytes, over the limit of 64 KiB")
+    if strip:
+        value = value.strip()
+    if required and not value.strip():
+        raise ValidationError(f"{what} is empty")
+    if max_chars is not None and len(value) > max_chars:
+        raise ValidationError(f"{what} is {len(value)} characters, over the limit of {max_chars}")
+    return value
+
+
+def user_name(value: object, what: str = "user name") -> str:
+    if not isinstance(value, str) or not _USER.match(value):
+        raise ValidationError(
+            f"{what} {value!r} is not an OS user name (letters, digits, _ . @ -; at most 64)"
+        )
+    return value
+
+
+def one_of(value: object, choices: tuple, what: str):
+    if value not in choices:
+        raise ValidationError(
+            f"{what} {value!r} is not one of {', '.join(str(c) for c in choices)}"
+        )
+    return value
+
+
+def instant(value: object, what: str) -> datetime:
+    """An aware datetime, as UTC whole seconds."""
+    if not isinstance(value, datetime):
+        raise ValidationError(f"{what} must be a date and time, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(f"{what} {value.isoformat()} has no time zone")
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def show(at: datetime, tz: tzinfo) -> str:
+    """An instant as the desk reads it in messages."""
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,180 @@
+"""Read models: plain frozen dataclasses handed to the CLI and the console.
+
+No ORM object leaves the desk; every instant is an aware UTC ``datetime``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from oncall.sla import Band, FaultClocks
+
+# Fault statuses, in the order a fault normally goes through them.
+STATUSES = ("new", "responded", "in_progress", "waiting", "resolved", "closed")
+OPEN_STATUSES = ("new", "responded", "in_progress", "waiting")
+# Work entry modes; remote and onsite ones start the contract's further clocks.
+MODES = ("phone", "remote", "onsite", "internal")
+# How the first response reached the customer.
+RESPONSE_HOW = ("phone", "electronic", "onsite")
+# Engineer seniority, lowest first: escalation goes up a step.
+SENIORITIES = ("engineer", "senior", "expert")
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    """A customer's system (also the input of ``add_customer`` / ``add_system``)."""
+
+    name: str
+    product: str = ""
+    model: str = ""
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    """A customer contact (also the input of ``add_customer``)."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    name: str
+    tier: str
+    warranty_start: date | None  # the date of final acceptance
+    warranty_end: date | None
+    systems: tuple[SystemInfo, ...] = ()
+    contacts: tuple[ContactInfo, ...] = ()
+
+    def in_warranty(self, day: date) -> bool:
+        if self.warranty_start is None or self.warranty_end is None:
+            return False
+        return self.warranty_start <= day <= self.warranty_end
+
+
+@dataclass(frozen=True)
+class EngineerInfo:
+    user: str  # OS user name, the roster key
+    name: str
+    seniority: str  # one of SENIORITIES
+    phone: str
+    on_duty: bool
+
+
+@dataclass(frozen=True)
+class FaultSummary:
+    """One fault's row: what a list or the queue shows."""
+
+    ref: str  # F-2026-00042
+    customer: str
+    system: str
+    title: str
+    level: int
+    channel: str  # phone | electronic
+    status: str  # one of STATUSES
+    contact: str  # who reported it at the customer
+    reported_at: datetime
+    reported_by: str  # the engineer (OS user) who took it
+    assignee: str | None
+    responded_at: datetime | None
+    solution_at: datetime | None
+    resolved_at: datetime | None  # the current resolution (None once reopened)
+    signed_off_at: datetime | None  # last customer sign-off of on-site work
+    closed_at: datetime | None
+    next_breach: datetime | None  # earliest deadline of a running clock (cached)
+    next_clock: str | None  # which clock that is
+    version: int  # pass it back to the verbs
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A fault in the open queue, with its clocks evaluated at the desk's now."""
+
+    fault: FaultSummary
+    clocks: FaultClocks
+    now: datetime  # the instant the clocks were evaluated at
+
+    @property
+    def band(self) -> Band:
+        return self.clocks.band
+
+    @property
+    def paused(self) -> bool:
+        return self.fault.status == "waiting"
+
+    @property
+    def breached(self) -> bool:
+        nb = self.fault.next_breach
+        return nb is not None and nb <= self.now
+
+    def left(self, now: datetime) -> int | None:
+        """Wall seconds until the next breach (negative once overdue); None if none."""
+        nb = self.fault.next_breach
+        return None if nb is None else int((nb - now).total_seconds())
+
+
+@dataclass(frozen=True)
+class FaultRecord:
+    """The fault record the contract requires (用户专用档案)."""
+
+    symptom: str
+    diagnosis: str  # diagnosis process
+    handling: str  # handling process
+    losses: str  # losses caused to systems and applications
+    changes: str  # system parameters changed, operations performed
+
+
+@dataclass(frozen=True)
+class WorkEntry:
+    id: int
+    fault_ref: str
+    mode: str  # one of MODES
+    start: datetime
+    end: datetime | None  # None while the work goes on
+    engineer: str
+    done: str  # what was done
+    result: str
+    customer_signoff_name: str | None = None  # on-site: the customer's responsible person
+    customer_signoff_at: datetime | None = None
+    engineer_signoff: str | None = None  # on-site: the engineer who signed
+    engineer_signoff_at: datetime | None = None
+    fault_version: int | None = None  # the fault's version after the verb that returned this
+
+    @property
+    def signed(self) -> bool:
+        return self.customer_signoff_at is not None and self.engineer_signoff_at is not None
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One entry of the audit trail."""
+
+    id: int
+    fault_ref: str | None  # None for roster and customer changes
+    at: datetime  # when it happened (may be back-dated)
+    logged_at: datetime  # when it was written
+    user: str  # the OS user who did it
+    verb: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FaultView:
+    """Everything about one fault, for the detail pane and ``oncall show``."""
+
+    fault: FaultSummary
+    record: FaultRecord
+    system_product: str
+    system_model: str
+    clocks: FaultClocks  # evaluated at ``now``
+    now: datetime
+    work: tuple[WorkEntry, ...]  # oldest first
+    events: tuple[EventView, ...]  # newest first

@@ -1,0 +1,1 @@
+"""Alembic migrations of the oncall database (run through ``oncall.store.upgrade``)."""

@@ -1,0 +1,115 @@
+"""Shared fixtures: a temporary SQLite database at head, a fixed clock, a desk."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from oncall.clock import FixedClock
+from oncall.desk import ContactInfo, Desk, SystemInfo
+from oncall.desk.history import fault_history
+from oncall.resources import data_path
+from oncall.sla import evaluate, load_policy
+from oncall.store import make_engine, upgrade
+from oncall.store.models import AuditEvent, Fault
+
+# A Tuesday, 10:00 in Shanghai: inside every service window.
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def policy():
+    return load_policy(data_path("sla.toml"))
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(NOW)
+
+
+@pytest.fixture(scope="session")
+def _schema_template(tmp_path_factory) -> Path:
+    """An SQLite file at head, made once: copying it is faster than migrating each time."""
+    path = tmp_path_factory.mktemp("template") / "oncall.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path, _schema_template):
+    """A fresh database at head (its own file)."""
+    path = tmp_path / "oncall.sqlite3"
+    shutil.copyfile(_schema_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def desk(engine, policy, clock):
+    """A desk acting as ``duty`` (an engineer), with a small roster and one customer."""
+    desk = Desk(engine, policy, clock, "duty")
+    desk.add_engineer("duty", "Duty Officer", "engineer", phone="100", on_duty=True)
+    desk.add_engineer("alice", "Alice Wang", "engineer", on_duty=True)
+    desk.add_engineer("bob", "Bob Li", "senior", on_duty=True)
+    desk.add_engineer("carol", "Carol Zhang", "expert")
+    desk.add_customer(
+        "华东电网",
+        systems=[SystemInfo("EMS", "D5000", "v3.2"), SystemInfo("SCADA", "OPEN-3200", "R5")],
+        warranty_start=date(2025, 6, 1),
+        warranty_end=date(2028, 5, 31),
+        tier="gold",
+        contacts=[ContactInfo("张工", phone="13800000000", role="duty manager")],
+    )
+    return desk
+
+
+@pytest.fixture
+def fault(desk, clock):
+    """A level-1 phone fault reported an hour ago, not yet responded to."""
+    return desk.log_fault(
+        customer="华东电网",
+        system="EMS",
+        title="EMS front end drops telemetry",
+        level=1,
+        channel="phone",
+        symptom="RTU data stale since 09:00",
+        contact="张工 13800000000",
+        at=clock.now().replace(hour=1),
+    )
+
+
+def assert_cache_right(desk) -> None:
+    """Every fault's cached next breach and clock, against its stored events, as of now;
+    and the open queue in the order of the engine's deadlines."""
+    now = desk.clock.now()
+    with Session(desk.engine) as s:
+        faults = s.exec(select(Fault)).all()
+        events: dict[int, list] = {}
+        for fault_id, verb, at, data in s.exec(
+            select(AuditEvent.fault_id, AuditEvent.verb, AuditEvent.at, AuditEvent.data).order_by(
+                AuditEvent.id
+            )
+        ):
+            events.setdefault(fault_id, []).append((verb, at, data))
+    for fault in faults:
+        clocks = evaluate(desk.policy, fault_history(events[fault.id]), now)
+        assert (fault.next_breach, fault.next_clock) == (clocks.next_breach, clocks.next_clock), (
+            fault.ref
+        )
+    queue = desk.open_queue()
+    keys = [(q.clocks.next_breach is None, q.clocks.next_breach) for q in queue]
+    assert [k[0] for k in keys] == sorted(k[0] for k in keys)
+    dated = [k[1] for k in keys if k[1] is not None]
+    assert dated == sorted(dated)

@@ -1,0 +1,169 @@
+"""The store and the desk on PostgreSQL (psycopg 3).
+
+Uses the ``pg_url`` fixture of ``tests/pgcluster.py``: ``$ONCALL_TEST_PG_URL``
+when set, else a throwaway cluster; skipped when PostgreSQL is not installed.
+Each test gets a database of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from conftest import NOW, assert_cache_right
+from pgcluster import pg_url  # noqa: F401  (the fixture)
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
+
+from oncall.clock import FixedClock
+from oncall.desk import ContactInfo, Desk, StaleVersion, SystemInfo, open_desk
+from oncall.desk.demo import load_demo
+from oncall.store import head_revision, make_engine, schema_state, upgrade
+from oncall.store.models import metadata
+
+M = timedelta(minutes=1)
+
+
+@pytest.fixture
+def pg_db(pg_url):  # noqa: F811
+    """A fresh, empty database on the cluster; its URL."""
+    base = make_url(pg_url)
+    name = f"oncall_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_desk(pg_db, policy):
+    upgrade(pg_db)
+    clock = FixedClock(NOW)
+    desk = open_desk(pg_db, policy, clock, "duty")
+    desk.add_engineer("duty", "Duty", "engineer", on_duty=True)
+    desk.add_engineer("alice", "Alice", "engineer")
+    desk.add_engineer("bob", "Bob", "senior", on_duty=True)
+    desk.add_customer(
+        "华东电网",
+        systems=[SystemInfo("EMS", "D5000", "v3")],
+        contacts=[ContactInfo("张工")],
+        tier="gold",
+    )
+    yield desk
+    desk.engine.dispose()
+
+
+def test_migrations_on_postgres(pg_db):
+    engine = make_engine(pg_db)
+    assert schema_state(engine) == "empty"
+    assert upgrade(engine) == head_revision()
+    assert upgrade(engine) == head_revision()  # no-op
+    assert schema_state(engine) == "current"
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+    engine.dispose()
+
+
+def test_audit_trail_is_append_only_on_postgres(pg_desk):
+    f = pg_desk.log_fault(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
+    assert f.ref.startswith("F-2026-")
+    with pg_desk.engine.connect() as conn:
+        for sql in (
+            "UPDATE audit_event SET verb = 'x'",
+            "DELETE FROM audit_event",
+            "TRUNCATE audit_event CASCADE",
+        ):
+            with pytest.raises(DatabaseError, match="append-only"):
+                conn.execute(text(sql))
+            conn.rollback()
+
+
+def test_full_life_on_postgres(pg_desk):
+    desk, clock = pg_desk, pg_desk.clock
+    f = desk.log_fault(
+        customer="华东电网",
+        system="EMS",
+        title="EMS down",
+        level=0,
+        channel="phone",
+        symptom="控制台\x1b[31m全部断开",
+        at=NOW - 60 * M,
+    )
+    f = desk.respond(f.ref, version=f.version, how="phone", at=NOW - 50 * M)
+    f = desk.assign(f.ref, "alice", version=f.version)
+    w = desk.add_work(f.ref, version=f.version, mode="remote", start=NOW - 45 * M, end=NOW)
+    o = desk.add_work(f.ref, version=w.fault_version, mode="onsite", start=NOW - 5 * M)
+    f = desk.escalate(f.ref, version=o.fault_version, reason="hard")
+    assert f.assignee == "bob"
+    o = desk.sign_off(o.id, version=f.version, customer_rep="张工")
+    f = desk.pause(f.ref, version=o.fault_version, reason="logs")
+    clock.advance(minutes=30)
+    f = desk.resume(f.ref, version=f.version)
+    f = desk.update_record(f.ref, version=f.version, diagnosis="PSU")
+    f = desk.resolve(f.ref, version=f.version, summary="ok")
+    f = desk.close(f.ref, version=f.version)
+    f = desk.reopen(f.ref, version=f.version, reason="again")
+    assert f.status == "in_progress" and f.version == 13
+    view = desk.fault_view(f.ref)
+    assert view.record.symptom == "控制台\x1b[31m全部断开"
+    assert [e.verb for e in view.events][:3] == ["reopen", "close", "resolve"]
+    assert view.work[1].signed
+    assert_cache_right(desk)
+    stale = Desk(desk.engine, desk.policy, clock, "alice")
+    with pytest.raises(StaleVersion, match="changed by duty"):
+        stale.pause(f.ref, version=f.version - 1, reason="r")
+
+
+def test_racing_writers_on_postgres(pg_desk, pg_db, policy):
+    f = pg_desk.log_fault(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
+    users = ["duty", "alice", "bob", "duty", "alice", "bob"]
+    engines = [make_engine(pg_db) for _ in users]
+    desks = [Desk(e, policy, pg_desk.clock, u) for e, u in zip(engines, users, strict=True)]
+    barrier = threading.Barrier(len(desks))
+    outcomes: list[str] = []
+    refs: list[str] = []
+
+    def go(d: Desk) -> None:
+        barrier.wait()
+        try:
+            d.respond(f.ref, version=1, how="phone")
+            outcomes.append("ok")
+        except StaleVersion:
+            outcomes.append("stale")
+        barrier.wait()  # then all log a fault at once: every one gets its own number
+        refs.append(
+            d.log_fault(customer="华东电网", system="EMS", title="x", level=2, channel="phone").ref
+        )
+
+    threads = [threading.Thread(target=go, args=(d,)) for d in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok"] + ["stale"] * (len(desks) - 1)
+    assert pg_desk.fault(f.ref).version == 2
+    assert len(set(refs)) == len(desks)
+    for e in engines:
+        e.dispose()
+
+
+def test_queue_and_demo_on_postgres(pg_db, policy):
+    upgrade(pg_db)
+    desk = open_desk(pg_db, policy, FixedClock(NOW), "someone")
+    summary = load_demo(desk, seed=1, open_faults=16, closed_faults=12, resolved_faults=1)
+    assert summary.open_faults == 16 and summary.closed_faults == 12
+    queue = desk.open_queue()
+    assert queue[0].breached
+    assert queue[-1].fault.next_breach is None  # PostgreSQL sorts NULLs last too
+    assert_cache_right(desk)
+    desk.engine.dispose()
