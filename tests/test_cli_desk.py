@@ -1,0 +1,873 @@
+"""``oncall fault|engineer|customer|demo|db``: the desk from the shell, end to end.
+
+Every test runs the CLI (``oncall.cli.main``) on its own SQLite file, as the
+user in ``ONCALL_USER``, at the instant in ``ONCALL_NOW`` (a fixed clock).
+Times below are in the desk's zone (Asia/Shanghai); Monday 2026-11-23 is a
+working day.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oncall.cli import main
+
+NOW = "2026-11-23T16:30"
+
+
+class Cli:
+    """``oncall --db FILE ...`` as one user at one instant; returns (code, out, err)."""
+
+    def __init__(self, db: Path, monkeypatch, capsys) -> None:
+        self.db = db
+        self.monkeypatch = monkeypatch
+        self.capsys = capsys
+
+    def __call__(self, *argv: str, now: str | None = None, user: str | None = None):
+        if now is not None:
+            self.monkeypatch.setenv("ONCALL_NOW", now)
+        if user is not None:
+            self.monkeypatch.setenv("ONCALL_USER", user)
+        self.capsys.readouterr()
+        code = main(["--db", str(self.db), *argv])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def ok(self, *argv: str, **kw) -> str:
+        code, out, err = self(*argv, **kw)
+        assert code == 0, err
+        assert err == ""
+        return out
+
+    def json(self, *argv: str, **kw):
+        return json.loads(self.ok(*argv, "--json", **kw))
+
+    def refused(self, *argv: str, **kw) -> str:
+        """The command is refused: exit 2, one line on stderr, nothing on stdout."""
+        code, out, err = self(*argv, **kw)
+        assert code == 2, (out, err)
+        assert out == ""
+        assert len(err.strip().splitlines()) == 1, err
+        assert "Traceback" not in err
+        return err
+
+    def events(self) -> int:
+        """Rows in the audit trail, read behind the desk's back."""
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute("SELECT count(*) FROM audit_event").fetchone()[0]
+
+
+def _isolate(mp: pytest.MonkeyPatch, folder: Path) -> None:
+    """No user config, no default database, no $ONCALL_DB from the developer's shell."""
+    config = folder / "config.toml"
+    config.write_text("", encoding="utf-8")
+    mp.setenv("ONCALL_CONFIG", str(config))
+    mp.setenv("XDG_DATA_HOME", str(folder / "data"))
+    mp.delenv("ONCALL_DB", raising=False)
+    mp.setenv("ONCALL_USER", "duty")
+    mp.setenv("ONCALL_NOW", NOW)
+
+
+def _copy(db: Path, folder: Path) -> Path:
+    """A copy of an SQLite database (with its WAL, if one is left)."""
+    for part in db.parent.glob(db.name + "*"):
+        shutil.copy(part, folder / part.name)
+    return folder / db.name
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory) -> tuple[Path, Path]:
+    """Built once: an upgraded empty database, and one with a roster and a customer."""
+    folder = tmp_path_factory.mktemp("templates")
+    blank, filled = folder / "blank" / "desk.sqlite3", folder / "filled" / "desk.sqlite3"
+    blank.parent.mkdir()
+    filled.parent.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(mp, folder)
+        assert main(["--db", str(blank), "db", "upgrade"]) == 0
+        _copy(blank, filled.parent)
+        for argv in (
+            ["engineer", "add", "duty", "--name", "Duty Officer", "--seniority", "senior"],
+            [
+                "engineer",
+                "add",
+                "alice",
+                "--name",
+                "Alice Wang",
+                "--seniority",
+                "engineer",
+                "--phone",
+                "13800000001",
+            ],
+            ["engineer", "add", "bob", "--name", "Bob Li", "--seniority", "expert", "--off-duty"],
+            [
+                "customer",
+                "add",
+                "华东电网",
+                "--system",
+                "EMS:D5000:v3",
+                "--system",
+                "OMS",
+                "--warranty-start",
+                "2026-01-01",
+                "--warranty-end",
+                "2028-12-31",
+                "--tier",
+                "gold",
+                "--contact",
+                "张工:13900000000",
+            ],
+        ):
+            assert main(["--db", str(filled), *argv]) == 0, argv
+    return blank, filled
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    _isolate(monkeypatch, tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def blank(isolated, monkeypatch, capsys, templates):
+    """A CLI on a new, upgraded, empty database."""
+    return Cli(_copy(templates[0], isolated), monkeypatch, capsys)
+
+
+@pytest.fixture
+def cli(isolated, monkeypatch, capsys, templates):
+    """A CLI on a database with a roster (duty, alice, bob off duty) and one customer."""
+    return Cli(_copy(templates[1], isolated), monkeypatch, capsys)
+
+
+def new_fault(cli, *extra: str, level: str = "1") -> dict:
+    return cli.json(
+        "fault",
+        "new",
+        "--customer",
+        "华东电网",
+        "--system",
+        "EMS",
+        "--level",
+        level,
+        "--channel",
+        "phone",
+        "--title",
+        "SCADA 前置机无法连接",
+        "--symptom",
+        "连接被拒绝",
+        "--contact",
+        "张工",
+        "--reported-at",
+        "2026-11-23T09:30",
+        *extra,
+    )
+
+
+# -- the CLI and the desk agree ----------------------------------------------------------------
+
+
+def test_the_cli_vocabularies_are_the_desks():
+    from oncall.cli import desk_cmd
+    from oncall.desk import MODES, RESPONSE_HOW, SENIORITIES
+    from oncall.sla import CHANNELS
+
+    assert tuple(MODES) == desk_cmd.MODES
+    assert tuple(RESPONSE_HOW) == desk_cmd.RESPONSE_HOW
+    assert tuple(SENIORITIES) == desk_cmd.SENIORITIES
+    assert set(desk_cmd.CHANNELS) == set(CHANNELS)
+
+
+def test_desk_commands_import_no_database_library_until_they_run():
+    probe = (
+        "import sys; from oncall.cli import build_parser; build_parser(); "
+        "import oncall.cli.desk_cmd, oncall.cli.fault_cmd, oncall.cli.roster_cmd; "
+        "bad=[m for m in sys.modules if m.split('.')[0] in "
+        "('sqlalchemy','sqlmodel','alembic','psycopg','textual','apscheduler')"
+        " or m.startswith(('oncall.desk','oncall.store'))];"
+        "print('HEAVY', bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert "HEAVY []" in out
+
+
+# -- a whole fault life -------------------------------------------------------------------------
+
+
+def test_a_fault_from_the_call_to_the_reopen(cli):
+    made = new_fault(cli)
+    ref = made["ref"]
+    assert ref.startswith("F-2026-")
+    assert made["id"] == ref
+    assert made["status"] == "new"
+    assert made["reported_at"] == "2026-11-23T09:30:00+08:00"
+    clocks = {c["name"]: c for c in made["clocks"]}
+    # Level 1 on 7x8, by phone: respond in 2 h, resolve in 8 service hours.
+    assert clocks["respond"]["deadline"] == "2026-11-23T11:30:00+08:00"
+    assert clocks["resolve"]["deadline"] == "2026-11-24T09:30:00+08:00"
+    assert clocks["respond"]["band"] == "breached"  # now is 16:30
+
+    assert "responded by phone" in cli.ok(
+        "fault",
+        "respond",
+        ref,
+        "--via",
+        "phone",
+        "--note",
+        "called back",
+        "--at",
+        "2026-11-23T09:50",
+    )
+    assigned = cli.json("fault", "assign", ref, "alice", "--at", "2026-11-23T09:55")
+    assert assigned["assignee"] == "alice"
+
+    remote = cli.json(
+        "fault",
+        "work",
+        ref,
+        "--mode",
+        "remote",
+        "--start",
+        "2026-11-23T10:00",
+        "--end",
+        "2026-11-23T11:00",
+        "--did",
+        "查看日志",
+        "--result",
+        "需要现场",
+        "--engineer",
+        "alice",
+        "--at",
+        "2026-11-23T11:00",
+    )
+    assert remote["status"] == "in_progress"
+    assert remote["work_entry"]["mode"] == "remote"
+    onsite = cli.json(
+        "fault",
+        "work",
+        ref,
+        "--mode",
+        "onsite",
+        "--start",
+        "2026-11-23T13:00",
+        "--did",
+        "更换网卡",
+        "--engineer",
+        "alice",
+        "--at",
+        "2026-11-23T13:00",
+    )
+    entry = str(onsite["work_entry"]["id"])
+    assert onsite["work_entry"]["end"] is None
+    out = cli.ok(
+        "fault",
+        "work-end",
+        entry,
+        "--end",
+        "2026-11-23T15:00",
+        "--result",
+        "恢复",
+        "--at",
+        "2026-11-23T15:00",
+    )
+    assert f"work entry {entry} ended 2026-11-23 15:00" in out
+    out = cli.ok(
+        "fault",
+        "signoff",
+        entry,
+        "--customer-rep",
+        "张工",
+        "--engineer",
+        "alice",
+        "--at",
+        "2026-11-23T15:05",
+    )
+    assert "signed off by 张工" in out
+    cli.ok(
+        "fault",
+        "record",
+        ref,
+        "--diagnosis",
+        "网卡故障",
+        "--handling",
+        "更换网卡",
+        "--losses",
+        "无",
+        "--changes",
+        "eth1 替换",
+        "--at",
+        "2026-11-23T15:08",
+    )
+    resolved = cli.json(
+        "fault", "resolve", ref, "--summary", "更换网卡后恢复", "--at", "2026-11-23T15:10"
+    )
+    assert resolved["status"] == "resolved"
+    assert resolved["resolved_at"] == "2026-11-23T15:10:00+08:00"
+    closed = cli.json("fault", "close", ref, "--note", "客户确认", "--at", "2026-11-23T15:30")
+    assert closed["status"] == "closed"
+    out = cli.ok("fault", "reopen", ref, "--reason", "又断了", "--at", "2026-11-23T16:00")
+    assert f"{ref}: reopened at 2026-11-23 16:00" in out
+
+    view = cli.json("fault", "show", ref)
+    assert view["status"] == "in_progress"
+    assert view["assignee"] == "alice"
+    assert view["record"]["diagnosis"] == "网卡故障"
+    assert [w["mode"] for w in view["work"]] == ["remote", "onsite"]
+    assert view["work"][1]["customer_signoff_name"] == "张工"
+    verbs = [e["verb"] for e in view["events"]]
+    assert len(verbs) >= 10
+    times = [e["at"] for e in view["events"]]
+    assert times == sorted(times, reverse=True)  # newest first
+    assert all(t.endswith("+08:00") for t in times)
+    assert {c["name"] for c in view["clocks"]} >= {"respond", "resolve"}
+    respond = next(c for c in view["clocks"] if c["name"] == "respond")
+    assert respond["met"] is True and respond["running"] is False
+
+    text = cli.ok("fault", "show", ref)
+    for word in (
+        ref,
+        "in_progress",
+        "华东电网 / EMS (D5000 v3)",
+        "网卡故障",
+        "更换网卡",
+        "张工",
+        "Events (newest first)",
+        "resolve",
+        "met",
+    ):
+        assert word in text, word
+    assert text.index("reopen") < text.index("resolve", text.index("Events"))
+
+    listed = cli.json("fault", "list")
+    assert [f["ref"] for f in listed["faults"]] == [ref]
+    assert listed["now"] == "2026-11-23T16:30:00+08:00"
+
+
+def test_new_prints_id_and_every_deadline(cli):
+    out = cli.ok(
+        "fault",
+        "new",
+        "--customer",
+        "华东电网",
+        "--system",
+        "OMS",
+        "--level",
+        "0",
+        "--channel",
+        "electronic",
+        "--title",
+        "全站失去连接",
+    )
+    assert "Logged F-2026-" in out
+    assert "level 0" in out
+    # Level 0 is 7x24: respond 1 h and resolve 4 h after now (16:30).
+    assert "2026-11-23 17:30" in out
+    assert "2026-11-23 20:30" in out
+    for word in ("respond", "resolve", "ok"):
+        assert word in out
+
+
+def test_list_orders_by_next_breach_and_all_adds_closed_ones(cli):
+    late = new_fault(cli)["ref"]  # level 1 at 09:30: respond clock breached at 11:30
+    soon = cli.json(
+        "fault",
+        "new",
+        "--customer",
+        "华东电网",
+        "--system",
+        "OMS",
+        "--level",
+        "3",
+        "--channel",
+        "electronic",
+        "--title",
+        "咨询配置",
+        "--assignee",
+        "alice",
+    )["ref"]
+    done = new_fault(cli, level="2")["ref"]
+    cli.ok("fault", "respond", done, "--via", "electronic")
+    cli.ok("fault", "resolve", done, "--summary", "已答复")
+    cli.ok("fault", "close", done)
+
+    listed = cli.json("fault", "list")["faults"]
+    assert [f["ref"] for f in listed] == [late, soon]
+    assert listed[0]["band"] == "breached" and listed[0]["left_seconds"] < 0
+    assert listed[1]["assignee"] == "alice"
+    text = cli.ok("fault", "list")
+    assert text.index(late) < text.index(soon)
+    assert done not in text
+    assert "-5:00:00" in text  # 11:30 respond deadline, now 16:30
+    assert "breached" in text
+
+    everything = cli.json("fault", "list", "--all")["faults"]
+    assert [f["ref"] for f in everything][:2] == [late, soon]
+    assert done in [f["ref"] for f in everything]
+    assert done in cli.ok("fault", "list", "--all")
+
+
+def test_verbs_pause_resume_level_escalate_propose(cli):
+    ref = new_fault(cli)["ref"]
+    cli.ok("fault", "respond", ref, "--via", "electronic", "--at", "2026-11-23T10:00")
+    cli.ok("fault", "assign", ref, "alice", "--at", "2026-11-23T10:01")
+    out = cli.ok("fault", "propose", ref, "--text", "先切换备机", "--at", "2026-11-23T10:30")
+    assert "solution proposed" in out
+    paused = cli.json(
+        "fault", "pause", ref, "--reason", "等客户提供日志", "--at", "2026-11-23T11:00"
+    )
+    assert paused["status"] == "waiting"
+    assert cli.json("fault", "resume", ref, "--at", "2026-11-23T14:00")["status"] != "waiting"
+    changed = cli.json(
+        "fault", "level", ref, "2", "--reason", "影响较小", "--at", "2026-11-23T14:10"
+    )
+    assert changed["level"] == 2
+    escalated = cli.json(
+        "fault", "escalate", ref, "--reason", "需要专家", "--to", "bob", "--at", "2026-11-23T14:20"
+    )
+    assert escalated["assignee"] == "bob"
+    entry = cli.json(
+        "fault",
+        "work",
+        ref,
+        "--mode",
+        "phone",
+        "--start",
+        "2026-11-23T14:30",
+        "--end",
+        "2026-11-23T14:40",
+        "--did",
+        "电话指导",
+    )["work_entry"]["id"]
+    edited = cli.json(
+        "fault", "work-edit", str(entry), "--did", "电话指导重启服务", "--result", "好转"
+    )
+    assert edited["work_entry"]["done"] == "电话指导重启服务"
+    verbs = [e["verb"] for e in cli.json("fault", "show", ref)["events"]]
+    assert len(verbs) == 10
+
+
+def test_a_stale_version_is_refused_and_writes_nothing(cli):
+    made = new_fault(cli)
+    ref, seen = made["ref"], made["version"]
+    newer = cli.json(
+        "fault", "respond", ref, "--via", "phone", "--version", str(seen), user="alice"
+    )
+    assert newer["version"] > seen
+    before = cli.events()
+    err = cli.refused("fault", "assign", ref, "alice", "--version", str(seen))
+    assert "changed by alice" in err
+    assert "nothing was written" in err
+    assert cli.events() == before
+    assert cli.json("fault", "assign", ref, "alice", "--version", str(newer["version"]))
+
+
+# -- refusals -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            [
+                "fault",
+                "new",
+                "--customer",
+                "nobody",
+                "--system",
+                "EMS",
+                "--level",
+                "1",
+                "--channel",
+                "phone",
+                "--title",
+                "x",
+            ],
+            "nobody",
+        ),
+        (
+            [
+                "fault",
+                "new",
+                "--customer",
+                "华东电网",
+                "--system",
+                "EMS",
+                "--level",
+                "9",
+                "--channel",
+                "phone",
+                "--title",
+                "x",
+            ],
+            "level",
+        ),
+        (
+            [
+                "fault",
+                "new",
+                "--customer",
+                "华东电网",
+                "--system",
+                "EMS",
+                "--level",
+                "1",
+                "--channel",
+                "fax",
+                "--title",
+                "x",
+            ],
+            "invalid choice",
+        ),
+        (
+            [
+                "fault",
+                "new",
+                "--customer",
+                "华东电网",
+                "--system",
+                "EMS",
+                "--level",
+                "1",
+                "--channel",
+                "phone",
+                "--title",
+                "x",
+                "--reported-at",
+                "yesterday",
+            ],
+            "--reported-at: cannot read 'yesterday'",
+        ),
+        (
+            [
+                "fault",
+                "new",
+                "--customer",
+                "华东电网",
+                "--system",
+                "EMS",
+                "--level",
+                "1",
+                "--channel",
+                "phone",
+                "--title",
+                "x",
+                "--reported-at",
+                "2026-11-23T17:00",
+            ],
+            "future",
+        ),
+        (
+            [
+                "fault",
+                "new",
+                "--customer",
+                "华东电网",
+                "--system",
+                "EMS",
+                "--level",
+                "1",
+                "--channel",
+                "phone",
+                "--title",
+                "  ",
+            ],
+            "title",
+        ),
+        (["fault", "respond", "F-2026-09999", "--via", "phone"], "F-2026-09999"),
+        (
+            [
+                "fault",
+                "new",
+                "--customer",
+                "华东电网",
+                "--system",
+                "SCADA",
+                "--level",
+                "1",
+                "--channel",
+                "phone",
+                "--title",
+                "x",
+            ],
+            "SCADA",
+        ),
+        (["fault", "respond", "{ref}", "--via", "phone", "--at", "2026-11-23T17:00"], "future"),
+        (["fault", "respond", "{ref}", "--via", "phone", "--at", "2026-11-23T09:00"], "report"),
+        (["fault", "respond", "{ref}", "--via", "phone", "--at", "soon"], "--at: cannot read"),
+        (["fault", "respond", "{ref}", "--via", "pigeon"], "invalid choice"),
+        (["fault", "resume", "{ref}"], "not waiting"),
+        (["fault", "close", "{ref}"], "not resolved"),
+        (["fault", "reopen", "{ref}", "--reason", "x"], "not resolved or closed"),
+        (["fault", "assign", "{ref}", "nobody"], "nobody"),
+        (["fault", "pause", "{ref}", "--reason", ""], "--reason cannot be empty"),
+        (["fault", "record", "{ref}"], "nothing to record"),
+        (
+            [
+                "fault",
+                "work",
+                "{ref}",
+                "--mode",
+                "remote",
+                "--start",
+                "2026-11-23T12:00",
+                "--end",
+                "2026-11-23T11:00",
+            ],
+            "--end comes before --start",
+        ),
+        (["fault", "work-edit", "1"], "nothing to change"),
+        (["fault", "work-end", "999"], "999"),
+        (["fault", "signoff", "999", "--customer-rep", "张工"], "999"),
+        (["fault", "assign", "{ref}", "alice", "--version", "0"], "--version"),
+        (["fault", "assign", "{ref}", "alice", "--version", "x"], "invalid int"),
+        (["fault", "show", "F-2026-09999"], "F-2026-09999"),
+        (["fault"], "required"),
+        (["engineer", "add", "carol", "--name", "Carol", "--seniority", "boss"], "invalid choice"),
+        (["engineer", "add", "alice", "--name", "Alice", "--seniority", "senior"], "alice"),
+        (["engineer", "duty", "nobody", "on"], "nobody"),
+        (["customer", "add", "华东电网"], "华东电网"),
+        (["customer", "add", "新客户", "--warranty-start", "2026-13-01"], "--warranty-start"),
+        (
+            [
+                "customer",
+                "add",
+                "新客户",
+                "--warranty-start",
+                "2027-01-01",
+                "--warranty-end",
+                "2026-01-01",
+            ],
+            "before",
+        ),
+        (["customer", "add", "新客户", "--system", ":x"], "needs a name"),
+    ],
+)
+def test_refusals_are_one_line_exit_2_and_write_nothing(cli, argv, message):
+    ref = new_fault(cli)["ref"]
+    before = cli.events()
+    err = cli.refused(*[a.replace("{ref}", ref) for a in argv])
+    assert message in err
+    assert cli.events() == before
+
+
+def test_an_unknown_os_user_is_told_how_to_be_added(cli):
+    err = cli.refused(
+        "fault",
+        "new",
+        "--customer",
+        "华东电网",
+        "--system",
+        "EMS",
+        "--level",
+        "1",
+        "--channel",
+        "phone",
+        "--title",
+        "x",
+        user="mallory",
+    )
+    assert "mallory" in err
+    assert "oncall engineer add mallory" in err
+
+
+def test_close_is_refused_with_unsigned_onsite_work(cli):
+    ref = new_fault(cli)["ref"]
+    cli.ok("fault", "respond", ref, "--via", "onsite", "--at", "2026-11-23T10:00")
+    cli.ok(
+        "fault",
+        "work",
+        ref,
+        "--mode",
+        "onsite",
+        "--start",
+        "2026-11-23T10:00",
+        "--end",
+        "2026-11-23T12:00",
+        "--did",
+        "现场检查",
+    )
+    cli.ok("fault", "resolve", ref, "--summary", "ok")
+    before = cli.events()
+    err = cli.refused("fault", "close", ref)
+    assert "sign" in err.lower()
+    assert cli.events() == before
+
+
+def test_a_bad_oncall_now_is_one_line(cli, monkeypatch):
+    err = cli.refused("fault", "list", now="tomorrow")
+    assert "ONCALL_NOW" in err
+
+
+def test_control_characters_are_escaped_in_human_output(cli):
+    ref = cli.json(
+        "fault",
+        "new",
+        "--customer",
+        "华东电网",
+        "--system",
+        "EMS",
+        "--level",
+        "2",
+        "--channel",
+        "phone",
+        "--title",
+        "evil\x1b[2Jtitle",
+    )["ref"]
+    out = cli.ok("fault", "list")
+    assert "\x1b" not in out
+    assert "evil\\e[2Jtitle" in out
+    assert "\x1b" not in cli.ok("fault", "show", ref)
+
+
+# -- roster and customers -------------------------------------------------------------------------
+
+
+def test_engineers_and_customers(cli):
+    engineers = {e["user"]: e for e in cli.json("engineer", "list")}
+    assert engineers["alice"]["on_duty"] is True
+    assert engineers["bob"]["on_duty"] is False
+    assert engineers["alice"]["phone"] == "13800000001"
+    assert "is now on duty" in cli.ok("engineer", "duty", "bob", "on")
+    assert {e["user"]: e["on_duty"] for e in cli.json("engineer", "list")}["bob"] is True
+    text = cli.ok("engineer", "list")
+    assert "duty *" in text  # the acting user is marked
+    assert "Alice Wang" in text
+
+    cli.ok("customer", "add", "南方电网", "--contact", "李工:13700000000:li@example.com")
+    customers = {c["name"]: c for c in cli.json("customer", "list")}
+    east = customers["华东电网"]
+    assert east["tier"] == "gold"
+    assert east["warranty_start"] == "2026-01-01"
+    assert {(s["name"], s["product"], s["model"]) for s in east["systems"]} == {
+        ("EMS", "D5000", "v3"),
+        ("OMS", "", ""),
+    }
+    assert customers["南方电网"]["contacts"][0]["email"] == "li@example.com"
+    text = cli.ok("customer", "list")
+    assert "in warranty" in text
+    assert "EMS (D5000 v3)" in text
+
+
+# -- the database and the demo --------------------------------------------------------------------
+
+
+def test_db_upgrade_twice_then_status(isolated, monkeypatch, capsys):
+    cli = Cli(isolated / "fresh.sqlite3", monkeypatch, capsys)
+    first = cli.ok("db", "upgrade")
+    assert "upgraded from an empty database to revision" in first
+    second = cli.ok("db", "upgrade")
+    assert "already current" in second and "nothing to do" in second
+    status = cli.json("db", "status")
+    assert status["state"] == "current"
+    assert status["revision"] == status["head_revision"]
+    assert "current" in cli.ok("db", "status")
+
+
+def test_a_missing_database_file_is_refused_and_not_created(isolated, monkeypatch, capsys):
+    cli = Cli(isolated / "nowhere.sqlite3", monkeypatch, capsys)
+    err = cli.refused("fault", "list")
+    assert "no database at" in err and "oncall db upgrade --db" in err
+    assert not cli.db.exists()
+    assert cli.json("db", "status")["state"] == "missing"
+    assert not cli.db.exists()
+
+
+def test_an_older_schema_is_refused_with_the_upgrade_command(blank):
+    with sqlite3.connect(blank.db) as conn:
+        conn.execute("DELETE FROM alembic_version")
+    err = blank.refused("fault", "list")
+    assert "upgrade" in err
+
+
+def test_a_locked_database_is_one_line(cli, monkeypatch):
+    import oncall.store.db
+
+    monkeypatch.setattr(oncall.store.db, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(cli.db, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        err = cli.refused("engineer", "add", "carol", "--name", "Carol", "--seniority", "engineer")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "locked" in err
+
+
+def test_a_database_file_that_cannot_be_made_is_one_line(isolated, monkeypatch, capsys):
+    (isolated / "plain.txt").write_text("not a folder", encoding="utf-8")
+    cli = Cli(isolated / "plain.txt" / "desk.sqlite3", monkeypatch, capsys)
+    err = cli.refused("db", "upgrade")
+    assert "cannot use the database" in err and "plain.txt" in err
+
+
+def test_a_database_url_password_is_never_shown(isolated, monkeypatch, capsys):
+    pytest.importorskip("psycopg")
+    url = "postgresql+psycopg://desk:s3cret@127.0.0.1:1/oncall?connect_timeout=2"
+    monkeypatch.setenv("ONCALL_DB", url)
+    capsys.readouterr()
+    assert main(["db", "status"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "s3cret" not in err
+    assert "desk:***@127.0.0.1" in err
+
+
+def test_demo_then_list_and_demo_again_is_refused(isolated, monkeypatch, capsys):
+    import functools
+
+    import oncall.desk.demo
+
+    small = functools.partial(oncall.desk.demo.load_demo, closed_faults=12)  # keep it fast
+    monkeypatch.setattr(oncall.desk.demo, "load_demo", small)
+    cli = Cli(isolated / "demo.sqlite3", monkeypatch, capsys)
+    out = cli.ok("demo", "--seed", "7")
+    assert "Demo data in" in out and "new schema" in out
+    assert "open queue now:" in out
+    listed = cli.json("fault", "list")["faults"]
+    assert len(listed) >= 10
+    assert f"{len(listed)} open" in out
+    # The queue's order: breached first (most overdue on top), then the soonest deadline.
+    left = [f["left_seconds"] for f in listed if f["left_seconds"] is not None]
+    assert left == sorted(left)
+    assert {f["band"] for f in listed} >= {"ok", "breached"}
+    assert cli.ok("fault", "list").count("F-") == len(listed)
+    assert len(cli.json("fault", "list", "--all")["faults"]) > len(listed)
+    err = cli.refused("demo")
+    assert "already has faults" in err and "--force" in err
+    cli.refused("demo", "--force")  # the desk loads the demo into an empty database only
+
+
+# -- the installed command ------------------------------------------------------------------------
+
+
+def test_the_installed_console_script(isolated):
+    script = shutil.which("oncall", path=str(Path(sys.executable).parent))
+    assert script, "the oncall console script is installed next to the interpreter"
+    env = dict(os.environ, ONCALL_NOW=NOW, ONCALL_USER="duty")
+    db = str(isolated / "script.sqlite3")
+    done = subprocess.run(
+        [script, "db", "upgrade", "--db", db], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "upgraded" in done.stdout
+    bad = subprocess.run(
+        [script, "fault", "show", "F-2026-00001", "--db", str(isolated / "none.sqlite3")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
