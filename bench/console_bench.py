@@ -1,0 +1,390 @@
+"""How fast and how quiet the console is, measured in a real pseudo-terminal.
+
+    .venv/bin/python bench/console_bench.py            # builds the databases once, then measures
+    .venv/bin/python bench/console_bench.py --quick    # fewer runs, shorter idle windows
+
+Figures are printed, not asserted. Every program runs in its own process on a
+pty of 120x40 (like an ssh session), started the same way, so ratios are fair:
+
+- first frame: the console's header with an empty queue saying "loading…",
+  against a bare Textual app that shows one static line (same run, medians);
+- first full queue: the header's band counts are on the screen;
+- idle: CPU per second (the one-second tick, the poll, the repaint) from
+  /proc, and the bytes per second the terminal receives once the first screen
+  is drawn, with the demo queue (about 40 open faults) and with the big one;
+- key press: from writing "j" to the pty until the repaint has arrived;
+- for comparison, a naive DataTable that updates one cell per row every second.
+
+The big database has 1,000 open and 100,000 closed faults: the demo data
+(written through the desk's verbs), its closed faults then copied in SQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import sqlite3
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(tempfile.gettempdir()) / "oncall-bench"
+SIZE = (120, 40)
+USER = "bench"
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("bare app: one static line")
+
+Bare().run()
+"""
+
+NAIVE_APP = """
+import time
+from textual.app import App
+from textual.widgets import DataTable
+
+class Naive(App):
+    def compose(self):
+        yield DataTable()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("left", "clock", "lv", "customer", "title", "assignee", "status")
+        for i in range(40):
+            table.add_row(self.left(i), "resolve", "L1", "江南电力调度中心/EMS",
+                          "前置机通信中断 telemetry stale", "王芳", "working", key=str(i))
+        self.set_interval(1.0, self.tick)
+
+    def left(self, i):
+        s = 3600 * (i % 7) + 600 * i - int(time.time()) % 86400
+        return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+    def tick(self):
+        table = self.query_one(DataTable)
+        for i in range(40):
+            table.update_cell(str(i), table.ordered_columns[0].key, self.left(i))
+
+Naive().run()
+"""
+
+CONSOLE = "import sys; from oncall.cli import main; sys.exit(main())"
+
+
+# -- databases -------------------------------------------------------------------------
+
+
+def build_demo(path: Path, open_faults: int, closed_faults: int) -> None:
+    from oncall.clock import SystemClock
+    from oncall.desk import Desk
+    from oncall.desk.demo import load_demo
+    from oncall.resources import data_path
+    from oncall.sla import load_policy
+    from oncall.store import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    desk = Desk(engine, load_policy(data_path("sla.toml")), SystemClock(), USER)
+    load_demo(desk, open_faults=open_faults, closed_faults=closed_faults)
+    engine.dispose()
+
+
+def multiply_closed(path: Path, target: int) -> int:
+    """Copy the closed faults (with their events and work) until there are ``target``."""
+    con = sqlite3.connect(path)
+    cur = con.cursor()
+    closed = [r[0] for r in cur.execute("SELECT id FROM fault WHERE status = 'closed'")]
+    have = len(closed)
+    cols = {
+        t: [r[1] for r in cur.execute(f"PRAGMA table_info({t})")]
+        for t in ("fault", "fault_record", "work_entry", "audit_event")
+    }
+    ids = ",".join(map(str, closed))
+    k = 0
+    while have < target:
+        k += 1
+        off = k * 1_000_000
+        take = min(len(closed), target - have)
+        subset = ",".join(map(str, closed[:take]))
+        fcols = cols["fault"]
+        sel = [
+            f"id + {off}"
+            if c == "id"
+            else f"printf('F-%d-%07d', year, seq + {k * 100_000})"
+            if c == "ref"
+            else f"seq + {k * 100_000}"
+            if c == "seq"
+            else c
+            for c in fcols
+        ]
+        cur.execute(
+            f"INSERT INTO fault ({','.join(fcols)}) SELECT {','.join(sel)} FROM fault "
+            f"WHERE id IN ({subset})"
+        )
+        for table in ("fault_record", "work_entry", "audit_event"):
+            tcols = [c for c in cols[table] if c != "id" or table == "fault_record"]
+            sel = [f"fault_id + {off}" if c == "fault_id" else c for c in tcols]
+            cur.execute(
+                f"INSERT INTO {table} ({','.join(tcols)}) SELECT {','.join(sel)} FROM {table} "
+                f"WHERE fault_id IN ({subset})"
+            )
+        have += take
+    con.commit()
+    del ids
+    count = cur.execute("SELECT count(*) FROM fault WHERE status = 'closed'").fetchone()[0]
+    con.execute("ANALYZE")
+    con.close()
+    return count
+
+
+def databases() -> tuple[Path, Path]:
+    CACHE.mkdir(exist_ok=True)
+    demo, big = CACHE / "demo.sqlite3", CACHE / "big.sqlite3"
+    # The demo's deadlines are relative to when it was built: rebuild after a few hours.
+    stale = not demo.exists() or time.time() - demo.stat().st_mtime > 3 * 3600
+    if stale:
+        for p in CACHE.glob("*.sqlite3*"):
+            p.unlink()
+        print("building the demo database (40 open faults) …", flush=True)
+        build_demo(demo, 40, 300)
+        print("building the big database (1,000 open, 100,000 closed) …", flush=True)
+        started = time.perf_counter()
+        build_demo(big, 1000, 200)
+        closed = multiply_closed(big, 100_000)
+        print(f"  {closed} closed faults, {time.perf_counter() - started:.0f} s", flush=True)
+    else:  # the schema may have moved on since they were built
+        from oncall.store import make_engine, schema_state, upgrade
+
+        for db in (demo, big):
+            engine = make_engine(f"sqlite:///{db}")
+            if schema_state(engine) != "current":
+                upgrade(engine)
+            engine.dispose()
+    return demo, big
+
+
+# -- running a program on a pty ----------------------------------------------------------
+
+
+class Pty:
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.started = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: size the terminal, then become the program
+            cols, rows = SIZE
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            os.execvpe(argv[0], argv, env)
+        self.pid, self.fd = pid, fd
+        self.out = bytearray()
+        self.events: list[tuple[float, int]] = []  # (time, bytes) of each read
+
+    def read(self, timeout: float) -> int:
+        got = 0
+        end = time.perf_counter() + timeout
+        while True:
+            left = end - time.perf_counter()
+            if left <= 0:
+                return got
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                return got
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return got
+            if not chunk:
+                return got
+            self.out += chunk
+            self.events.append((time.perf_counter(), len(chunk)))
+            got += len(chunk)
+
+    def wait_for(self, marker: bytes, timeout: float = 60.0) -> float:
+        """Seconds from start until ``marker`` is in the output."""
+        end = time.perf_counter() + timeout
+        while marker not in self.out:
+            if time.perf_counter() > end:
+                raise TimeoutError(f"{marker!r} did not appear; got {bytes(self.out[-300:])!r}")
+            self.read(0.01)
+        return self.events[-1][0] - self.started
+
+    def quiet(self, gap: float = 0.15, limit: float = 5.0) -> None:
+        end = time.perf_counter() + limit
+        while time.perf_counter() < end and self.read(gap):
+            pass
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        os.close(self.fd)
+
+
+def env_for(db: Path | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ONCALL_", "NO_COLOR", "LC_"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="en_US.UTF-8")
+    env.update(ONCALL_USER=USER, ONCALL_CONFIG=str(CACHE / "none.toml"))
+    (CACHE / "none.toml").write_text("")
+    if db is not None:
+        env["ONCALL_DB"] = str(db)
+    return env
+
+
+def console_argv() -> list[str]:
+    return [sys.executable, "-c", CONSOLE]
+
+
+def first_frames(big: Path, runs: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"bare": [], "frame": [], "queue": []}
+    for run in range(runs + 1):  # the first round warms the bytecode caches: not counted
+        p = Pty([sys.executable, "-c", BARE_APP], env_for())
+        bare = p.wait_for(b"one static line")
+        p.close()
+        p = Pty(console_argv(), env_for(big))
+        frame = p.wait_for("loading…".encode())
+        queue = p.wait_for(b"BRCH ")
+        p.close()
+        if run:
+            times["bare"].append(bare)
+            times["frame"].append(frame)
+            times["queue"].append(queue)
+    return times
+
+
+def idle(db: Path | None, seconds: float, argv: list[str] | None = None) -> dict[str, float]:
+    p = Pty(argv or console_argv(), env_for(db))
+    try:
+        if argv is None:
+            p.wait_for(b"BRCH ")
+        else:
+            p.read(3.0)
+        p.quiet(0.5, 10)  # the first screen is drawn
+        cpu0, t0 = p.cpu_seconds(), time.perf_counter()
+        got = 0
+        while time.perf_counter() - t0 < seconds:
+            got += p.read(0.5)
+        elapsed = time.perf_counter() - t0
+        cpu = p.cpu_seconds() - cpu0
+        return {"bytes_per_s": got / elapsed, "cpu_ms_per_s": 1000 * cpu / elapsed}
+    finally:
+        p.close()
+
+
+def key_presses(db: Path, presses: int) -> list[float]:
+    p = Pty(console_argv(), env_for(db))
+    latencies = []
+    try:
+        p.wait_for(b"BRCH ")
+        p.quiet(0.5, 10)
+        for i in range(presses):
+            p.quiet(0.12, 2)
+            sent = time.perf_counter()
+            os.write(p.fd, b"j" if i % 4 != 3 else b"k")
+            first = None
+            while time.perf_counter() - sent < 2:
+                if p.read(0.02):
+                    first = first or p.events[-1][0]
+                elif first is not None:
+                    break
+            if first is not None:
+                latencies.append(p.events[-1][0] - sent)
+    finally:
+        p.close()
+    return latencies
+
+
+def tick_cost(db: Path, ticks: int = 50) -> float:
+    """Milliseconds of Python work in one tick (countdowns, header, detail), in-process."""
+    import asyncio
+
+    from oncall.clock import SystemClock
+    from oncall.desk import Desk
+    from oncall.resources import data_path
+    from oncall.sla import load_policy
+    from oncall.store import make_engine
+    from oncall.tui.app import OncallApp
+
+    policy = load_policy(data_path("sla.toml"))
+    desk = Desk(make_engine(f"sqlite:///{db}"), policy, SystemClock(), USER)
+
+    async def run() -> float:
+        app = OncallApp(lambda: desk, SystemClock(), None, user=USER, language="en", tick=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await app.ready.wait()
+            await pilot.pause()
+            main = app.main
+            costs = []
+            for _ in range(ticks):
+                started = time.process_time()
+                main.header.show(main.clock.now())
+                main.queue.tick(main.clock.now())
+                main.detail.tick(main.clock.now())
+                costs.append(time.process_time() - started)
+                await asyncio.sleep(0.02)
+            return 1000 * statistics.median(costs)
+
+    return asyncio.run(run())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, shorter windows")
+    args = parser.parse_args()
+    runs, window, presses = (3, 10.0, 12) if args.quick else (7, 30.0, 30)
+    demo, big = databases()
+
+    print(f"\nconsole bench: {SIZE[0]}x{SIZE[1]} pty, {runs} runs each, medians\n")
+    t = first_frames(big, runs)
+    bare, frame, queue = (statistics.median(t[k]) for k in ("bare", "frame", "queue"))
+    print(f"bare Textual app, first frame      {1000 * bare:7.0f} ms")
+    print(f"console first frame (loading…)     {1000 * frame:7.0f} ms   {frame / bare:4.2f}x bare")
+    print(f"console first full queue (1,000)   {1000 * queue:7.0f} ms   {queue / bare:4.2f}x bare")
+
+    print(f"\ntick, Python work, 1,000 open faults  {tick_cost(big):6.2f} ms")
+    for name, db in (("demo queue (~40 open)", demo), ("1,000 open / 100,000 closed", big)):
+        r = idle(db, window)
+        print(
+            f"idle, {name:28s} {r['cpu_ms_per_s']:6.1f} ms CPU/s ({r['cpu_ms_per_s'] / 10:.2f} %"
+            f" of a core), {r['bytes_per_s'] / 1024:5.2f} KB/s to the terminal"
+        )
+    naive = idle(None, window, [sys.executable, "-c", NAIVE_APP])
+    print(
+        f"idle, naive DataTable (40 rows)      {naive['cpu_ms_per_s']:6.1f} ms CPU/s, "
+        f"{naive['bytes_per_s'] / 1024:5.2f} KB/s to the terminal (for comparison)"
+    )
+    lat = sorted(key_presses(demo, presses))
+    if lat:
+        p90 = lat[min(len(lat) - 1, int(0.9 * len(lat)))]
+        print(
+            f"\nkey press to repaint (j/k), demo queue: median {1000 * statistics.median(lat):.1f}"
+            f" ms, p90 {1000 * p90:.1f} ms, max {1000 * lat[-1]:.1f} ms ({len(lat)} presses)"
+        )
+    lat = sorted(key_presses(big, presses))
+    if lat:
+        print(
+            f"key press to repaint (j/k), 1,000 open: median {1000 * statistics.median(lat):.1f}"
+            f" ms, max {1000 * lat[-1]:.1f} ms"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The console's one door to the desk: every call runs on one worker thread.
+
+Widgets never touch the database: the screen awaits ``Backend.call`` (the desk
+verb or read model runs on the backend's thread, off the event loop) and
+renders what comes back. One thread keeps the calls in order (a verb, then the
+reload that shows it) and keeps SQLite connections on one thread.
+
+Importing this module imports neither Textual nor the database libraries: the
+opener passed in does that, on the backend's thread, after the first frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Opened:
+    """What the console needs once the desk is open."""
+
+    desk: Any
+    me: Any | None  # EngineerInfo, None when the user is not on the roster
+    not_on_roster: str | None  # the desk's message telling how to be added
+    queue: list
+    last_change: int
+    empty: bool  # a new database: no customers, no faults
+    engineers: list = field(default_factory=list)
+    customers: list = field(default_factory=list)
+
+
+@dataclass
+class Reloaded:
+    queue: list
+    last_change: int
+    view: Any | None = None  # FaultView of the fault under the cursor
+
+
+def open_and_load(opener: Callable[[], Any]) -> Opened:
+    """Open the desk and read what the first full screen shows (runs on the backend thread)."""
+    from ..desk import UnknownEngineer
+
+    desk = opener()
+    me = None
+    not_on_roster = None
+    try:
+        me = desk.me()
+    except UnknownEngineer as exc:
+        not_on_roster = str(exc)
+    queue = desk.open_queue()
+    customers = desk.list_customers()
+    engineers = desk.list_engineers()
+    last = desk.last_change()
+    empty = not queue and not customers and last == 0
+    return Opened(desk, me, not_on_roster, queue, last, empty, engineers, customers)
+
+
+def reload(desk: Any, ref: str | None) -> Reloaded:
+    """The queue, and the fault under the cursor (runs on the backend thread)."""
+    from ..desk import NotFound
+
+    last = desk.last_change()
+    queue = desk.open_queue()
+    view = None
+    if ref is not None:
+        try:
+            view = desk.fault_view(ref)
+        except NotFound:
+            view = None
+    return Reloaded(queue, last, view)
+
+
+class Backend:
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oncall-desk")
+        self.desk: Any | None = None
+
+    async def call(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+
+    async def desk_call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
+        """Call the desk's method ``name`` on the backend thread."""
+        if self.desk is None:
+            raise RuntimeError("the desk is not open yet")
+        return await self.call(getattr(self.desk, name), *args, **kwargs)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

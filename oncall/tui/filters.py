@@ -1,0 +1,93 @@
+"""Which faults the queue shows: mine, a level, a customer, a band, a text search.
+
+Plain Python (no Textual): it filters the read models the desk gave, it does no
+SLA arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ..i18n import _
+from . import fmt
+
+SHOW = ("open", "resolved", "closed")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    show: str = "open"  # open queue, resolved (awaiting close), closed (recent)
+    mine: bool = False
+    level: int | None = None
+    customer: str | None = None
+    band: str | None = None
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self != QueueFilter(show=self.show) or self.show != "open"
+
+    def cleared(self) -> QueueFilter:
+        return QueueFilter()
+
+    def next_show(self) -> QueueFilter:
+        return replace(self, show=SHOW[(SHOW.index(self.show) + 1) % len(SHOW)])
+
+    def matches(self, item, me: str | None) -> bool:
+        f = item.fault
+        if self.mine and (me is None or f.assignee != me):
+            return False
+        if self.level is not None and f.level != self.level:
+            return False
+        if self.customer and f.customer != self.customer:
+            return False
+        if self.band and fmt.band_value(item.band) != self.band:
+            return False
+        if self.text:
+            needle = self.text.casefold()
+            hay = " ".join(
+                (f.ref, f.title, f.customer, f.system, f.contact, f.assignee or "", f.status)
+            ).casefold()
+            if needle not in hay:
+                return False
+        return True
+
+    def describe(self) -> str:
+        parts = [
+            {
+                "open": _("open queue"),
+                "resolved": _("resolved, awaiting close"),
+                "closed": _("closed (latest)"),
+            }[self.show]
+        ]
+        if self.mine:
+            parts.append(_("mine"))
+        if self.level is not None:
+            parts.append(f"L{self.level}")
+        if self.customer:
+            parts.append(fmt.safe(self.customer))
+        if self.band:
+            parts.append(fmt.band_name(self.band))
+        if self.text:
+            parts.append(f'"{fmt.safe(self.text)}"')
+        return " · ".join(parts)
+
+
+class _NoClocks:
+    next_clock = None
+
+
+class DoneItem:
+    """A resolved or closed fault in the queue's place (it has no running clock)."""
+
+    band = "ok"
+    paused = False
+    done = True
+    clocks = _NoClocks()
+
+    def __init__(self, fault) -> None:
+        self.fault = fault
+
+    def left(self, now: datetime) -> int | None:
+        return None

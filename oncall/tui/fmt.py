@@ -1,0 +1,199 @@
+"""Words and numbers as the console shows them (no Textual, no SLA arithmetic).
+
+Countdowns show seconds only where they matter: under an hour either side of
+the deadline. Further out they show minutes, then days and hours, so a queue
+of faults far from their deadlines repaints once a minute, not once a second.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from ..i18n import N_, _
+from ..text import printable
+
+BAND_ORDER = ("breached", "critical", "warning", "ok")
+
+_BAND_TAGS = {
+    "breached": N_("BRCH"),
+    "critical": N_("CRIT"),
+    "warning": N_("WARN"),
+    "ok": N_("ok"),
+}
+_BAND_NAMES = {
+    "breached": N_("breached"),
+    "critical": N_("critical"),
+    "warning": N_("warning"),
+    "ok": N_("ok"),
+}
+_CLOCKS = {
+    "respond": N_("respond"),
+    "resolve": N_("resolve"),
+    "solution": N_("solution"),
+    "remote_fix": N_("remote fix"),
+    "onsite_escalation": N_("on-site escalation"),
+    "onsite_arrival": N_("on-site arrival"),
+}
+# The queue's narrow column: at most 8 cells.
+_CLOCKS_SHORT = {
+    "respond": N_("respond"),
+    "resolve": N_("resolve"),
+    "solution": N_("solution"),
+    "remote_fix": N_("remote"),
+    "onsite_escalation": N_("escalate"),
+    "onsite_arrival": N_("arrive"),
+}
+_STATUSES = {
+    "new": N_("new"),
+    "responded": N_("replied"),
+    "in_progress": N_("working"),
+    "waiting": N_("waiting"),
+    "resolved": N_("resolved"),
+    "closed": N_("closed"),
+}
+_MODES = {
+    "phone": N_("phone"),
+    "remote": N_("remote"),
+    "onsite": N_("on-site"),
+    "internal": N_("internal"),
+}
+_CHANNELS = {"phone": N_("phone"), "electronic": N_("email/IM")}
+_HOW = {"phone": N_("phone"), "electronic": N_("email/IM"), "onsite": N_("on-site")}
+_LEVEL_NAMES = {
+    "System down": N_("System down"),
+    "Major": N_("Major"),
+    "Minor": N_("Minor"),
+    "Request": N_("Request"),
+}
+_SENIORITIES = {"engineer": N_("engineer"), "senior": N_("senior"), "expert": N_("expert")}
+_VERBS = {
+    "log": N_("logged"),
+    "respond": N_("responded"),
+    "propose_solution": N_("solution proposed"),
+    "assign": N_("assigned"),
+    "work_add": N_("work logged"),
+    "work_edit": N_("work edited"),
+    "work_end": N_("work ended"),
+    "sign_off": N_("signed off"),
+    "escalate": N_("escalated"),
+    "pause": N_("paused"),
+    "resume": N_("resumed"),
+    "change_level": N_("level changed"),
+    "record": N_("record updated"),
+    "resolve": N_("resolved"),
+    "close": N_("closed"),
+    "reopen": N_("reopened"),
+}
+
+
+def band_value(band: object) -> str:
+    """``Band.BREACHED`` or ``"breached"`` -> ``"breached"``."""
+    return str(getattr(band, "value", band))
+
+
+def band_tag(band: object) -> str:
+    return _(_BAND_TAGS.get(band_value(band), band_value(band)))
+
+
+def band_name(band: object) -> str:
+    return _(_BAND_NAMES.get(band_value(band), band_value(band)))
+
+
+def clock_name(name: str | None, short: bool = False) -> str:
+    if not name:
+        return "-"
+    return _((_CLOCKS_SHORT if short else _CLOCKS).get(name, name))
+
+
+def status_name(status: str) -> str:
+    return _(_STATUSES.get(status, status))
+
+
+def mode_name(mode: str) -> str:
+    return _(_MODES.get(mode, mode))
+
+
+def channel_name(channel: str) -> str:
+    return _(_CHANNELS.get(channel, channel))
+
+
+def how_name(how: str) -> str:
+    return _(_HOW.get(how, how))
+
+
+def level_name(name: str) -> str:
+    return _(_LEVEL_NAMES.get(name, name)) if name in _LEVEL_NAMES else printable(name)
+
+
+def seniority_name(name: str) -> str:
+    return _(_SENIORITIES.get(name, name))
+
+
+def verb_name(verb: str) -> str:
+    return _(_VERBS.get(verb, verb))
+
+
+def countdown(seconds: int | None) -> str:
+    """Signed time to a deadline: ``-0:12:05``, ``0:41:10``, ``5h07m``, ``2d 04h``.
+
+    Seconds only within an hour of the deadline (either side); minutes up to a
+    day; days and hours beyond.
+    """
+    if seconds is None:
+        return "-"
+    sign = "-" if seconds < 0 else ""
+    rest = abs(int(seconds))
+    if rest < 3600:
+        minutes, secs = divmod(rest, 60)
+        return f"{sign}0:{minutes:02d}:{secs:02d}"
+    if rest < 86_400:
+        hours, rest = divmod(rest, 3600)
+        return f"{sign}{hours}h{rest // 60:02d}m"
+    days, rest = divmod(rest, 86_400)
+    return f"{sign}{days}d {rest // 3600:02d}h"
+
+
+def duration(seconds: int | None) -> str:
+    """A length of time (service time used, paused …): ``45m``, ``3h20m``, ``2d 04h``."""
+    if seconds is None:
+        return "-"
+    rest = max(int(seconds), 0)
+    if rest < 3600:
+        return f"{rest // 60}m"
+    if rest < 86_400:
+        return f"{rest // 3600}h{(rest % 3600) // 60:02d}m"
+    return f"{rest // 86_400}d {(rest % 86_400) // 3600:02d}h"
+
+
+def when(at: datetime | None, tz: tzinfo | None) -> str:
+    """A time in the desk's zone, to the minute: ``2026-10-09 15:00``."""
+    if at is None:
+        return "-"
+    shown = at.astimezone(tz) if tz is not None else at
+    return shown.strftime("%Y-%m-%d %H:%M")
+
+
+def short_when(at: datetime | None, tz: tzinfo | None) -> str:
+    if at is None:
+        return "-"
+    shown = at.astimezone(tz) if tz is not None else at
+    return shown.strftime("%m-%d %H:%M")
+
+
+def time_input(at: datetime | None, tz: tzinfo | None) -> str:
+    """A time as a form field shows it (and ``parse_instant`` reads it back)."""
+    if at is None:
+        return ""
+    shown = at.astimezone(tz) if tz is not None else at
+    return shown.strftime("%Y-%m-%d %H:%M")
+
+
+def percent(share: float | None) -> str:
+    if share is None:
+        return "-"
+    return f"{share * 100:.0f}%"
+
+
+def safe(text: str | None) -> str:
+    """Stored text made safe for the terminal (control characters escaped)."""
+    return printable(text or "")

@@ -1,0 +1,358 @@
+"""What every form shares: fields declared as data, inline validation, save and cancel.
+
+A form is a modal screen. Enter moves to the next field (and saves from the
+last one), ctrl+s saves from anywhere, Escape cancels. Each field says what is
+wrong under itself; a verb the desk refuses leaves the form open with
+everything typed, shows the desk's message, and takes the fault's new version
+so that saving again applies to what is stored now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from ...i18n import N_, _
+from ...timefmt import TimeInputError, parse_instant
+from .. import fmt
+from ..translate import translate_bindings
+
+
+@dataclass
+class FormContext:
+    screen: Any  # MainScreen: perform(), fresh_fault()
+    tz: Any
+    clock: Any
+    me: str
+    engineers: list = field(default_factory=list)
+    customers: list = field(default_factory=list)
+    policy: Any = None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def engineer_options(self, blank: str | None = None) -> list[tuple[str, str]]:
+        options = [("" if blank is None else blank, "")] if blank is not None else []
+        for e in sorted(self.engineers, key=lambda e: e.user != self.me):
+            label = f"{fmt.safe(e.name)} ({fmt.safe(e.user)}) {fmt.seniority_name(e.seniority)}"
+            if e.user == self.me:
+                label += " " + _("(me)")
+            options.append((label, e.user))
+        return options
+
+    def level_options(self) -> list[tuple[str, str]]:
+        levels = sorted(self.policy.levels) if self.policy is not None else [0, 1, 2, 3]
+        options = []
+        for n in levels:
+            name = self.policy.level(n).name if self.policy is not None else ""
+            options.append((f"L{n} {fmt.level_name(name)}".rstrip(), str(n)))
+        return options
+
+
+@dataclass
+class Field:
+    key: str
+    label: str  # translated
+    kind: str = "input"  # input | text | select | time | check
+    value: Any = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    required: bool = False
+    hint: str = ""
+    optional: bool = False  # a time that may stay empty
+    suggestions: list[str] = field(default_factory=list)
+    placeholder: str = ""
+
+
+class FormScreen(ModalScreen[Any]):
+    """A form over the main screen; subclasses give ``fields()`` and ``submit()``."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "submit", N_("Save")),
+    ]
+
+    heading = ""  # msgid
+    save_label = N_("Save")
+
+    def __init__(self, ctx: FormContext, fault: Any = None) -> None:
+        super().__init__(classes="form-screen")
+        translate_bindings(self)
+        self.ctx = ctx
+        self.fault = fault
+        self.busy = False
+        self._fields: list[Field] = []
+
+    # -- to be given by each form ------------------------------------------------------
+    def fields(self) -> list[Field]:
+        raise NotImplementedError
+
+    async def submit(self, values: dict[str, Any]) -> Any | None:
+        """Call the desk; return a truthy result on success, None when refused."""
+        raise NotImplementedError
+
+    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+        """A form's own rule for one field (after the common ones); a message or None."""
+        return None
+
+    def field_changed(self, key: str, value: Any) -> None:
+        """React to a change (e.g. the systems of the chosen customer)."""
+
+    # -- layout ----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        self._fields = self.fields()
+        with Vertical(classes="form"):
+            yield Static(_(self.heading), classes="form-title")
+            if self.fault is not None:
+                f = self.fault
+                yield Static(
+                    f"{fmt.safe(f.ref)}  L{f.level}  {fmt.safe(f.customer)}/{fmt.safe(f.system)}"
+                    f"  {fmt.safe(f.title)}  [{fmt.status_name(f.status)}]",
+                    classes="form-fault",
+                    markup=False,
+                )
+            with VerticalScroll(classes="form-body"):
+                for spec in self._fields:
+                    with Horizontal(classes=f"field field-{spec.kind}", id=f"field-{spec.key}"):
+                        label = spec.label + (" *" if spec.required else "")
+                        yield Label(label, classes="field-label", markup=False)
+                        with Vertical(classes="field-input"):
+                            yield self._widget(spec)
+                            if spec.hint:
+                                yield Static(spec.hint, classes="field-hint", markup=False)
+                            yield Static(
+                                "", classes="field-error", id=f"e-{spec.key}", markup=False
+                            )
+            yield Static("", id="form-error", markup=False)
+            with Horizontal(classes="form-buttons"):
+                yield Button(f"{_(self.save_label)} (ctrl+s)", id="form-save", variant="primary")
+                yield Button(_("Cancel (esc)"), id="form-cancel")
+
+    def _widget(self, spec: Field) -> Widget:
+        wid = f"f-{spec.key}"
+        if spec.kind == "select":
+            value = spec.value if any(v == spec.value for _l, v in spec.options) else Select.NULL
+            return Select(
+                spec.options,
+                value=value,
+                allow_blank=False,
+                id=wid,
+                compact=True,
+                prompt=_("Select"),
+            )
+        if spec.kind == "text":
+            area = TextArea(str(spec.value or ""), id=wid, soft_wrap=True, tab_behavior="focus")
+            area.show_line_numbers = False
+            return area
+        if spec.kind == "check":
+            return Checkbox("", bool(spec.value), id=wid)
+        suggester = (
+            SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
+        )
+        return Input(
+            str(spec.value or ""),
+            id=wid,
+            placeholder=spec.placeholder,
+            suggester=suggester,
+            select_on_focus=False,
+        )
+
+    def on_mount(self) -> None:
+        for spec in self._fields:
+            widget = self.query_one(f"#f-{spec.key}")
+            if widget.focusable:
+                widget.focus()
+                break
+
+    # -- values and validation -------------------------------------------------------
+    def raw(self, key: str) -> Any:
+        widget = self.query_one(f"#f-{key}")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Checkbox):
+            return widget.value
+        return widget.value  # Input
+
+    def set_options(self, key: str, options: list[tuple[str, str]], value: str | None) -> None:
+        select = self.query_one(f"#f-{key}", Select)
+        select.set_options(options)
+        if value is not None and any(v == value for _l, v in options):
+            select.value = value
+
+    def set_value(self, key: str, value: str) -> None:
+        widget = self.query_one(f"#f-{key}")
+        if isinstance(widget, TextArea):
+            widget.text = value
+        else:
+            widget.value = value
+
+    def show_field(self, key: str, shown: bool) -> None:
+        self.query_one(f"#field-{key}").display = shown
+
+    def _spec(self, key: str) -> Field:
+        return next(s for s in self._fields if s.key == key)
+
+    def _convert(self, spec: Field, raw: Any) -> tuple[Any, str | None]:
+        if spec.kind == "time":
+            text = str(raw).strip()
+            if not text:
+                if spec.optional:
+                    return None, None
+                return None, _("Required: a time like {example}.").format(
+                    example=fmt.time_input(self.ctx.now(), self.ctx.tz)
+                )
+            try:
+                at = parse_instant(text, self.ctx.tz)
+            except TimeInputError:
+                return None, _("Cannot read this time; write it like {example}.").format(
+                    example=fmt.time_input(self.ctx.now(), self.ctx.tz)
+                )
+            if at > self.ctx.now():
+                return at, _("This is in the future (now is {now}).").format(
+                    now=fmt.time_input(self.ctx.now(), self.ctx.tz)
+                )
+            return at, None
+        if spec.kind == "check":
+            return bool(raw), None
+        value = str(raw).strip() if spec.kind != "text" else str(raw).rstrip()
+        if spec.required and not value.strip():
+            return value, _("Required.")
+        if "\x00" in value:
+            return value, _("Contains a NUL character.")
+        return value, None
+
+    def validate(self) -> dict[str, Any] | None:
+        """Every field checked; each error shown under its field. None when any is wrong."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str | None] = {}
+        for spec in self._fields:
+            if not self.query_one(f"#field-{spec.key}").display:
+                values[spec.key] = None
+                continue
+            values[spec.key], errors[spec.key] = self._convert(spec, self.raw(spec.key))
+        for spec in self._fields:
+            if errors.get(spec.key) is None and self.query_one(f"#field-{spec.key}").display:
+                errors[spec.key] = self.check(spec.key, values[spec.key], values)
+        first_bad = None
+        for spec in self._fields:
+            message = errors.get(spec.key)
+            self._show_error(spec.key, message)
+            if message and first_bad is None:
+                first_bad = spec.key
+        if first_bad is not None:
+            self.query_one(f"#f-{first_bad}").focus()
+            self._form_error(_("Please correct the fields marked below."))
+            return None
+        self._form_error("")
+        return values
+
+    def _show_error(self, key: str, message: str | None) -> None:
+        error = self.query_one(f"#e-{key}", Static)
+        error.update(message or "")
+        error.set_class(bool(message), "-shown")
+        self.query_one(f"#field-{key}").set_class(bool(message), "-invalid")
+
+    def _form_error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-shown")
+
+    def _key_of(self, widget: Widget) -> str | None:
+        wid = widget.id or ""
+        return wid[2:] if wid.startswith("f-") else None
+
+    # -- events ----------------------------------------------------------------------
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event) -> None:
+        widget = event.control if hasattr(event, "control") else event.text_area
+        key = self._key_of(widget)
+        if key is None or not self._fields:
+            return
+        spec = self._spec(key)
+        # an error shown goes away as soon as the field is right
+        if self.query_one(f"#field-{key}").has_class("-invalid"):
+            value, message = self._convert(spec, self.raw(key))
+            if message is None:
+                message = self.check(key, value, {})
+            self._show_error(key, message)
+        self.field_changed(key, self.raw(key))
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = [w for w in self.query(".field-input > *") if w.focusable and w.display]
+        inputs = [w for w in inputs if self.query_one(f"#field-{self._key_of(w)}").display]
+        if inputs and event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#form-save")
+    def _save_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        values = self.validate()
+        if values is None:
+            return
+        self.run_worker(self._submit(values), group="submit", exclusive=True)
+
+    async def _submit(self, values: dict[str, Any]) -> None:
+        self.busy = True
+        self._form_error(_("Saving…"))
+        try:
+            result = await self.submit(values)
+        finally:
+            self.busy = False
+        if result is not None and result is not False:
+            self.dismiss(result)
+            return
+        # Refused: keep everything typed; take the fault's current version.
+        message = getattr(self.ctx.screen, "last_refusal", "") or ""
+        self._form_error(
+            _("Not saved: {reason}").format(reason=fmt.safe(message))
+            + "\n"
+            + _("Your input is kept; the fault was reloaded. Check it and save again, or Esc.")
+        )
+        if self.fault is not None:
+            fresh = await self.ctx.screen.fresh_fault(self.fault.ref)
+            if fresh is not None:
+                self.fault = fresh
+                self.refreshed(fresh)
+
+    def refreshed(self, fault: Any) -> None:
+        """The fault was reloaded after a refusal (forms showing fault data may update)."""
+        self.query_one(".form-fault", Static).update(
+            f"{fmt.safe(fault.ref)}  L{fault.level}  {fmt.safe(fault.customer)}/"
+            f"{fmt.safe(fault.system)}  {fmt.safe(fault.title)}  [{fmt.status_name(fault.status)}]"
+        )
+
+    # -- helpers for the verbs -------------------------------------------------------
+    async def verb(self, name: str, *args: Any, notice: str = "", **kwargs: Any) -> Any | None:
+        """Call the desk's verb on this form's fault, with the version the engineer saw."""
+        return await self.ctx.screen.perform(
+            name, self.fault.ref, *args, version=self.fault.version, notice=notice, **kwargs
+        )

@@ -1,0 +1,116 @@
+"""The intake form: a new fault as the customer reports it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...i18n import N_, _
+from .. import fmt
+from .base import Field, FormScreen
+
+
+class IntakeForm(FormScreen):
+    heading = N_("New fault")
+    save_label = N_("Log fault")
+
+    def _customer(self, name: str):
+        return next((c for c in self.ctx.customers if c.name == name), None)
+
+    def _systems(self, name: str) -> list[tuple[str, str]]:
+        customer = self._customer(name)
+        if customer is None:
+            return []
+        return [
+            (f"{fmt.safe(s.name)} {fmt.safe(s.product)}".rstrip(), s.name) for s in customer.systems
+        ]
+
+    def _contacts(self, name: str) -> list[str]:
+        customer = self._customer(name)
+        if customer is None:
+            return []
+        return [" ".join(p for p in (c.name, c.phone) if p) for c in customer.contacts]
+
+    def fields(self) -> list[Field]:
+        customers = [(fmt.safe(c.name), c.name) for c in self.ctx.customers]
+        first = customers[0][1] if customers else ""
+        systems = self._systems(first)
+        first_contacts = self._contacts(first)
+        self._auto_contact = first_contacts[0] if first_contacts else ""
+        suggestions = [s for c in self.ctx.customers for s in self._contacts(c.name)]
+        return [
+            Field("customer", _("Customer"), "select", first, customers, required=True),
+            Field(
+                "system",
+                _("System"),
+                "select",
+                systems[0][1] if systems else "",
+                systems,
+                required=True,
+            ),
+            Field("level", _("Level"), "select", "2", self.ctx.level_options(), required=True),
+            Field(
+                "channel",
+                _("Channel"),
+                "select",
+                "phone",
+                [(fmt.channel_name(c), c) for c in ("phone", "electronic")],
+                required=True,
+            ),
+            Field(
+                "contact",
+                _("Contact"),
+                value=first_contacts[0] if first_contacts else "",
+                suggestions=suggestions,
+                placeholder=_("who reported it, and how to reach them"),
+            ),
+            Field("title", _("Title"), required=True, placeholder=_("one line the queue shows")),
+            Field("symptom", _("Symptom"), "text", required=True),
+            Field(
+                "assignee",
+                _("Assign to"),
+                "select",
+                "",
+                self.ctx.engineer_options(blank=_("(nobody yet)")),
+            ),
+            Field(
+                "at",
+                _("Reported at"),
+                "time",
+                fmt.time_input(self.ctx.now(), self.ctx.tz),
+                required=True,
+                hint=_("Desk time; the clocks start here."),
+            ),
+        ]
+
+    def field_changed(self, key: str, value: Any) -> None:
+        if key == "customer":
+            systems = self._systems(value)
+            self.set_options("system", systems, systems[0][1] if systems else None)
+            contacts = self._contacts(value)
+            typed = str(self.raw("contact")).strip()
+            if not typed or typed == self._auto_contact:  # not typed by the engineer
+                self._auto_contact = contacts[0] if contacts else ""
+                self.set_value("contact", self._auto_contact)
+
+    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+        if key == "customer" and not self.ctx.customers:
+            return _("No customers yet: add one with `oncall customer add`.")
+        return None
+
+    async def submit(self, values: dict[str, Any]) -> Any | None:
+        fault = await self.ctx.screen.perform(
+            "log_fault",
+            customer=values["customer"],
+            system=values["system"],
+            title=values["title"],
+            level=int(values["level"]),
+            channel=values["channel"],
+            symptom=values["symptom"],
+            contact=values["contact"],
+            assignee=values["assignee"] or None,
+            at=values["at"],
+            notice=_("Fault logged."),
+        )
+        if fault is not None:
+            self.ctx.screen.select_after_reload(fault.ref)
+        return fault

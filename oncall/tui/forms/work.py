@@ -1,0 +1,187 @@
+"""Logging work (phone, remote, on-site, internal) and the on-site sign-off."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from ...i18n import N_, _
+from .. import fmt
+from .base import Field, FormContext, FormScreen
+
+MODES = ("phone", "remote", "onsite", "internal")
+
+
+class WorkForm(FormScreen):
+    heading = N_("Log work on the fault")
+
+    def __init__(self, ctx: FormContext, fault: Any, view: Any = None) -> None:
+        super().__init__(ctx, fault)
+        self.view = view
+
+    def fields(self) -> list[Field]:
+        now = self.ctx.now()
+        # Prefilled: the last half hour, but not before the report nor the last work's end.
+        ends = [w.end for w in (self.view.work if self.view is not None else ()) if w.end]
+        start = max([now - timedelta(minutes=30), self.fault.reported_at, *ends])
+        start = min(start, now)
+        return [
+            Field("mode", _("Mode"), "select", "remote", [(fmt.mode_name(m), m) for m in MODES]),
+            Field("start", _("Start"), "time", fmt.time_input(start, self.ctx.tz), required=True),
+            Field(
+                "end",
+                _("End"),
+                "time",
+                fmt.time_input(now, self.ctx.tz),
+                optional=True,
+                hint=_("Leave empty while the work goes on."),
+            ),
+            Field("engineer", _("Engineer"), "select", self.ctx.me, self.ctx.engineer_options()),
+            Field("done", _("What was done"), "text", required=True),
+            Field("result", _("Result")),
+            Field(
+                "customer_rep",
+                _("Signed off by"),
+                hint=_(
+                    "The customer's responsible person who signs the on-site service report "
+                    "(you sign as the engineer). Empty: sign off later with o."
+                ),
+                placeholder=_("name of the customer's representative"),
+            ),
+        ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_field("customer_rep", False)
+
+    def field_changed(self, key: str, value: Any) -> None:
+        if key == "mode":
+            self.show_field("customer_rep", value == "onsite")
+
+    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+        if key == "end" and value is not None and values.get("start") and value < values["start"]:
+            return _("The end is before the start.")
+        if key == "start" and value is not None and value < self.fault.reported_at:
+            return _("The work cannot start before the fault was reported ({at}).").format(
+                at=fmt.time_input(self.fault.reported_at, self.ctx.tz)
+            )
+        return None
+
+    async def submit(self, values: dict[str, Any]) -> Any | None:
+        entry = await self.verb(
+            "add_work",
+            mode=values["mode"],
+            start=values["start"],
+            end=values["end"],
+            engineer=values["engineer"] or None,
+            done=values["done"],
+            result=values["result"],
+            notice=_("{ref}: work logged.").format(ref=self.fault.ref),
+        )
+        if entry is None:
+            return None
+        rep = (values.get("customer_rep") or "").strip()
+        if values["mode"] == "onsite" and rep:
+            await self.ctx.screen.perform(
+                "sign_off",
+                entry.id,
+                version=entry.fault_version,
+                customer_rep=rep,
+                notice=_("{ref}: on-site work signed off by {rep}.").format(
+                    ref=self.fault.ref, rep=fmt.safe(rep)
+                ),
+            )
+        return entry
+
+
+class SignOffForm(FormScreen):
+    heading = N_("Sign off on-site work")
+
+    def __init__(self, ctx: FormContext, fault: Any, view: Any) -> None:
+        super().__init__(ctx, fault)
+        self.view = view
+
+    @staticmethod
+    def candidates(view: Any) -> list:
+        return [w for w in view.work if w.mode == "onsite" and not w.signed]
+
+    def fields(self) -> list[Field]:
+        entries = self.candidates(self.view)
+        options = [
+            (
+                f"#{w.id} {fmt.short_when(w.start, self.ctx.tz)} {fmt.safe(w.engineer)}: "
+                f"{fmt.safe(w.done.splitlines()[0] if w.done else '')}",
+                str(w.id),
+            )
+            for w in entries
+        ]
+        return [
+            Field(
+                "entry",
+                _("On-site work"),
+                "select",
+                options[-1][1] if options else "",
+                options,
+                required=True,
+            ),
+            Field(
+                "customer_rep",
+                _("Customer representative"),
+                required=True,
+                hint=_("The customer's responsible person who signed the service report."),
+            ),
+            Field("engineer", _("Engineer"), "select", self.ctx.me, self.ctx.engineer_options()),
+        ]
+
+    async def submit(self, values: dict[str, Any]) -> Any | None:
+        return await self.ctx.screen.perform(
+            "sign_off",
+            int(values["entry"]),
+            version=self.fault.version,
+            customer_rep=values["customer_rep"],
+            engineer=values["engineer"] or None,
+            notice=_("{ref}: on-site work signed off.").format(ref=self.fault.ref),
+        )
+
+
+class EndWorkForm(FormScreen):
+    heading = N_("End work that is going on")
+
+    def __init__(self, ctx: FormContext, fault: Any, view: Any) -> None:
+        super().__init__(ctx, fault)
+        self.view = view
+
+    def fields(self) -> list[Field]:
+        ongoing = [w for w in self.view.work if w.end is None]
+        options = [
+            (
+                f"#{w.id} {fmt.mode_name(w.mode)} {fmt.short_when(w.start, self.ctx.tz)} "
+                f"{fmt.safe(w.engineer)}: {fmt.safe(w.done.splitlines()[0] if w.done else '')}",
+                str(w.id),
+            )
+            for w in ongoing
+        ]
+        return [
+            Field(
+                "entry",
+                _("Work"),
+                "select",
+                options[-1][1] if options else "",
+                options,
+                required=True,
+            ),
+            Field(
+                "end", _("End"), "time", fmt.time_input(self.ctx.now(), self.ctx.tz), required=True
+            ),
+            Field("result", _("Result")),
+        ]
+
+    async def submit(self, values: dict[str, Any]) -> Any | None:
+        return await self.ctx.screen.perform(
+            "end_work",
+            int(values["entry"]),
+            version=self.fault.version,
+            end=values["end"],
+            result=values["result"] or None,
+            notice=_("{ref}: work ended.").format(ref=self.fault.ref),
+        )

@@ -1,0 +1,99 @@
+"""The header line: desk time and zone, the engineer, the database, counts by band."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, tzinfo
+
+from ..i18n import _
+from . import fmt
+from .lines import DiffLines, Line
+
+
+class DeskHeader(DiffLines):
+    """``2026-10-09 14:05:33 CST │ BRCH 2 CRIT 1 WARN 3 ok 10 │ alerts 0 │ alice │ db``."""
+
+    COMPONENT_CLASSES = {
+        "header--time",
+        "header--sep",
+        "header--breached",
+        "header--critical",
+        "header--warning",
+        "header--ok",
+        "header--zero",
+        "header--alerts",
+        "header--user",
+        "header--db",
+        "header--readonly",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tz: tzinfo | None = None
+        self.user = ""
+        self.database = ""
+        self.read_only = False
+        self.counts: Counter[str] = Counter()
+        self.unacked = 0
+        self.loaded = False
+        self._now: datetime | None = None
+
+    def show(
+        self,
+        now: datetime | None = None,
+        *,
+        counts: Counter[str] | None = None,
+        unacked: int | None = None,
+    ) -> None:
+        if now is not None:
+            self._now = now
+        if counts is not None:
+            self.counts = counts
+            self.loaded = True
+        if unacked is not None:
+            self.unacked = unacked
+        self.set_lines([self._line()])
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self.show()
+
+    def _line(self) -> Line:
+        sep = (" │ ", "header--sep")
+        line: Line = []
+        if self._now is not None and self.tz is not None:
+            local = self._now.astimezone(self.tz)
+            zone = local.tzname() or ""
+            line.append((local.strftime("%Y-%m-%d %H:%M:%S"), "header--time"))
+            line.append((f" {zone}", "header--time"))
+            key = getattr(self.tz, "key", "")
+            if key and key != zone and self.size.width >= 110:
+                line.append((f" {key}", "header--time"))
+        else:
+            line.append((_("starting…"), "header--time"))
+        line.append(sep)
+        if self.loaded:
+            for band in fmt.BAND_ORDER:
+                n = self.counts.get(band, 0)
+                cls = f"header--{band}" if n else "header--zero"
+                line.append((f"{fmt.band_tag(band)} {n}", cls))
+                line.append((" ", ""))
+            line.pop()
+        else:
+            line.append((_("loading…"), "header--zero"))
+        line.append(sep)
+        line.append(
+            (
+                _("alerts {n}").format(n=self.unacked),
+                "header--alerts" if self.unacked else "header--zero",
+            )
+        )
+        line.append(sep)
+        user = fmt.safe(self.user)
+        if self.read_only:
+            user = _("{user} (read-only)").format(user=user)
+        line.append((user, "header--readonly" if self.read_only else "header--user"))
+        if self.database:
+            line.append(sep)
+            line.append((fmt.safe(self.database), "header--db"))
+        return line

@@ -1,0 +1,145 @@
+"""A few lines of styled text that repaint only the cells that changed.
+
+Over a slow ssh link every byte counts: a clock that ticks in a header should
+rewrite its eight digits, not the whole line. ``DiffLines.set_lines`` compares
+the new lines with the shown ones cell by cell and refreshes just the changed
+span of each line. Styles are component classes (set in the .tcss files).
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ..text import cell_width, fit
+
+# A line is a list of (text, component class or "") pieces; text is already safe.
+Piece = tuple[str, str]
+Line = list[Piece]
+
+
+def _cells(line: Line) -> list[tuple[str, str]]:
+    """One entry per terminal cell: (character or "" for a wide char's 2nd cell, class)."""
+    out: list[tuple[str, str]] = []
+    for text, cls in line:
+        for ch in text:
+            w = cell_width(ch)
+            if w == 0:
+                if out:
+                    out[-1] = (out[-1][0] + ch, out[-1][1])
+                continue
+            out.append((ch, cls))
+            if w == 2:
+                out.append(("", cls))
+    return out
+
+
+def changed_span(old: Line, new: Line) -> tuple[int, int] | None:
+    """(start, end) cells that differ between two lines, None when they are equal."""
+    a, b = _cells(old), _cells(new)
+    if a == b:
+        return None
+    start = 0
+    limit = min(len(a), len(b))
+    while start < limit and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a -= 1
+        end_b -= 1
+    # a wide character's two cells repaint together
+    while end_a < len(a) and a[end_a][0] == "":
+        end_a += 1
+    while end_b < len(b) and b[end_b][0] == "":
+        end_b += 1
+    if start > 0 and (start < len(b) and b[start][0] == "" or start < len(a) and a[start][0] == ""):
+        start -= 1
+    return start, max(end_a, end_b)
+
+
+class DiffLines(Widget):
+    """Lines of pieces; ``set_lines`` repaints only what changed."""
+
+    COMPONENT_CLASSES: set[str] = set()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._lines: list[Line] = []
+        self._styles: dict[str, Style] = {}
+        self._strips: dict[int, tuple[tuple, Strip]] = {}
+
+    @property
+    def lines(self) -> list[Line]:
+        return self._lines
+
+    def plain(self) -> str:
+        return "\n".join("".join(t for t, _ in line) for line in self._lines)
+
+    def set_lines(self, lines: list[Line]) -> None:
+        old = self._lines
+        self._lines = lines
+        if len(old) != len(lines):
+            self._strips.clear()
+            self.refresh(layout=True)
+            return
+        width = self.size.width
+        for y, (before, after) in enumerate(zip(old, lines, strict=True)):
+            span = changed_span(before, after)
+            if span is None:
+                continue
+            self._strips.pop(y, None)
+            start, end = span
+            if start < width:
+                self.refresh(Region(start, y, max(min(end, width) - start, 1), 1))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(len(self._lines), 1)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max((sum(cell_width(t) for t, _ in line) for line in self._lines), default=0)
+
+    def _style(self, name: str) -> Style:
+        if not name:
+            return Style()
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(name, partial=True)
+            self._styles[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        line = self._lines[y]
+        key = (width, id(line))
+        cached = self._strips.get(y)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        base = self.rich_style
+        segments, used = [], 0
+        for text, cls in line:
+            if used >= width:
+                break
+            w = cell_width(text)
+            if used + w > width:
+                text = fit(text, width - used)
+                w = width - used
+            segments.append(Segment(text, base + self._style(cls)))
+            used += w
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        strip = Strip(segments, width)
+        self._strips[y] = (key, strip)
+        return strip

@@ -1,0 +1,594 @@
+"""The console's main screen: header, queue, detail pane, footer; the keys of the desk.
+
+State flows one way: the backend thread reads the desk, this screen hands the
+read models to the widgets; keys open forms that call the desk's verbs through
+``perform`` (which reports a refusal and reloads the fault).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..i18n import N_, _
+from . import fmt
+from .backend import Backend, Opened, open_and_load, reload
+from .detail import DetailPane
+from .filters import DoneItem, QueueFilter
+from .header import DeskHeader
+from .queue import QueueTable
+from .translate import translate_bindings
+
+# Actions that write through the desk (disabled when read-only or not yet loaded).
+WRITE_ACTIONS = {
+    "new_fault",
+    "respond",
+    "solution",
+    "assign",
+    "take",
+    "work",
+    "end_work",
+    "escalate",
+    "pause_resume",
+    "level",
+    "record",
+    "resolve",
+    "sign_off",
+    "close",
+    "reopen",
+}
+NEEDS_FAULT = WRITE_ACTIONS - {"new_fault"}
+# Bands drift with time even when nothing is written: re-read the queue this often.
+RELOAD_EVERY = 60.0
+
+
+class MainScreen(Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-wider")]
+
+    BINDINGS = [
+        Binding("n", "new_fault", N_("New"), id="new"),
+        Binding("r", "respond", N_("Respond"), id="respond"),
+        Binding("a", "assign", N_("Assign"), id="assign"),
+        Binding("m", "take", N_("Take"), id="take"),
+        Binding("w", "work", N_("Work"), id="work"),
+        Binding("W", "end_work", N_("End work"), id="end-work"),
+        Binding("s", "solution", N_("Solution"), id="solution"),
+        Binding("x", "escalate", N_("Escalate"), id="escalate"),
+        Binding("p", "pause_resume", N_("Pause/resume"), id="pause"),
+        Binding("l", "level", N_("Level"), id="level"),
+        Binding("e", "record", N_("Record"), id="record"),
+        Binding("v", "resolve", N_("Resolve"), id="resolve"),
+        Binding("o", "sign_off", N_("Sign off"), id="signoff"),
+        Binding("c", "close", N_("Close"), id="close"),
+        Binding("u", "reopen", N_("Reopen"), id="reopen"),
+        Binding("f", "filter", N_("Filter"), id="filter"),
+        Binding("F", "clear_filter", N_("Clear filter"), id="clear-filter"),
+        Binding("d", "cycle_list", N_("Open/resolved/closed"), id="list"),
+        Binding("enter", "focus_detail", N_("Detail"), id="detail"),
+        Binding("escape", "back", N_("Back"), id="back"),
+        Binding("t", "toggle_theme", N_("Dark/light"), id="theme"),
+        Binding("question_mark", "help", N_("Help"), id="help", key_display="?"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
+    ]
+
+    def __init__(
+        self,
+        backend: Backend,
+        opener: Any,
+        clock: Any,
+        user: str,
+        *,
+        database: str | None = None,
+        tick: bool = True,
+        ready: asyncio.Event | None = None,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.ticking = tick
+        translate_bindings(self)
+        self.backend = backend
+        self.opener = opener
+        self.clock = clock
+        self.user = user
+        self.opened: Opened | None = None
+        self.read_only = False
+        self.items: list = []  # the open queue as the desk gave it
+        self.done_items: list = []  # resolved or closed faults when listed
+        self.filter = QueueFilter()
+        self.view: Any = None  # FaultView under the cursor
+        self.last_change = -1
+        self.tz: Any = None
+        self._reloading = False
+        self._reload_again = False
+        self._polling = False
+        self._last_reload = 0.0
+        self._want_ref: str | None = None
+        self.last_refusal = ""
+        self.ready = ready or asyncio.Event()  # set once the desk is open and the queue shown
+
+    # -- layout -----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(id="header")
+        yield Static("", id="banner")
+        with Horizontal(id="body"):
+            with Vertical(id="queue-pane"):
+                yield Static("", id="filter-line")
+                yield QueueTable(id="queue")
+            yield DetailPane(id="detail")
+
+    @property
+    def header(self) -> DeskHeader:
+        return self.query_one(DeskHeader)
+
+    @property
+    def queue(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    def on_mount(self) -> None:
+        self.header.user = self.user
+        self.header.show(None)
+        self.queue.focus()
+        # Open the desk once the first frame is out: importing the database and
+        # calendar libraries on the backend thread would hold the GIL against it.
+        self.call_after_refresh(self._start_open)
+
+    def _start_open(self) -> None:
+        # The Footer costs a lot of style work (a widget per key): after the first frame too.
+        self.mount(Footer(id="footer", compact=True))
+        self.run_worker(self._open(), group="open", exclusive=True)
+
+    # -- loading ----------------------------------------------------------------------
+    async def _open(self) -> None:
+        try:
+            opened = await self.backend.call(open_and_load, self.opener)
+        except Exception as exc:  # the desk's refusals and database failures alike
+            message = fmt.safe(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            self.queue.set_note(_("Cannot open the desk: {error}").format(error=message))
+            self._banner(_("Cannot open the desk: {error}").format(error=message), "error")
+            self.ready.set()
+            return
+        self.backend.desk = opened.desk
+        self.opened = opened
+        desk = opened.desk
+        self.tz = desk.policy.timezone
+        self.header.tz = self.tz
+        self.header.database = self.database or _database_label(desk)
+        self.detail.tz = self.tz
+        self.detail.policy = desk.policy
+        self._set_people(opened)
+        self.last_change = opened.last_change
+        self._apply_queue(opened.queue)
+        self._last_reload = time.monotonic()
+        self.app.refresh_bindings()
+        if self.ticking:
+            self.set_interval(1.0, self._tick, name="tick")
+        if opened.empty:
+            from .confirm import ConfirmScreen
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    _("This database is empty."),
+                    _("Load the demo data (customers, engineers, about 40 open faults)?")
+                    + "\n"
+                    + _("You ({user}) will be put on the roster.").format(user=fmt.safe(self.user)),
+                ),
+                self._demo_answer,
+            )
+        self.ready.set()
+
+    def _set_people(self, opened: Opened) -> None:
+        names = {e.user: fmt.safe(e.name) for e in opened.engineers}
+        self.queue.names = names
+        self.detail.names = names
+        self.read_only = opened.me is None
+        self.header.read_only = self.read_only
+        if self.read_only:
+            self._banner(
+                _(
+                    "Read-only: {user} is not on the engineers' roster. To be added, ask a lead "
+                    "to run: oncall engineer add {user} --name NAME --seniority engineer"
+                ).format(user=fmt.safe(self.user)),
+                "warning",
+            )
+        else:
+            self._banner("", "")
+
+    def _banner(self, text: str, kind: str) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(text)
+        banner.set_class(bool(text), "-shown")
+        banner.set_class(kind == "error", "-error")
+
+    def _demo_answer(self, yes: bool | None) -> None:
+        if yes:
+            self.queue.set_note(_("loading the demo data…"))
+            self.run_worker(self._load_demo(), group="demo", exclusive=True)
+
+    async def _load_demo(self) -> None:
+        def load(desk):
+            from ..desk.demo import load_demo
+
+            load_demo(desk)
+            return open_and_load(lambda: desk)
+
+        try:
+            opened = await self.backend.call(load, self.backend.desk)
+        except Exception as exc:
+            self.notify(fmt.safe(str(exc)), title=_("Demo data"), severity="error", markup=False)
+            return
+        self.opened = opened
+        self._set_people(opened)
+        self.last_change = opened.last_change
+        self._apply_queue(opened.queue)
+        self.app.refresh_bindings()
+        self.notify(_("Demo data loaded."), markup=False)
+
+    async def reload(self) -> None:
+        """Re-read the queue and the fault under the cursor (serialised; coalesces requests)."""
+        if self.backend.desk is None:
+            return
+        if self._reloading:
+            self._reload_again = True
+            return
+        self._reloading = True
+        try:
+            while True:
+                self._reload_again = False
+                ref = self.queue.cursor_ref
+                data = await self.backend.call(reload, self.backend.desk, ref)
+                self.last_change = data.last_change
+                self._last_reload = time.monotonic()
+                if self.filter.show != "open":
+                    await self._load_done()
+                self._apply_queue(data.queue)
+                if data.view is not None and data.view.fault.ref == self.queue.cursor_ref:
+                    self._show_view(data.view)
+                elif self.queue.cursor_ref is not None:
+                    await self._load_view(self.queue.cursor_ref)
+                if not self._reload_again:
+                    break
+        finally:
+            self._reloading = False
+
+    async def _load_done(self) -> None:
+        status = self.filter.show
+        faults = await self.backend.desk_call(
+            "fault_list", include_closed=True, status=status, limit=500
+        )
+        self.done_items = [DoneItem(f) for f in faults]
+
+    def _apply_queue(self, items: list) -> None:
+        self.items = items
+        counts = Counter(fmt.band_value(i.band) for i in items)
+        self.header.show(self.clock.now(), counts=counts, unacked=self.app.unacked_alerts)
+        shown = items if self.filter.show == "open" else self.done_items
+        me = self.user if not self.read_only else None
+        visible = [i for i in shown if self.filter.matches(i, me)]
+        if not shown:
+            note = _("No open faults.") if self.filter.show == "open" else _("No faults here.")
+        else:
+            note = _("No fault matches the filter (F clears it).")
+        want = self._want_ref
+        self.queue.set_items(visible, self.clock.now(), note=note)
+        if want is not None and self.queue.move_to_ref(want):
+            self._want_ref = None
+        filter_line = self.query_one("#filter-line", Static)
+        filter_line.update(
+            _("Showing: {what}  ({n} of {total})").format(
+                what=self.filter.describe(), n=len(visible), total=len(shown)
+            )
+            if self.filter.active
+            else ""
+        )
+        filter_line.set_class(self.filter.active, "-shown")
+        if not visible:
+            self._show_view(None)
+
+    def select_after_reload(self, ref: str) -> None:
+        """Put the cursor on ``ref`` once it shows up (a fault just logged)."""
+        if not self.queue.move_to_ref(ref):
+            self._want_ref = ref
+
+    async def _load_view(self, ref: str) -> None:
+        from ..desk import NotFound
+
+        try:
+            view = await self.backend.desk_call("fault_view", ref)
+        except NotFound:
+            view = None
+        if ref == self.queue.cursor_ref:
+            self._show_view(view)
+
+    def _show_view(self, view: Any) -> None:
+        self.view = view
+        self.detail.show(view, self.clock.now())
+        self.app.refresh_bindings()
+
+    @on(QueueTable.Highlighted)
+    def _highlighted(self, message: QueueTable.Highlighted) -> None:
+        if message.ref is None:
+            self._show_view(None)
+        elif self.backend.desk is not None and (
+            self.view is None or self.view.fault.ref != message.ref
+        ):
+            self.run_worker(self._load_view(message.ref), group="view", exclusive=True)
+
+    @on(QueueTable.Chosen)
+    def _chosen(self, message: QueueTable.Chosen) -> None:
+        self.action_focus_detail()
+
+    # -- time -------------------------------------------------------------------------
+    def tick_now(self) -> None:
+        """One tick, now (tests drive time with a FixedClock)."""
+        self._tick()
+
+    def _tick(self) -> None:
+        now = self.clock.now()
+        self.header.show(now)
+        crossed = self.queue.tick(now)
+        self.detail.tick(now)
+        due = time.monotonic() - self._last_reload >= RELOAD_EVERY
+        if crossed or due:
+            self.run_worker(self.reload(), group="reload")
+        elif not self._polling:
+            self.run_worker(self._poll(), group="poll")
+
+    async def _poll(self) -> None:
+        """Cheap: one indexed read of the newest audit event id; reload when it moved."""
+        if self.backend.desk is None:
+            return
+        self._polling = True
+        try:
+            last = await self.backend.desk_call("last_change")
+        except Exception:
+            return
+        finally:
+            self._polling = False
+        if last != self.last_change:
+            await self.reload()
+
+    def show_unacked(self, n: int) -> None:
+        self.header.show(unacked=n)
+
+    # -- actions ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and (self.backend.desk is None or self.read_only):
+            return None
+        if action in NEEDS_FAULT and self.queue.cursor_ref is None:
+            return None
+        if action == "clear_filter" and not self.filter.active:
+            return None
+        return True
+
+    def current(self) -> Any | None:
+        """The FaultSummary under the cursor (the freshest we have)."""
+        ref = self.queue.cursor_ref
+        if ref is None:
+            return None
+        if self.view is not None and self.view.fault.ref == ref:
+            return self.view.fault
+        row = self.queue.row(ref)
+        return row.item.fault if row is not None else None
+
+    async def perform(self, verb: str, *args: Any, notice: str = "", **kwargs: Any) -> Any | None:
+        """Call the desk's ``verb``; on a refusal notify and reload; returns None then."""
+        from ..desk import DeskError
+
+        self.last_refusal = ""
+        try:
+            result = await self.backend.desk_call(verb, *args, **kwargs)
+        except DeskError as exc:
+            self.last_refusal = str(exc)
+            self.notify(
+                fmt.safe(str(exc)), title=_("Refused"), severity="error", timeout=12, markup=False
+            )
+            self.run_worker(self.reload(), group="reload")
+            return None
+        except Exception as exc:  # a database failure: say it, keep the console up
+            self.last_refusal = f"{type(exc).__name__}: {exc}"
+            self.notify(
+                fmt.safe(f"{type(exc).__name__}: {exc}"),
+                title=_("Error"),
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            return None
+        if notice:
+            self.notify(notice, markup=False)
+        self.run_worker(self.reload(), group="reload")
+        return result
+
+    async def fresh_fault(self, ref: str) -> Any | None:
+        try:
+            return await self.backend.desk_call("fault", ref)
+        except Exception:
+            return None
+
+    async def fresh_view(self, ref: str) -> Any | None:
+        try:
+            return await self.backend.desk_call("fault_view", ref)
+        except Exception:
+            return None
+
+    def form_context(self):
+        from .forms.base import FormContext
+
+        opened = self.opened
+        return FormContext(
+            screen=self,
+            tz=self.tz,
+            clock=self.clock,
+            me=self.user,
+            engineers=list(opened.engineers) if opened else [],
+            customers=list(opened.customers) if opened else [],
+            policy=self.backend.desk.policy if self.backend.desk else None,
+        )
+
+    def _open_form(self, form_class: type, *args: Any) -> None:
+        self.app.push_screen(form_class(self.form_context(), *args))
+
+    def action_new_fault(self) -> None:
+        from .forms.intake import IntakeForm
+
+        self._open_form(IntakeForm)
+
+    def _fault_form(self, module: str, name: str) -> None:
+        fault = self.current()
+        if fault is None:
+            return
+        import importlib
+
+        form = getattr(importlib.import_module(f".forms.{module}", __package__), name)
+        self._open_form(form, fault)
+
+    def action_respond(self) -> None:
+        self._fault_form("verbs", "RespondForm")
+
+    def action_solution(self) -> None:
+        self._fault_form("verbs", "SolutionForm")
+
+    def action_assign(self) -> None:
+        self._fault_form("verbs", "AssignForm")
+
+    def action_escalate(self) -> None:
+        self._fault_form("verbs", "EscalateForm")
+
+    def action_level(self) -> None:
+        self._fault_form("verbs", "LevelForm")
+
+    def action_resolve(self) -> None:
+        self._fault_form("verbs", "ResolveForm")
+
+    def action_close(self) -> None:
+        self._fault_form("verbs", "CloseForm")
+
+    def action_reopen(self) -> None:
+        self._fault_form("verbs", "ReopenForm")
+
+    async def action_work(self) -> None:
+        await self._with_view("work", "WorkForm")
+
+    def action_pause_resume(self) -> None:
+        fault = self.current()
+        if fault is None:
+            return
+        self._fault_form("verbs", "ResumeForm" if fault.status == "waiting" else "PauseForm")
+
+    async def action_take(self) -> None:
+        fault = self.current()
+        if fault is None:
+            return
+        if fault.assignee == self.user:
+            self.notify(_("{ref} is already yours.").format(ref=fmt.safe(fault.ref)), markup=False)
+            return
+        await self.perform(
+            "assign",
+            fault.ref,
+            self.user,
+            version=fault.version,
+            notice=_("{ref} assigned to you.").format(ref=fmt.safe(fault.ref)),
+        )
+
+    async def _with_view(self, module: str, name: str) -> None:
+        fault = self.current()
+        if fault is None:
+            return
+        view = await self.fresh_view(fault.ref)
+        if view is None:
+            return
+        if name == "SignOffForm" and not [
+            w for w in view.work if w.mode == "onsite" and not w.signed
+        ]:
+            self.notify(
+                _("{ref} has no on-site work waiting for the customer's sign-off.").format(
+                    ref=fmt.safe(fault.ref)
+                ),
+                markup=False,
+            )
+            return
+        if name == "EndWorkForm" and not [w for w in view.work if w.end is None]:
+            self.notify(
+                _("{ref} has no work going on.").format(ref=fmt.safe(fault.ref)), markup=False
+            )
+            return
+        import importlib
+
+        form = getattr(importlib.import_module(f".forms.{module}", __package__), name)
+        self._open_form(form, view.fault, view)
+
+    async def action_end_work(self) -> None:
+        await self._with_view("work", "EndWorkForm")
+
+    async def action_record(self) -> None:
+        await self._with_view("record", "RecordForm")
+
+    async def action_sign_off(self) -> None:
+        await self._with_view("work", "SignOffForm")
+
+    def action_filter(self) -> None:
+        from .forms.filter import FilterForm
+
+        self.app.push_screen(FilterForm(self.form_context(), self.filter), self._set_filter)
+
+    def _set_filter(self, new: QueueFilter | None) -> None:
+        if new is None or new == self.filter:
+            return
+        self.filter = new
+        self.run_worker(self._refilter(), group="reload")
+
+    async def _refilter(self) -> None:
+        if self.filter.show != "open" and self.backend.desk is not None:
+            await self._load_done()
+        self._apply_queue(self.items)
+        self.app.refresh_bindings()
+
+    def action_clear_filter(self) -> None:
+        self._set_filter(QueueFilter())
+
+    def action_cycle_list(self) -> None:
+        self._set_filter(self.filter.next_show())
+
+    def action_focus_detail(self) -> None:
+        if self.queue.cursor_ref is None:
+            return
+        self.set_class(True, "-show-detail")
+        self.detail.focus()
+
+    def action_back(self) -> None:
+        self.set_class(False, "-show-detail")
+        self.queue.focus()
+
+    def action_toggle_theme(self) -> None:
+        self.app.toggle_theme()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+
+def _database_label(desk: Any) -> str:
+    try:
+        url = desk.engine.url
+        if url.get_backend_name() == "sqlite" and url.database:
+            return f"sqlite:{url.database}"
+        return url.render_as_string(hide_password=True)
+    except Exception:
+        return ""

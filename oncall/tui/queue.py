@@ -1,0 +1,417 @@
+"""The queue: every open fault, by its next breach, with a countdown that ticks.
+
+A Line API widget rather than a ``DataTable``: ``DataTable.update_cell`` repaints
+the whole table (and drops every cached cell) on each update, so a table whose
+countdowns tick every second rewrites all its rows to the terminal once a second.
+Here a tick repaints only the countdown cells whose text changed, a reload
+repaints only the rows that changed, and the cursor follows the fault (its
+ref), not the row number, when rows move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..i18n import N_, _
+from ..text import cell_width, fit
+from . import fmt
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    label: str  # msgid
+    min: int
+    ideal: int
+    drop: int  # 0: never dropped; higher numbers go first when space is short
+
+
+COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("band", N_("Band"), 4, 4, 0),
+    ColumnSpec("left", N_("Left"), 8, 8, 0),
+    ColumnSpec("clock", N_("Clock"), 8, 8, 3),
+    ColumnSpec("level", N_("Lv"), 2, 2, 0),
+    ColumnSpec("ref", N_("Fault"), 12, 12, 5),
+    ColumnSpec("customer", N_("Customer / system"), 12, 24, 0),
+    ColumnSpec("title", N_("Title"), 12, 60, 0),
+    ColumnSpec("assignee", N_("Assignee"), 6, 10, 4),
+    ColumnSpec("status", N_("Status"), 8, 8, 2),
+    ColumnSpec("paused", N_("Paused"), 2, 2, 1),
+)
+# Which columns get the room left over, in order, up to their ideal width
+# (the title first up to 30 cells; at the end it takes whatever is left).
+_GROW = ("title", "customer", "status", "assignee", "title")
+_TITLE_FIRST = 30
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    x: int
+    width: int
+
+
+def layout_columns(width: int) -> list[Column]:
+    """Columns that fit ``width`` cells: drop the least needed, then share what is left."""
+    specs = list(COLUMNS)
+
+    def needed(cols: list[ColumnSpec]) -> int:
+        return 1 + sum(c.min for c in cols) + (len(cols) - 1)
+
+    while needed(specs) > width and any(c.drop for c in specs):
+        worst = max(specs, key=lambda c: c.drop)
+        specs.remove(worst)
+    widths = {c.key: c.min for c in specs}
+    spare = max(width - needed(specs), 0)
+    by_key = {c.key: c for c in specs}
+    for n, key in enumerate(_GROW):
+        if key not in by_key or spare <= 0:
+            continue
+        if key == "title":
+            last = n == len(_GROW) - 1
+            grow = spare if last else min(max(_TITLE_FIRST - widths[key], 0), spare)
+        else:
+            grow = min(by_key[key].ideal - widths[key], spare)
+        widths[key] += grow
+        spare -= grow
+    columns, x = [], 1
+    for spec in specs:
+        columns.append(Column(spec.key, spec.label, x, widths[spec.key]))
+        x += widths[spec.key] + 1
+    return columns
+
+
+@dataclass
+class Row:
+    ref: str
+    item: object  # QueueItem
+    band: str
+    paused: bool
+    cells: dict[str, str] = field(default_factory=dict)
+    version: int = 0
+    breached_seen: bool = False  # countdown reached zero since the last reload
+
+
+def row_cells(item, now: datetime, names: dict[str, str]) -> dict[str, str]:
+    fault = item.fault
+    assignee = fault.assignee or ""
+    if getattr(item, "done", False):  # resolved or closed: no clock runs
+        band, left, clock = "", "-", "-"
+    else:
+        band = fmt.band_tag(item.band)
+        left = fmt.countdown(item.left(now))
+        clock = fmt.clock_name(item.clocks.next_clock or fault.next_clock, short=True)
+    return {
+        "band": band,
+        "left": left,
+        "clock": clock,
+        "level": f"L{fault.level}",
+        "ref": fmt.safe(fault.ref),
+        "customer": f"{fmt.safe(fault.customer)}/{fmt.safe(fault.system)}",
+        "title": fmt.safe(fault.title.splitlines()[0] if fault.title else ""),
+        "assignee": fmt.safe(names.get(assignee, assignee)) if assignee else "-",
+        "status": fmt.status_name(fault.status),
+        "paused": _("||") if item.paused else "",
+    }
+
+
+class QueueTable(ScrollView, can_focus=True):
+    """The open faults, one line each, under a fixed header line."""
+
+    COMPONENT_CLASSES = {
+        "queue--header",
+        "queue--ok",
+        "queue--warning",
+        "queue--critical",
+        "queue--breached",
+        "queue--paused",
+        "queue--cursor",
+        "queue--cursor-blurred",
+        "queue--note",
+    }
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", N_("Up"), show=False),
+        Binding("down,j", "cursor_down", N_("Down"), show=False),
+        Binding("pageup", "page_up_rows", N_("Page up"), show=False),
+        Binding("pagedown", "page_down_rows", N_("Page down"), show=False),
+        Binding("home,g", "first", N_("First"), show=False),
+        Binding("end,G", "last", N_("Last"), show=False),
+    ]
+
+    class Highlighted(Message):
+        """The cursor is on another fault (``ref`` None: the queue is empty)."""
+
+        def __init__(self, ref: str | None) -> None:
+            super().__init__()
+            self.ref = ref
+
+    class Chosen(Message):
+        """Enter on a fault."""
+
+        def __init__(self, ref: str) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.rows: list[Row] = []
+        self._index: dict[str, int] = {}
+        self.cursor = 0
+        self.note = _("loading…")
+        self.names: dict[str, str] = {}  # engineer user -> shown name
+        self._columns: list[Column] = []
+        self._columns_width = -1
+        self._strips: dict[str, tuple[tuple, Strip]] = {}
+        self._styles: dict[str, Style] = {}
+        self._last_ref: str | None = None
+
+    # -- data -------------------------------------------------------------------------
+    @property
+    def cursor_ref(self) -> str | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].ref
+        return None
+
+    def row(self, ref: str) -> Row | None:
+        index = self._index.get(ref)
+        return None if index is None else self.rows[index]
+
+    @property
+    def refs(self) -> list[str]:
+        return [r.ref for r in self.rows]
+
+    def set_items(self, items: list, now: datetime, note: str | None = None) -> None:
+        """Show ``items`` in the given order; repaint only what changed; keep the cursor's fault."""
+        old_ref = self.cursor_ref
+        old_order = [r.ref for r in self.rows]
+        old_rows = {r.ref: r for r in self.rows}
+        rows: list[Row] = []
+        changed: set[str] = set()
+        for item in items:
+            ref = item.fault.ref
+            cells = row_cells(item, now, self.names)
+            band = fmt.band_value(item.band)
+            row = old_rows.get(ref)
+            if row is None:
+                row = Row(ref, item, band, item.paused, cells)
+                changed.add(ref)
+            else:
+                if row.cells != cells or row.band != band or row.paused != item.paused:
+                    changed.add(ref)
+                    row.version += 1
+                row.item, row.band, row.paused, row.cells = item, band, item.paused, cells
+                row.breached_seen = False
+            rows.append(row)
+        self.rows = rows
+        self._index = {r.ref: i for i, r in enumerate(rows)}
+        if note is not None:
+            self.note = note
+        for ref in set(self._strips) - set(self._index):
+            del self._strips[ref]
+        # The cursor stays on its fault; a fault that left leaves the cursor where it was.
+        if old_ref is not None and old_ref in self._index:
+            self.cursor = self._index[old_ref]
+        else:
+            self.cursor = min(self.cursor, max(len(rows) - 1, 0))
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        new_order = [r.ref for r in rows]
+        if new_order != old_order:
+            self.refresh()
+        else:
+            for ref in changed:
+                self._refresh_row(self._index[ref])
+        self._keep_cursor_visible()
+        self._announce()
+
+    def tick(self, now: datetime) -> bool:
+        """Update the countdowns; repaint the cells whose text changed.
+
+        Returns True when a countdown reached its deadline since the last reload
+        (the caller reloads: the desk says what the fault's band is now).
+        """
+        crossed = False
+        column = self._column("left")
+        top = int(self.scroll_y)
+        height = self.size.height - 1
+        for index, row in enumerate(self.rows):
+            left = row.item.left(now)
+            text = fmt.countdown(left)
+            if text == row.cells["left"]:
+                continue
+            row.cells["left"] = text
+            row.version += 1
+            if left is not None and left <= 0 and row.band != "breached" and not row.breached_seen:
+                row.breached_seen = True
+                crossed = True
+            if column is not None and top <= index < top + height:
+                self.refresh(Region(column.x, index - top + 1, column.width, 1))
+        return crossed
+
+    def set_note(self, note: str) -> None:
+        self.note = note
+        if not self.rows:
+            self.refresh()
+
+    # -- cursor -----------------------------------------------------------------------
+    def move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        index = max(0, min(index, len(self.rows) - 1))
+        if index == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = index
+        self._refresh_row(old)
+        self._refresh_row(index)
+        self._keep_cursor_visible()
+        self._announce()
+
+    def move_to_ref(self, ref: str) -> bool:
+        index = self._index.get(ref)
+        if index is None:
+            return False
+        self.move_to(index)
+        return True
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_page_up_rows(self) -> None:
+        self.move_to(self.cursor - max(self.size.height - 2, 1))
+
+    def action_page_down_rows(self) -> None:
+        self.move_to(self.cursor + max(self.size.height - 2, 1))
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.rows) - 1)
+
+    def key_enter(self, event: events.Key) -> None:
+        ref = self.cursor_ref
+        if ref is not None:
+            event.stop()
+            self.post_message(self.Chosen(ref))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_y) + event.y - 1
+        if event.y >= 1 and 0 <= index < len(self.rows):
+            self.move_to(index)
+
+    def _announce(self) -> None:
+        ref = self.cursor_ref
+        if ref != self._last_ref:
+            self._last_ref = ref
+            self.post_message(self.Highlighted(ref))
+
+    def _keep_cursor_visible(self) -> None:
+        height = max(self.size.height - 1, 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    # -- painting ---------------------------------------------------------------------
+    def _column(self, key: str) -> Column | None:
+        self._layout()
+        for column in self._columns:
+            if column.key == key:
+                return column
+        return None
+
+    def _layout(self) -> list[Column]:
+        width = self.scrollable_content_region.width or self.size.width
+        if width != self._columns_width:
+            self._columns = layout_columns(width)
+            self._columns_width = width
+            self._strips.clear()
+        return self._columns
+
+    def _refresh_row(self, index: int) -> None:
+        top = int(self.scroll_y)
+        if top <= index < top + self.size.height - 1:
+            self.refresh(Region(0, index - top + 1, self.size.width, 1))
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(name, partial=True)
+            self._styles[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+        self._keep_cursor_visible()
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.cursor)
+
+    def render_line(self, y: int) -> Strip:
+        columns = self._layout()
+        width = self.scrollable_content_region.width or self.size.width
+        base = self.rich_style
+        if y == 0:
+            return self._line(
+                [(c, _(c.label)) for c in columns], base + self._style("queue--header"), width
+            )
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self.rows):
+            if not self.rows and y == 2:
+                text = fit("  " + self.note, width)
+                return Strip([Segment(text, base + self._style("queue--note"))], width)
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        is_cursor = index == self.cursor
+        key = (row.version, is_cursor, is_cursor and self.has_focus, width)
+        cached = self._strips.get(row.ref)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        style = base + self._style(f"queue--{row.band}")
+        if row.paused:
+            style += self._style("queue--paused")
+        if is_cursor:
+            style += self._style("queue--cursor" if self.has_focus else "queue--cursor-blurred")
+        strip = self._line([(c, row.cells.get(c.key, "")) for c in columns], style, width)
+        self._strips[row.ref] = (key, strip)
+        return strip
+
+    @staticmethod
+    def _line(cells: list[tuple[Column, str]], style: Style, width: int) -> Strip:
+        parts = [" "]
+        for column, text in cells:
+            if column.key == "left":
+                pad = column.width - cell_width(text)
+                parts.append(" " * max(pad, 0) + text if pad >= 0 else fit(text, column.width))
+            else:
+                parts.append(fit(text, column.width))
+            parts.append(" ")
+        line = "".join(parts)
+        used = cell_width(line)
+        if used < width:
+            line += " " * (width - used)
+        return Strip([Segment(line, style)], width).crop(0, width)

@@ -1,0 +1,216 @@
+"""The console's queue, header and detail pane on a temporary database with a fixed clock."""
+
+# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
+
+from oncall.text import cell_width
+
+
+def screen_text(app) -> str:
+    """The whole screen as plain text (what a terminal would show)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def queue_lines(app) -> list[str]:
+    queue = app.main.queue
+    return [queue.render_line(y).text for y in range(min(len(queue.rows) + 1, queue.size.height))]
+
+
+async def test_header_shows_time_zone_user_database_and_counts(demo_desk):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = app.main.header.plain()
+        assert header.startswith("2026-03-10 10:00:00 CST Asia/Shanghai")
+        counts = {b: 0 for b in ("breached", "critical", "warning", "ok")}
+        for item in demo_desk.open_queue():
+            counts[item.band.value] += 1
+        assert f"BRCH {counts['breached']} CRIT {counts['critical']}" in header
+        assert f"WARN {counts['warning']} ok {counts['ok']}" in header
+        assert "alerts 0" in header and "duty" in header and "sqlite:oncall.sqlite3" in header
+        app.post_alert("F-2026-00001 respond: 15 minutes left")
+        await pilot.pause()
+        assert "alerts 1" in app.main.header.plain()
+        app.acknowledge_alerts()
+        await pilot.pause()
+        assert "alerts 0" in app.main.header.plain()
+
+
+async def test_queue_is_in_breach_order_with_band_text(demo_desk):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        queue = app.main.queue
+        assert queue.refs == [i.fault.ref for i in demo_desk.open_queue()]
+        lefts = [r.item.left(demo_desk.clock.now()) for r in queue.rows]
+        running = [x for x in lefts if x is not None]
+        assert running == sorted(running) and running[0] < 0
+        top = queue.rows[0]
+        assert top.cells["band"] == "BRCH" and top.cells["left"].startswith("-")
+        lines = queue_lines(app)
+        assert lines[0].split()[:3] == ["Band", "Left", "Clock"]
+        # CJK customers keep the columns aligned: every line is exactly as wide
+        widths = {cell_width(line) for line in lines}
+        assert len(widths) == 1
+
+
+async def test_countdowns_tick_and_show_seconds_only_near_the_deadline(desk, clock, fault):
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        row = app.main.queue.row(fault.ref)
+        assert row.cells["left"] == "1h00m"  # respond clock: 2 h from 09:00, now 10:00
+        clock.advance(seconds=1)
+        app.main.tick_now()
+        assert row.cells["left"] == "0:59:59"
+        clock.advance(seconds=1)
+        app.main.tick_now()
+        assert row.cells["left"] == "0:59:58"
+        clock.advance(minutes=60)
+        app.main.tick_now()
+        await settle(pilot)  # crossing the deadline reloads: the desk says "breached"
+        row = app.main.queue.row(fault.ref)
+        assert row.band == "breached" and row.cells["left"] == "-0:00:02"
+
+
+async def test_cursor_stays_on_its_fault_when_rows_move(desk, clock, fault):
+    later = desk.log_fault(
+        customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
+    )
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        queue = app.main.queue
+        assert queue.refs == [fault.ref, later.ref]
+        await pilot.press("j")
+        await settle(pilot)
+        assert queue.cursor_ref == later.ref
+        # elsewhere: a level-0 fault arrives, and it goes on top
+        urgent = desk.as_user("alice").log_fault(
+            customer="华东电网",
+            system="EMS",
+            title="Down",
+            level=0,
+            channel="phone",
+            at=clock.now() - timedelta(minutes=50),
+        )
+        await app.main.reload()
+        await settle(pilot)
+        assert queue.refs[0] == urgent.ref
+        assert queue.cursor_ref == later.ref
+        assert queue.cursor == 2
+
+
+async def test_a_fault_resolved_elsewhere_leaves_the_queue_within_two_seconds(desk, clock, fault):
+    desk.respond(fault.ref, version=None, how="phone")
+    app = make_app(desk, clock, tick=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.main.queue.refs == [fault.ref]
+        desk.as_user("alice").resolve(fault.ref, version=None, summary="fixed remotely")
+        started = time.monotonic()
+        while app.main.queue.refs and time.monotonic() - started < 3:
+            await asyncio.sleep(0.05)
+        assert app.main.queue.refs == []
+        assert time.monotonic() - started <= 2.0
+
+
+async def test_detail_pane_shows_every_clock_the_record_and_the_timeline(desk, clock, fault):
+    desk.respond(fault.ref, version=None, how="phone", note="told to wait")
+    desk.add_work(
+        fault.ref,
+        version=None,
+        mode="remote",
+        start=clock.now() - timedelta(minutes=20),
+        end=clock.now(),
+        done="checked the link",
+        result="link flaps",
+    )
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        detail = app.main.detail
+        assert detail.view.fault.ref == fault.ref
+        clocks = detail.query_one("#detail-clocks").plain()
+        names = [line.split()[0] for line in clocks.splitlines()[1:]]
+        assert names[:2] == ["respond", "resolve"]
+        assert "solution" in names and "remote" in names
+        assert "met" in clocks.splitlines()[1]
+        head = str(detail.query_one("#detail-head").render())
+        for word in ("L1", "phone", "华东电网", "EMS", "张工", "(nobody)", "working"):
+            assert word in head
+        record = str(detail.query_one("#detail-record").render())
+        assert "RTU data stale since 09:00" in record and "Diagnosis process" in record
+        timeline = str(detail.query_one("#detail-timeline").render()).splitlines()
+        assert "work logged" in timeline[0]  # newest first
+        assert any("logged" in line for line in timeline[-3:])
+
+
+async def test_control_characters_are_shown_escaped(desk, clock):
+    f = desk.log_fault(
+        customer="华东电网",
+        system="EMS",
+        title="evil\x1b[31mred\x07",
+        level=1,
+        channel="phone",
+        symptom="line1\nline2\x1b]0;pwned\x07",
+    )
+    app = make_app(desk, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        row = app.main.queue.row(f.ref)
+        assert row.cells["title"] == "evil\\e[31mred\\x07"
+        record = str(app.main.detail.query_one("#detail-record").render())
+        assert "\x1b" not in record and "\\e]0;pwned\\x07" in record
+        assert "\x1b" not in screen_text(app)
+
+
+async def test_read_only_when_not_on_the_roster(desk, clock, fault):
+    stranger = desk.as_user("mallory")
+    app = make_app(stranger, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        banner = str(app.main.query_one("#banner").render())
+        assert "Read-only" in banner and "oncall engineer add mallory" in banner
+        assert "(read-only)" in app.main.header.plain()
+        await pilot.press("n")
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert desk.fault(fault.ref).status == "new"
+
+
+async def test_an_empty_database_offers_the_demo_data(engine, policy, clock):
+    from oncall.desk import Desk
+
+    desk = Desk(engine, policy, clock, "newbie")
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("y")
+        for _ in range(200):
+            await settle(pilot, rounds=1)
+            if app.main.queue.refs:
+                break
+            await asyncio.sleep(0.05)
+        assert len(app.main.queue.refs) == 40
+        assert not app.main.read_only  # the demo put "newbie" on the roster
+
+
+async def test_eighty_by_twenty_four_switches_panes(demo_desk):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = queue_lines(app)
+        assert all(cell_width(line) == cell_width(lines[0]) for line in lines)
+        assert app.main.queue.region.width == 80
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.detail.region.width == 80

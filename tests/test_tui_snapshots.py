@@ -1,0 +1,128 @@
+"""Snapshots of whole screens, frozen clock, at 80x24 and 120x40 (one snapshot per test).
+
+Update after an intended change: pytest tests/test_tui_snapshots.py --snapshot-update
+"""
+
+# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
+from __future__ import annotations
+
+import pytest
+from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+def _still(app) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+def _first(desk, status: str) -> str:
+    return next(i.fault.ref for i in desk.open_queue() if i.fault.status == status)
+
+
+def runner(*keys: str, ref=None, lists: int = 0, then=None):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        app = pilot.app
+        for _ in range(lists):
+            await pilot.press("d")
+            await settle(pilot)
+        if ref is not None:
+            app.main.queue.move_to_ref(ref(app.main.backend.desk))
+            await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        if then is not None:
+            await then(pilot)
+            await settle(pilot)
+        _still(app)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue(snap_compare, demo_desk, size):
+    assert snap_compare(
+        make_app(demo_desk, demo_desk.clock), terminal_size=size, run_before=runner()
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_detail(snap_compare, demo_desk, size):
+    app = make_app(demo_desk, demo_desk.clock)
+    assert snap_compare(app, terminal_size=size, run_before=runner("j", "j", "enter"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_breached(snap_compare, demo_desk, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        from oncall.tui.filters import QueueFilter
+
+        pilot.app.main._set_filter(QueueFilter(band="breached"))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    app = make_app(demo_desk, demo_desk.clock)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, demo_desk, size):
+    app = make_app(demo_desk, demo_desk.clock)
+    assert snap_compare(app, terminal_size=size, run_before=runner("question_mark"))
+
+
+async def _onsite(pilot) -> None:
+    """On-site mode (the sign-off field appears), then save with nothing done: inline errors."""
+    form = pilot.app.screen
+    form.query_one("#f-mode").value = "onsite"
+    await pilot.pause()
+    form.query_one("#f-end").value = "yesterday"
+    await pilot.press("ctrl+s")
+
+
+FORMS = {
+    "intake": runner("n"),
+    "respond": runner("r", ref=lambda d: _first(d, "new")),
+    "solution": runner("s", ref=lambda d: _first(d, "responded")),
+    "assign": runner("a"),
+    "work": runner("w", ref=lambda d: _first(d, "in_progress")),
+    "work_onsite_invalid": runner("w", ref=lambda d: _first(d, "in_progress"), then=_onsite),
+    "escalate": runner("x"),
+    "pause": runner("p", ref=lambda d: _first(d, "in_progress")),
+    "resume": runner("p", ref=lambda d: _first(d, "waiting")),
+    "level": runner("l"),
+    "record": runner("e"),
+    "resolve": runner("v"),
+    "sign_off": runner("o", lists=1),
+    "close": runner("c", lists=1),
+    "reopen": runner("u", lists=2),
+    "filter": runner("f"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("form", list(FORMS))
+def test_form(snap_compare, demo_desk, form, size):
+    app = make_app(demo_desk, demo_desk.clock)
+    assert snap_compare(app, terminal_size=size, run_before=FORMS[form])
+
+
+def test_queue_in_chinese(snap_compare, demo_desk):
+    app = make_app(demo_desk, demo_desk.clock, language="zh_CN")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=runner())
+
+
+def test_queue_in_english(snap_compare, demo_desk):
+    app = make_app(demo_desk, demo_desk.clock, language="en")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=runner("j"))
+
+
+def test_light_theme(snap_compare, demo_desk):
+    app = make_app(demo_desk, demo_desk.clock, theme="textual-light")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=runner())
