@@ -22,6 +22,13 @@ class SystemClock:
         return datetime.now(UTC).replace(microsecond=0)
 
 
+class PreciseClock:
+    """The real time to the microsecond: when an alert fired, and how late."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
 class FixedClock:
     """A clock that shows one instant until told otherwise."""
 

@@ -4,8 +4,9 @@ shows the main screen; everything else lives in one module per screen or widget.
     app = OncallApp(open_desk, clock, config)   # open_desk: () -> Desk, called off the loop
     app.run()
 
-The alert scheduler (issue 5) feeds ``unacked_alerts`` through ``post_alert`` and
-``acknowledge_alerts``; the header shows the count.
+Once the main screen is up, the alert service (``alerts_bridge``) starts on the
+app's loop: it shows toasts, rings the bell and feeds ``unacked_alerts``, which
+the header shows.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class OncallApp(App[int]):
         theme: str | None = None,
         database: str | None = None,
         tick: bool = True,
+        alerts: bool | None = None,
     ) -> None:
         configured = language or (config.get("language") if config is not None else None)
         set_language(choose_language(configured))
@@ -71,6 +73,8 @@ class OncallApp(App[int]):
         self.main: Any = None  # the MainScreen, once built
         self.database = database  # shown in the header instead of the desk's URL
         self.tick = tick  # False: no timer (snapshots); tests call main.tick_now()
+        self.alerts: Any = None  # the AlertService, once started
+        self._with_alerts = tick if alerts is None else alerts  # off in snapshots
 
     def on_mount(self) -> None:
         if self.theme != self._initial_theme:  # a theme change re-parses every stylesheet
@@ -91,25 +95,26 @@ class OncallApp(App[int]):
             ready=self.ready,
         )
         self.switch_screen(self.main)
+        if self._with_alerts:
+            # After the first frame: the scheduler and its imports cost start-up time.
+            from .alerts_bridge import attach_alerts
+
+            self.alerts = attach_alerts(self)  # waits for self.ready, uses the desk
 
     def on_unmount(self) -> None:
+        if self.alerts is not None:
+            self.alerts.close()
         self.backend.shutdown()
 
     def toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
 
-    # -- the seam for the alert scheduler (issue 5) ----------------------------------
-    def post_alert(
-        self, message: str, *, severity: str = "warning", ref: str | None = None
-    ) -> None:
-        """An alert fired: count it as unacknowledged, show it, ring the bell if configured."""
-        self.unacked_alerts += 1
-        self.notify(message, title=ref or _("Alert"), severity=severity, timeout=30, markup=False)
-        if self.config is not None and self.config.get("bell", False):
-            self.bell()
+    def show_alerts(self) -> None:
+        """The alerts screen: newest first, acknowledge with a key."""
+        from .alerts_screen import AlertsScreen
 
-    def acknowledge_alerts(self, count: int | None = None) -> None:
-        self.unacked_alerts = 0 if count is None else max(self.unacked_alerts - count, 0)
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen(self.alerts, user=self.user))
 
     def watch_unacked_alerts(self, count: int) -> None:
         if self.main is not None and self.main.is_mounted:

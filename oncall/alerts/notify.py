@@ -1,0 +1,127 @@
+"""The notify hook: a command run for each alert, the alert as one JSON object on stdin.
+
+The command line comes from the config's ``notify_command`` (or
+``$ONCALL_NOTIFY_COMMAND``, which wins) and is run by ``/bin/sh -c`` in a
+session of its own, so that a timeout kills it and everything it started.
+A run fails when it exits non-zero, cannot be started, or outlives
+``notify_timeout`` seconds; it is then retried ``notify_retries`` more times
+with a growing pause. Runs are asyncio subprocesses: they never block the
+event loop. The JSON format is an interface people script against: keep
+``payload`` and the README's "Alerts" section in step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from oncall.timefmt import iso
+
+from .store import AlertRecord
+
+ENV_COMMAND = "ONCALL_NOTIFY_COMMAND"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_RETRIES = 2
+_OUTPUT_LIMIT = 2000  # characters of a failed run's output kept for the log
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """The alert settings of the config file (and the environment)."""
+
+    notify_command: str | None = None
+    notify_timeout: float = DEFAULT_TIMEOUT
+    notify_retries: int = DEFAULT_RETRIES
+    bell: bool = True  # the console rings for critical and breach alerts
+
+    @classmethod
+    def from_config(cls, config: Any = None, env: Mapping[str, str] | None = None) -> AlertSettings:
+        env = os.environ if env is None else env
+        get = config.get if config is not None else (lambda _key, default=None: default)
+        command = (env.get(ENV_COMMAND) or "").strip() or (get("notify_command") or "").strip()
+        timeout = get("notify_timeout", DEFAULT_TIMEOUT)
+        retries = get("notify_retries", DEFAULT_RETRIES)
+        return cls(
+            notify_command=command or None,
+            notify_timeout=float(timeout) if timeout and timeout > 0 else DEFAULT_TIMEOUT,
+            notify_retries=max(int(retries), 0),
+            bell=bool(get("bell", True)),
+        )
+
+
+def payload(alert: AlertRecord, tz: tzinfo) -> dict[str, Any]:
+    """The alert as the hook sees it (instants in ISO 8601 with the desk's offset)."""
+    return {
+        "alert": alert.id,
+        "fault": alert.ref,
+        "title": alert.title,
+        "customer": alert.customer,
+        "system": alert.system,
+        "level": alert.level,
+        "clock": alert.clock,
+        "threshold": alert.threshold,
+        "deadline": iso(alert.deadline, tz),
+        "planned_at": iso(alert.planned_at, tz),
+        "fired_at": iso(alert.fired_at, tz),
+        "late": alert.late,
+        "late_seconds": round(alert.late_seconds, 3),
+        "fired_by": alert.fired_by,
+    }
+
+
+def payload_bytes(alert: AlertRecord, tz: tzinfo) -> bytes:
+    return (json.dumps(payload(alert, tz), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class HookResult:
+    ok: bool
+    error: str | None = None  # why it failed, one line
+    output: str = ""  # what it printed (trimmed)
+
+
+async def run_hook(command: str, data: bytes, timeout: float) -> HookResult:
+    """Run ``command`` once with ``data`` on stdin; never raises (but may be cancelled)."""
+    try:
+        proc = await asyncio.create_subprocess_shell(
+            command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        return HookResult(False, f"cannot start the notify command: {exc}")
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(data), timeout)
+    except TimeoutError:
+        _kill(proc)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(proc.wait(), 5)
+        return HookResult(False, f"the notify command timed out after {timeout:g} s")
+    except asyncio.CancelledError:
+        _kill(proc)
+        raise
+    text = out.decode("utf-8", "replace")[-_OUTPUT_LIMIT:] if out else ""
+    if proc.returncode != 0:
+        last = text.strip().splitlines()[-1] if text.strip() else ""
+        why = f"the notify command exited with status {proc.returncode}"
+        return HookResult(False, f"{why}: {last}" if last else why, text)
+    return HookResult(True, None, text)
+
+
+def _kill(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the shell and whatever it started
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()

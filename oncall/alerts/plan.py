@@ -1,0 +1,130 @@
+"""Pure planning: a fault's clocks -> the alerts to fire now and the ones to wait for.
+
+No I/O and no scheduler here. ``plan_fault`` turns one fault's evaluated
+clocks (``evaluate(..., thresholds=True)``) into ``Plan``s, one per threshold
+of each running clock; ``select`` splits them, as of an instant, into those to
+fire now, those still ahead, and those superseded or already fired.
+
+Rules:
+- Only running clocks plan anything: a paused clock has no deadline (its
+  alerts are planned again on resume, with the new deadline); a stopped clock
+  none (its pending alerts are dropped).
+- An alert is keyed by (fault, clock, threshold, deadline). The same key never
+  fires twice (the database's unique key). A key with a new deadline whose
+  *crossing* (fault, clock, threshold, planned instant) already fired under an
+  older deadline is the same event and does not fire again: a warning given
+  before a pause is not repeated on resume.
+- Only the highest due threshold of a clock fires: once a higher threshold is
+  due, the lower ones are superseded (a breach missed while nothing was
+  running fires alone, never with its warning and critical; a restart never
+  floods the desk).
+- The on-site arrival clock applies only once the fault has gone unresponded
+  for the policy's ``unresponded_after``: its alerts never come before that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from oncall.sla import FaultClocks, FaultHistory, Policy
+
+THRESHOLDS = ("warning", "critical", "breach")
+RANK = {name: i for i, name in enumerate(THRESHOLDS)}
+CLOCKS = ("respond", "resolve", "solution", "remote_fix", "onsite_escalation", "onsite_arrival")
+
+
+@dataclass(frozen=True, order=True)
+class AlertKey:
+    """What makes an alert unique: fault, clock, threshold and the deadline it warns of."""
+
+    fault_id: int
+    clock: str
+    threshold: str
+    deadline: datetime
+
+    @property
+    def job_id(self) -> str:
+        return f"{self.fault_id}:{self.clock}:{self.threshold}:{int(self.deadline.timestamp())}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One alert to come: its key and the instant it is due."""
+
+    key: AlertKey
+    planned_at: datetime
+
+    @property
+    def crossing(self) -> tuple[int, str, str, datetime]:
+        """The event itself: this clock crossing this threshold at this instant."""
+        return (self.key.fault_id, self.key.clock, self.key.threshold, self.planned_at)
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.key.threshold]
+
+
+@dataclass(frozen=True)
+class Selection:
+    fire: tuple[Plan, ...]  # due now: fire these
+    later: tuple[Plan, ...]  # still ahead: schedule these
+    superseded: tuple[Plan, ...]  # due, but a higher threshold of the clock is due too
+    done: tuple[Plan, ...]  # fired already (this key, or this crossing)
+
+
+def plan_fault(
+    policy: Policy, fault_id: int, history: FaultHistory, clocks: FaultClocks
+) -> tuple[Plan, ...]:
+    """Every alert of the fault's running clocks (evaluated with ``thresholds=True``)."""
+    plans: list[Plan] = []
+    for clock in clocks.clocks:
+        if not clock.running or clock.deadline is None or not clock.thresholds:
+            continue
+        floor = applies_from(policy, history, clock.name)
+        for threshold, at in clock.thresholds:
+            if threshold not in RANK:
+                continue
+            key = AlertKey(fault_id, clock.name, threshold, clock.deadline)
+            plans.append(Plan(key, max(at, floor) if floor is not None else at))
+    return tuple(plans)
+
+
+def applies_from(policy: Policy, history: FaultHistory, clock: str) -> datetime | None:
+    """The instant before which a clock's alerts never fire (on-site arrival only)."""
+    if clock != "onsite_arrival":
+        return None
+    for d in policy.further_for(history.level):
+        if d.clock == clock and d.unresponded_after:
+            return history.reported_at + timedelta(seconds=d.unresponded_after)
+    return None
+
+
+def select(
+    plans: Iterable[Plan],
+    fired_keys: set[AlertKey] | frozenset[AlertKey],
+    fired_crossings: set[tuple] | frozenset[tuple],
+    now: datetime,
+) -> Selection:
+    """Split ``plans`` as of ``now`` (see the module's rules)."""
+    groups: dict[tuple[int, str], list[Plan]] = {}
+    for plan in plans:
+        groups.setdefault((plan.key.fault_id, plan.key.clock), []).append(plan)
+    fire: list[Plan] = []
+    later: list[Plan] = []
+    superseded: list[Plan] = []
+    done: list[Plan] = []
+    for group in groups.values():
+        due = [p for p in group if p.planned_at <= now]
+        top = max(due, key=lambda p: p.rank) if due else None
+        for plan in sorted(group, key=lambda p: p.rank):
+            if plan.key in fired_keys or plan.crossing in fired_crossings:
+                done.append(plan)
+            elif plan.planned_at > now:
+                later.append(plan)
+            elif plan is top:
+                fire.append(plan)
+            else:
+                superseded.append(plan)
+    return Selection(tuple(fire), tuple(later), tuple(superseded), tuple(done))

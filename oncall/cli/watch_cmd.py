@@ -1,0 +1,158 @@
+"""``oncall watch``: the alert scheduler without a console, for a service on the jump host.
+
+It plans and fires the same alerts as the console (and shares the work with
+any console open on the same database: each alert fires once, its notify
+command runs once), so alerts go out even when nobody has the console open.
+
+- Each alert is one line on stdout (``--json``: the notify hook's JSON object),
+  flushed at once; everything else (start, database trouble, notify failures)
+  goes to stderr.
+- SIGTERM or SIGINT: stop scheduling, cancel running notify commands and give
+  their claims back to the database, exit 0.
+- A database that is locked or unreachable, at start or later, is retried
+  (every second while running, with a growing pause at start); what came due
+  meanwhile fires when it is back, marked late. A schema that does not match
+  the code stops it (exit 2): run ``oncall db upgrade``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from typing import Any
+
+from ..text import printable
+from .common import CliError
+from .desk_cmd import Ctx, command
+
+_START_RETRY_MAX = 30.0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    watch = command(
+        commands,
+        "watch",
+        _watch,
+        "send SLA alerts without a console (run it as a service on the jump host)",
+    )
+    watch.add_argument(
+        "--json",
+        action="store_true",
+        help="print each alert as one JSON object (the notify command's format)",
+    )
+    watch.add_argument(
+        "--poll",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="how often to look for changes made elsewhere (default 1)",
+    )
+    watch.add_argument(
+        "--quiet", action="store_true", help="on stderr, only problems (no start message)"
+    )
+
+
+def _watch(args: argparse.Namespace, ctx: Ctx) -> int:
+    import asyncio
+
+    if args.poll <= 0 or args.poll > 60:
+        raise CliError("--poll: give a number of seconds between 0 and 60")
+    _logging(args.quiet)
+    ctx.policy  # noqa: B018 - a bad config or policy stops here, with one line
+    return asyncio.run(_main(args, ctx))
+
+
+def _logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger("oncall")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING if quiet else logging.INFO)
+    root.propagate = False
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # The alert itself goes to stdout; its INFO log line would repeat it on stderr.
+    logging.getLogger("oncall.alerts").setLevel(logging.WARNING)
+
+
+async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
+    import asyncio
+    import signal
+
+    from ..alerts import AlertService, AlertSettings
+
+    log = logging.getLogger("oncall.watch")
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    desk = await _open(ctx, stop, log)
+    if desk is None:
+        return 0  # asked to stop before the database could be opened
+    settings = AlertSettings.from_config(ctx.config)
+    service = AlertService(
+        desk, clock=ctx.clock, settings=settings, kind="watch", user=ctx.user, poll_every=args.poll
+    )
+    tz = desk.policy.timezone
+    service.on_alert.append(lambda alert: _print(alert, tz, args.json))
+    await service.start()
+    hook = "notify command: " + settings.notify_command if settings.notify_command else "no notify"
+    log.info(
+        "watching %s as %s: %d alerts planned, %s",
+        ctx.shown_url,
+        service.name,
+        len(service.planned()),
+        hook,
+    )
+    await stop.wait()
+    log.info("stopping")
+    await service.stop()
+    return 0
+
+
+async def _open(ctx: Ctx, stop, log) -> Any:
+    """The desk, retried while the database cannot be reached (None: asked to stop)."""
+    import asyncio
+
+    from ..desk import DeskError, SchemaMismatch
+
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, ctx.desk)
+        except SchemaMismatch:
+            raise
+        except (DeskError, OSError) as exc:
+            log.warning("cannot open the database yet, retrying in %g s: %s", delay, exc)
+        except Exception as exc:  # noqa: BLE001 - SQLAlchemy's, without importing it here
+            if type(exc).__module__.split(".")[0] != "sqlalchemy":
+                raise
+            log.warning("cannot open the database yet, retrying in %g s: %s", delay, exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        delay = min(delay * 2, _START_RETRY_MAX)
+    return None
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(printable(text), ensure_ascii=False)
+
+
+def _print(alert, tz, as_json: bool) -> None:
+    from ..alerts import payload
+    from ..timefmt import iso
+
+    if as_json:
+        line = json.dumps(payload(alert, tz), ensure_ascii=False)
+    else:
+        late = f" late={alert.late_seconds:.0f}s" if alert.late else ""
+        line = (
+            f"{iso(alert.fired_at, tz)} {alert.threshold.upper():8} {alert.ref} {alert.clock} "
+            f"deadline={iso(alert.deadline, tz)} level={alert.level}{late} alert={alert.id} "
+            f"customer={_quoted(alert.customer)} title={_quoted(alert.title)}"
+        )
+    with contextlib.suppress(BrokenPipeError):  # stdout closed: the alert is stored
+        print(line, flush=True)

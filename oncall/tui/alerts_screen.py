@@ -1,0 +1,174 @@
+"""The alerts screen: every alert, newest first; acknowledge one (a) or all (A); Esc back.
+
+The list comes from the alert service (read on its own thread) and is read
+again when an alert fires or the unacknowledged count changes (another
+console acknowledged). The cursor stays on the same alert across reloads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ..i18n import N_, _
+from ..resources import styles_path
+from . import fmt
+from .alerts_bridge import threshold_name
+from .translate import translate_bindings
+
+LIMIT = 200
+_STYLE = {"warning": "", "critical": "bold", "breach": "bold reverse"}
+
+
+class AlertsScreen(Screen):
+    CSS_PATH = styles_path("alerts.tcss")
+    BINDINGS = [
+        Binding("a", "acknowledge", N_("Acknowledge"), id="alerts-ack"),
+        Binding("A", "acknowledge_all", N_("Acknowledge all"), id="alerts-ack-all"),
+        Binding("escape", "back", N_("Back"), id="alerts-back"),
+    ]
+
+    def __init__(self, service: Any, *, user: str | None = None, limit: int = LIMIT) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.service = service
+        self.user = user
+        self.limit = limit
+        self.alerts: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("Alerts, newest first"), id="alerts-title", markup=False)
+        yield DataTable(id="alerts-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="alerts-note", markup=False)
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#alerts-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.table.add_columns(
+            " ",
+            _("Fired"),
+            _("Alert"),
+            _("Fault"),
+            _("Clock"),
+            _("Deadline"),
+            _("Late"),
+            _("Customer"),
+            _("Title"),
+            _("Acknowledged"),
+        )
+        if self.service is None:
+            self._note(_("Alerts are not running in this console."))
+            return
+        self.service.on_alert.append(self._changed)
+        self.service.on_count.append(self._changed)
+        self.reload_soon()
+
+    def on_unmount(self) -> None:
+        if self.service is None:
+            return
+        for listeners in (self.service.on_alert, self.service.on_count):
+            if self._changed in listeners:
+                listeners.remove(self._changed)
+
+    def _changed(self, *_args: Any) -> None:
+        if self.is_attached:
+            self.reload_soon()
+
+    def reload_soon(self) -> None:
+        self.run_worker(self.reload(), exclusive=True, group="alerts-screen")
+
+    async def reload(self) -> None:
+        if self.service is None or not self.service.running:
+            self._note(_("Alerts are not running in this console."))
+            return
+        try:
+            alerts = await self.service.recent(self.limit)
+        except Exception as exc:  # noqa: BLE001 - a database hiccup: say so, keep the list
+            self._note(_("Cannot read the alerts: {error}").format(error=fmt.safe(str(exc))))
+            return
+        self.show(alerts)
+
+    def show(self, alerts: list[Any]) -> None:
+        table = self.table
+        current = self.cursor_alert()
+        self.alerts = alerts
+        tz = self.service.tz
+        table.clear()
+        for alert in alerts:
+            style = _STYLE.get(alert.threshold, "")
+            acked = (
+                f"{fmt.safe(alert.acked_by or '')} {fmt.short_when(alert.acked_at, tz)}"
+                if alert.acked_at is not None
+                else "-"
+            )
+            table.add_row(
+                "●" if alert.acked_at is None else " ",
+                fmt.short_when(alert.fired_at, tz),
+                Text(threshold_name(alert.threshold), style=style),
+                alert.ref,
+                fmt.clock_name(alert.clock),
+                fmt.short_when(alert.deadline, tz),
+                fmt.duration(int(alert.late_seconds)) if alert.late else "",
+                fmt.safe(alert.customer),
+                fmt.safe(alert.title),
+                acked,
+                key=str(alert.id),
+            )
+        if current is not None:
+            ids = [a.id for a in alerts]
+            if current in ids:
+                table.move_cursor(row=ids.index(current))
+        unacked = sum(1 for a in alerts if a.acked_at is None)
+        if not alerts:
+            self._note(_("No alerts yet."))
+        else:
+            self._note(
+                _("{count} alerts shown, {unacked} not acknowledged.").format(
+                    count=len(alerts), unacked=unacked
+                )
+            )
+
+    def cursor_alert(self) -> int | None:
+        """The id of the alert under the cursor."""
+        table = self.table
+        if not self.alerts or table.row_count == 0:
+            return None
+        row = min(max(table.cursor_row, 0), len(self.alerts) - 1)
+        return self.alerts[row].id
+
+    def _note(self, text: str) -> None:
+        self.query_one("#alerts-note", Static).update(text)
+
+    async def action_acknowledge(self) -> None:
+        chosen = self.cursor_alert()
+        if chosen is None or self.service is None:
+            return
+        await self._acknowledge([chosen])
+
+    async def action_acknowledge_all(self) -> None:
+        if self.service is not None:
+            await self._acknowledge(None)
+
+    async def _acknowledge(self, ids: list[int] | None) -> None:
+        user = self.user or getattr(self.app, "user", None) or None
+        try:
+            await self.service.acknowledge(ids, user)
+        except Exception as exc:  # noqa: BLE001 - refused by the database: say so
+            self.notify(
+                _("Cannot acknowledge: {error}").format(error=fmt.safe(str(exc))),
+                severity="error",
+                markup=False,
+            )
+            return
+        await self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

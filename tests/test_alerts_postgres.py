@@ -1,0 +1,80 @@
+"""Alerts on PostgreSQL: the once-only INSERT and the notify claim with two schedulers.
+
+Uses the ``pg_url`` fixture of ``tests/pgcluster.py`` (skipped without PostgreSQL).
+"""
+
+# ruff: noqa: F811  (the fixtures are imported)
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from conftest import NOW
+from pgcluster import pg_url  # noqa: F401  (the fixture)
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from test_alerts_support import alert_rows, hook_settings, services  # noqa: F401
+
+from oncall.clock import FixedClock
+from oncall.desk import Desk, SystemInfo
+from oncall.store import make_engine, upgrade
+
+
+@pytest.fixture
+def pg_engines(pg_url, policy):
+    base = make_url(pg_url)
+    name = f"oncall_alerts_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    engines = [make_engine(url), make_engine(url)]
+    yield engines
+    for engine in engines:
+        engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+async def test_two_schedulers_on_postgres_fire_and_send_each_alert_once(
+    pg_engines, policy, services, tmp_path
+):
+    clock = FixedClock(NOW)
+    one_desk = Desk(pg_engines[0], policy, clock, "duty")
+    one_desk.add_engineer("duty", "Duty", "engineer", on_duty=True)
+    one_desk.add_customer("华东电网", systems=[SystemInfo("EMS")])
+    for i in range(8):
+        one_desk.log_fault(
+            customer="华东电网",
+            system="EMS",
+            title=f"fault {i}",
+            level=i % 2,
+            channel="phone",
+            at=clock.now() - timedelta(minutes=7 * i),
+        )
+    two_desk = Desk(pg_engines[1], policy, clock, "alice")
+    command = f'cat > "{tmp_path}/$$.json"'
+    one = services(one_desk, settings=hook_settings(command))
+    two = services(two_desk, settings=hook_settings(command))
+    await asyncio.gather(one.service.start(), two.service.start())
+    for _ in range(20):
+        clock.advance(minutes=7)
+        await asyncio.gather(one.service.sync(), two.service.sync())
+    rows = alert_rows(pg_engines[0])
+    keys = [(r.fault_id, r.clock, r.threshold, r.deadline) for r in rows]
+    assert len(rows) > 8 and len(keys) == len(set(keys))
+    assert sorted(a.id for a in one.shown) == sorted(r.id for r in rows)
+    assert sorted(a.id for a in two.shown) == sorted(r.id for r in rows)
+    end = time.monotonic() + 10
+    while any(r.notify_state != "sent" for r in alert_rows(pg_engines[0])):
+        assert time.monotonic() < end, "not every alert was sent"
+        await asyncio.sleep(0.05)
+    sent = [json.loads(f.read_text())["alert"] for f in tmp_path.glob("*.json")]
+    assert sorted(sent) == sorted(r.id for r in rows)

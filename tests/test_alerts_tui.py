@@ -1,0 +1,217 @@
+"""Alerts in the console: toasts, the bell, the header count, the alerts screen, and
+an alert 2 s ahead that fires in the running console in real time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+import pytest
+from test_alerts_support import BREACH, CRITICAL, WARNING, alert_rows
+from test_tui_support import make_app, settle
+
+from oncall.alerts import AlertSettings
+from oncall.clock import SystemClock
+from oncall.config import Config
+from oncall.desk import Desk, SystemInfo
+from oncall.tui.alerts_bridge import attach_alerts
+from oncall.tui.alerts_screen import AlertsScreen
+
+
+@pytest.fixture(autouse=True)
+def _no_hook_from_the_environment(monkeypatch):
+    monkeypatch.delenv("ONCALL_NOTIFY_COMMAND", raising=False)
+
+
+class Seen:
+    """What the app showed: toasts and bells."""
+
+    def __init__(self, app) -> None:
+        self.toasts: list[dict] = []
+        self.bells = 0
+        notify, bell = app.notify, app.bell
+
+        def record_notify(message, **kwargs):
+            self.toasts.append({"message": message, **kwargs})
+            notify(message, **kwargs)
+
+        def record_bell():
+            self.bells += 1
+            bell()
+
+        app.notify = record_notify
+        app.bell = record_bell
+
+
+async def started(pilot, service, timeout: float = 5.0) -> None:
+    await settle(pilot)
+    begun = time.monotonic()
+    while not service.running:
+        assert time.monotonic() - begun < timeout, "the alert service did not start"
+        await asyncio.sleep(0.01)
+
+
+async def test_toasts_the_bell_and_the_header_count(desk, clock, fault):
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = Seen(app)
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        clock.set(WARNING)
+        await service.sync()
+        await pilot.pause()
+        (toast,) = seen.toasts
+        assert toast["title"] == f"Warning · {fault.ref}"
+        assert toast["severity"] == "warning"
+        assert toast["message"].splitlines()[0] == "respond: 0:30:00 left, due 2026-03-10 11:00"
+        assert "华东电网 · EMS: EMS front end drops telemetry" in toast["message"]
+        assert seen.bells == 0  # no bell for a warning
+        assert "alerts 1" in app.main.header.plain()
+        clock.set(BREACH + timedelta(minutes=5))  # critical missed: the breach alone, late
+        await service.sync()
+        await pilot.pause()
+        assert [t["title"] for t in seen.toasts][1:] == [f"Breach · {fault.ref}"]
+        breach = seen.toasts[1]
+        assert breach["severity"] == "error"
+        assert breach["message"].splitlines()[0] == "respond deadline 2026-03-10 11:00 passed"
+        assert breach["message"].splitlines()[-1] == "Fired late, by 5m"
+        assert seen.bells == 1
+        assert "alerts 2" in app.main.header.plain()
+        service.close()
+
+
+async def test_the_bell_can_be_turned_off(desk, clock, fault):
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = Seen(app)
+        config = Config(path=None, values={"bell": False})
+        service = attach_alerts(app, desk, config, clock, poll_every=3600)
+        await started(pilot, service)
+        assert service.settings == AlertSettings(bell=False)
+        clock.set(CRITICAL)
+        await service.sync()
+        await pilot.pause()
+        assert [t["severity"] for t in seen.toasts] == ["error"]
+        assert seen.bells == 0
+        service.close()
+
+
+async def test_the_alerts_screen_lists_newest_first_and_acknowledges(desk, clock, fault):
+    app = make_app(desk, clock)
+    async with app.run_test(size=(140, 40)) as pilot:
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        for instant in (WARNING, CRITICAL):
+            clock.set(instant)
+            await service.sync()
+        screen = AlertsScreen(service)
+        app.push_screen(screen)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.table
+        assert table.row_count == 2
+        first = [str(c) for c in table.get_row_at(0)]
+        second = [str(c) for c in table.get_row_at(1)]
+        assert first[0] == "●" and first[2] == "Critical" and first[3] == fault.ref
+        assert first[4] == "respond" and first[1] == "03-10 10:48"
+        assert second[2] == "Warning"
+        await pilot.press("a")  # acknowledge the one under the cursor (the newest)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rows = {r.threshold: r for r in alert_rows(desk.engine)}
+        assert rows["critical"].acked_by == "duty" and rows["critical"].acked_at == CRITICAL
+        assert rows["warning"].acked_at is None
+        assert [str(c) for c in table.get_row_at(0)][0] == " "
+        assert "alerts 1" in app.main.header.plain()
+        await pilot.press("A")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert all(r.acked_at is not None for r in alert_rows(desk.engine))
+        assert app.unacked_alerts == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main
+        service.close()
+
+
+async def test_an_alert_two_seconds_ahead_fires_in_the_running_console(engine, policy):
+    """Real time: the scheduler's job fires it, not a test calling sync()."""
+    clock = SystemClock()
+    desk = Desk(engine, policy, clock, "duty")
+    desk.add_engineer("duty", "Duty Officer", "engineer", on_duty=True)
+    desk.add_customer("华东电网", systems=[SystemInfo("EMS")])
+    # level 0 (7x24): the respond clock warns at 45 min; reported 45 min - 2 s ago
+    fault = desk.log_fault(
+        customer="华东电网",
+        system="EMS",
+        title="down",
+        level=0,
+        channel="phone",
+        at=clock.now() - timedelta(minutes=45) + timedelta(seconds=2),
+    )
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = Seen(app)
+        service = attach_alerts(app, desk, None, clock, poll_every=30)  # no help from the poll
+        await started(pilot, service)
+        (plan,) = [p for p in service.planned() if p.key.threshold == "warning"][:1]
+        assert plan.key.clock == "respond"
+        begun = time.monotonic()
+        while not seen.toasts and time.monotonic() - begun < 4:
+            await asyncio.sleep(0.02)
+        assert [t["title"] for t in seen.toasts] == [f"Warning · {fault.ref}"]
+        (row,) = alert_rows(engine)
+        assert row.planned_at == plan.planned_at
+        assert 0 <= row.late_seconds < 1.0  # to the second
+        await pilot.pause()
+        assert "alerts 1" in app.main.header.plain()
+        service.close()
+
+
+def integrated_app(desk, clock):
+    """The console with the integration lines proposed for app.py (see the module's end)."""
+    from textual.binding import Binding
+
+    from oncall.tui.app import OncallApp
+
+    class Integrated(OncallApp):
+        BINDINGS = [Binding("exclamation_mark", "alerts", "Alerts", key_display="!")]
+
+        def on_mount(self) -> None:  # runs with OncallApp.on_mount (Textual walks the MRO)
+            self.alerts = attach_alerts(self)
+
+        def on_unmount(self) -> None:
+            if self.alerts is not None:
+                self.alerts.close()
+
+        def action_alerts(self) -> None:
+            if not isinstance(self.screen, AlertsScreen):
+                self.push_screen(AlertsScreen(self.alerts, user=self.user))
+
+    return Integrated(
+        lambda: desk, clock, None, user=desk.user, language="en", theme="textual-dark"
+    )
+
+
+async def test_the_integrated_console_catches_up_on_its_own_desk(desk, clock, fault):
+    clock.set(BREACH + timedelta(hours=1))
+    app = integrated_app(desk, clock)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await started(pilot, app.alerts)
+        await pilot.pause()
+        assert app.alerts.desk is app.backend.desk
+        # the respond breach, missed while nothing ran
+        assert [(r.clock, r.threshold) for r in alert_rows(desk.engine)] == [("respond", "breach")]
+        assert app.unacked_alerts == 1
+        await pilot.press("exclamation_mark")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, AlertsScreen) and app.screen.table.row_count == 1
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.unacked_alerts == 0
+        await pilot.press("escape")
+    assert not app.alerts.running  # closed on unmount
