@@ -15,7 +15,7 @@ from oncall.alerts import AlertSettings
 from oncall.clock import SystemClock
 from oncall.config import Config
 from oncall.desk import Desk, SystemInfo
-from oncall.tui.alerts_bridge import attach_alerts
+from oncall.tui.alerts_bridge import BURST_SECONDS, attach_alerts
 from oncall.tui.alerts_screen import AlertsScreen
 
 
@@ -70,7 +70,7 @@ async def test_toasts_the_bell_and_the_header_count(desk, clock, fault):
         assert "alerts 1" in app.main.header.plain()
         clock.set(BREACH + timedelta(minutes=5))  # critical missed: the breach alone, late
         await service.sync()
-        await pilot.pause()
+        await pilot.pause(BURST_SECONDS + 0.2)  # a late alert waits to see if a burst follows
         assert [t["title"] for t in seen.toasts][1:] == [f"Breach · {fault.ref}"]
         breach = seen.toasts[1]
         assert breach["severity"] == "error"
@@ -215,3 +215,31 @@ async def test_the_integrated_console_catches_up_on_its_own_desk(desk, clock, fa
         assert app.unacked_alerts == 0
         await pilot.press("escape")
     assert not app.alerts.running  # closed on unmount
+
+
+async def test_a_catch_up_burst_is_one_summary_toast_not_a_screenful(desk, clock):
+    """Four faults breached while no console ran: one toast says so, the list has them all."""
+    for n in range(4):
+        desk.log_fault(
+            customer="华东电网",
+            system="EMS",
+            title=f"fault {n}",
+            level=1,
+            channel="phone",
+            at=clock.now().replace(hour=1),
+        )
+    clock.set(BREACH + timedelta(minutes=30))  # every respond clock breached long ago
+    app = make_app(desk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen = Seen(app)
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        await pilot.pause(BURST_SECONDS + 0.3)
+        assert len(seen.toasts) == 1
+        (toast,) = seen.toasts
+        assert toast["message"].startswith("4 alerts (4 Breach)")
+        assert "Press ! to list them" in toast["message"]
+        assert toast["severity"] == "error"
+        assert seen.bells == 1
+        assert "alerts 4" in app.main.header.plain()
+        service.close()

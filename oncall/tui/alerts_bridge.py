@@ -36,6 +36,11 @@ THRESHOLD_NAMES = {
 SEVERITY = {"warning": "warning", "critical": "error", "breach": "error"}
 TOAST_SECONDS = {"warning": 20.0, "critical": 40.0, "breach": 60.0}
 RINGS = ("critical", "breach")
+# Late alerts (a catch-up after downtime) arriving this close together are one
+# burst; a burst of more than BURST_TOASTS shows one summary toast, not a
+# screenful. Alerts on time are shown at once, one toast each.
+BURST_SECONDS = 0.3
+BURST_TOASTS = 3
 
 
 def threshold_name(threshold: str) -> str:
@@ -80,6 +85,44 @@ def show_alert(app: Any, service: AlertService, alert: AlertRecord) -> None:
         app.bell()
 
 
+class _Toaster:
+    """Shows alerts as toasts, folding a burst of late ones into one summary."""
+
+    def __init__(self, app: Any, service: AlertService) -> None:
+        self.app = app
+        self.service = service
+        self.pending: list[AlertRecord] = []
+
+    def add(self, alert: AlertRecord) -> None:
+        if not alert.late:
+            show_alert(self.app, self.service, alert)
+            return
+        self.pending.append(alert)
+        if len(self.pending) == 1:
+            self.app.set_timer(BURST_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        burst, self.pending = self.pending, []
+        if len(burst) <= BURST_TOASTS:
+            for alert in burst:
+                show_alert(self.app, self.service, alert)
+            return
+        counts = {t: sum(a.threshold == t for a in burst) for t in THRESHOLD_NAMES}
+        worst = "breach" if counts["breach"] else "critical" if counts["critical"] else "warning"
+        parts = ", ".join(f"{n} {threshold_name(t)}" for t, n in counts.items() if n)
+        self.app.notify(
+            _("{count} alerts ({parts}). Press ! to list them.").format(
+                count=len(burst), parts=parts
+            ),
+            title=_("Alerts"),
+            severity=SEVERITY[worst],
+            timeout=TOAST_SECONDS[worst],
+            markup=False,
+        )
+        if self.service.settings.bell and worst in RINGS:
+            self.app.bell()
+
+
 def _set_count(app: Any, count: int) -> None:
     if hasattr(app, "unacked_alerts"):
         app.unacked_alerts = count
@@ -120,7 +163,7 @@ def attach_alerts(
         user=getattr(app, "user", None) or None,
         poll_every=poll_every,
     )
-    service.on_alert.append(lambda alert: show_alert(app, service, alert))
+    service.on_alert.append(_Toaster(app, service).add)
     service.on_count.append(lambda count: _set_count(app, count))
     service.on_notify_failed.append(lambda alert, error: _notify_failed(app, alert, error))
     app.run_worker(_start(app, service, desk), name="alerts-start", group="alerts")
