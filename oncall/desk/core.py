@@ -10,13 +10,14 @@ before the commit, so nothing is half-written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, update
+from sqlalchemy import Row, Text, cast, func, insert, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
@@ -75,9 +76,22 @@ from .views import (
 )
 
 _FAULTS = Fault.__table__
+_CUSTOMERS = Customer.__table__
+_SYSTEMS = System.__table__
 _EVENTS = AuditEvent.__table__
 _COUNTERS = FaultCounter.__table__
 _FAULT_COLUMNS = tuple(c.name for c in _FAULTS.columns)
+# What the queue's FaultSummary needs (the fault's id first).
+_SUMMARY_FIELDS = (
+    "ref", "title", "level", "channel", "status", "contact", "reported_at", "reported_by",
+    "assignee", "responded_at", "solution_at", "resolved_at", "signed_off_at", "closed_at",
+    "next_breach", "next_clock", "version",
+)  # fmt: skip
+_QUEUE_COLUMNS = (_FAULTS.c.id, *(_FAULTS.c[name] for name in _SUMMARY_FIELDS))
+# ``_queue_summary`` passes them by position, after ref, customer and system.
+assert ("ref", "customer", "system", *_SUMMARY_FIELDS[1:]) == tuple(
+    FaultSummary.__dataclass_fields__
+)
 _RECORD_FIELDS = ("diagnosis", "handling", "losses", "changes")
 _REF_RETRIES = 5
 
@@ -146,6 +160,8 @@ class Desk:
         self._shared = _Shared()
         self._rostered = False
         self._names: dict[int, tuple[str, str]] = {}  # system id -> (customer, system)
+        # fault id -> (version, FaultHistory): the open queue's folded histories
+        self._histories_seen: dict[int, tuple[int, Any]] = {}
 
     def as_user(self, user: str) -> Desk:
         """The same desk acting as another OS user (demo data, tests)."""
@@ -1223,21 +1239,67 @@ class Desk:
         soonest deadline, then those with no running clock (waiting on the
         customer), each with its clocks evaluated at ``clock.now()``.
 
-        One indexed query on the cached next breach, one for the histories.
+        Core rows, no ORM objects: one indexed query on the cached next breach,
+        one for the clock-relevant events of all open faults at once. A fault's
+        folded history is kept between calls while its version stays (every
+        verb bumps it), so a reload reads the events of changed faults only.
         """
         now = self._now()
+        f, c, sy = _FAULTS, _CUSTOMERS, _SYSTEMS
+        open_ = f.c.status.in_(OPEN_STATUSES)
         with self._read() as s:
-            rows = s.exec(
-                self._fault_rows()
-                .where(Fault.status.in_(OPEN_STATUSES))
-                .order_by(Fault.next_breach.is_(None), Fault.next_breach, Fault.reported_at)
+            conn = s.connection()
+            rows = conn.execute(
+                select(*_QUEUE_COLUMNS, c.c.name, sy.c.name)
+                .join_from(f, c, f.c.customer_id == c.c.id)
+                .join(sy, f.c.system_id == sy.c.id)
+                .where(open_)
+                .order_by(f.c.next_breach.is_(None), f.c.next_breach, f.c.reported_at)
             ).all()
-            events = self._histories(s, [f.id for f, _, _ in rows])
-        items = []
-        for fault, customer, system in rows:
-            clocks = evaluate(self.policy, h.fault_history(events.get(fault.id, [])), now)
-            items.append(QueueItem(_summary(_values(fault), customer, system), clocks, now))
-        return items
+            # Kept histories, by version (a dict that other threads may use too:
+            # read each entry once, never assume one stays).
+            cache = self._histories_seen
+            histories: dict[int, Any] = {}
+            stale: dict[int, int] = {}  # fault id -> version
+            for r in rows:
+                kept = cache.get(r[0])
+                if kept is not None and kept[0] == r.version:
+                    histories[r[0]] = kept[1]
+                else:
+                    stale[r[0]] = r.version
+            if stale:
+                ids = list(stale)
+                events = self._clock_events(conn, open_ if len(ids) > 200 else None, ids)
+        for fault_id, version in stale.items():
+            history = h.fault_history(events[fault_id])
+            histories[fault_id] = history
+            cache[fault_id] = (version, history)
+        if len(cache) > 2 * len(rows) + 100:  # faults that left the queue
+            for fault_id in [k for k in list(cache) if k not in histories]:
+                cache.pop(fault_id, None)
+        policy = self.policy
+        return [
+            QueueItem(_queue_summary(r), evaluate(policy, histories[r[0]], now), now) for r in rows
+        ]
+
+    def _clock_events(self, conn, open_, ids: list[int]) -> dict[int, list]:
+        """(verb, at, data) of the clock-relevant events of ``ids`` (or of every open fault)."""
+        e = _EVENTS
+        stmt = select(e.c.fault_id, e.c.verb, e.c.at, cast(e.c.data, Text)).where(
+            e.c.verb.in_(h.HISTORY_VERBS)
+        )
+        if open_ is not None:  # a subquery, not a join: the plan stays on the fault_id index
+            stmt = stmt.where(e.c.fault_id.in_(select(_FAULTS.c.id).where(open_)))
+        else:
+            stmt = stmt.where(e.c.fault_id.in_(ids))
+        out: dict[int, list] = {i: [] for i in ids}
+        loads = json.loads
+        needs_data = h.DATA_VERBS
+        for fault_id, verb, at, data in conn.execute(stmt.order_by(e.c.id)):
+            bucket = out.get(fault_id)
+            if bucket is not None:
+                bucket.append((verb, at, loads(data) if verb in needs_data and data else None))
+        return out
 
     def _histories(self, s: Session, ids: list[int]) -> dict[int, list]:
         out: dict[int, list] = {i: [] for i in ids}
@@ -1484,6 +1546,11 @@ def _summary(values: dict[str, Any], customer: str, system: str) -> FaultSummary
         next_clock=values["next_clock"],
         version=values["version"],
     )
+
+
+def _queue_summary(row: Row) -> FaultSummary:
+    """A FaultSummary from an ``open_queue`` row: id, the summary fields, customer, system."""
+    return FaultSummary(row[1], row[-2], row[-1], *row[2:-2])  # type: ignore[arg-type]
 
 
 def _work(row: WorkEntryRow, ref: str, version: int | None = None) -> WorkEntry:

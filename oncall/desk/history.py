@@ -47,6 +47,11 @@ _SIMPLE = {
 }
 _WORK = {"remote": Event.REMOTE_STARTED, "onsite": Event.ONSITE_STARTED}
 
+# Verbs that count for the clocks (``history_events`` reads no other), and those
+# of them whose data it reads.
+HISTORY_VERBS = (LOG, LEVEL, *_SIMPLE, WORK_ADD, WORK_EDIT)
+DATA_VERBS = frozenset((LOG, LEVEL, WORK_ADD, WORK_EDIT))
+
 # Verbs whose instants the clocks order: a new one may not be back-dated before them.
 CLOCK_VERBS = (LOG, *_SIMPLE, LEVEL, CLOSE)
 

@@ -23,12 +23,14 @@ any other database is refused until ``oncall db upgrade`` is run on purpose.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import column, create_engine, event, inspect, select, table
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
@@ -212,17 +214,77 @@ def _script():
     return ScriptDirectory.from_config(_alembic_config())
 
 
+# The console checks the schema on every start: that must not import Alembic
+# (about 100 ms). The revisions are read from the migration files themselves
+# (``revision = "..."`` and ``down_revision = ...``), and the database's from
+# its ``alembic_version`` table; ``tests/test_store_migrations.py`` checks that
+# this agrees with Alembic's own view. Upgrading still goes through Alembic.
+_REVISION_LINE = re.compile(
+    r"^(revision|down_revision)\s*(?::[^=]+)?=\s*(.+?)\s*(?:#.*)?$", re.MULTILINE
+)
+_QUOTED = re.compile(r"""["']([^"']+)["']""")
+_VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True)
+class _Revisions:
+    known: frozenset[str]
+    heads: frozenset[str]
+
+
+@lru_cache(maxsize=8)
+def _scan_revisions(folder: Path) -> _Revisions | None:
+    """The revisions of the migration files in ``folder``; None if they cannot be read simply."""
+    down: dict[str, tuple[str, ...]] = {}
+    for file in sorted((folder / "versions").glob("*.py")):
+        found = dict(
+            (m.group(1), m.group(2)) for m in _REVISION_LINE.finditer(file.read_text("utf-8"))
+        )
+        if "revision" not in found:
+            continue  # __init__.py and friends
+        rev = _QUOTED.fullmatch(found["revision"])
+        if rev is None or "down_revision" not in found:
+            return None
+        parents = found["down_revision"]
+        if parents != "None" and not _QUOTED.search(parents):
+            return None
+        down[rev.group(1)] = tuple(_QUOTED.findall(parents))
+    if not down:
+        return None
+    parents_of_some = {p for ps in down.values() for p in ps}
+    return _Revisions(frozenset(down), frozenset(set(down) - parents_of_some))
+
+
+def _revisions() -> _Revisions:
+    scanned = _scan_revisions(_MIGRATIONS)
+    if scanned is not None:
+        return scanned
+    script = _script()  # migration files we cannot read simply: ask Alembic
+    return _Revisions(
+        frozenset(r.revision for r in script.walk_revisions()), frozenset(script.get_heads())
+    )
+
+
 def head_revision() -> str:
-    head = _script().get_current_head()
-    assert head is not None
-    return head
+    heads = _revisions().heads
+    if len(heads) != 1:
+        head = _script().get_current_head()  # raises on several heads, like before
+        assert head is not None
+        return head
+    return next(iter(heads))
+
+
+def _stored_heads(conn) -> tuple[str, ...]:
+    """The revisions in the database's ``alembic_version`` table (none: no table)."""
+    if not inspect(conn).has_table(_VERSION_TABLE):
+        return ()
+    version = table(_VERSION_TABLE, column("version_num"))
+    return tuple(r[0] for r in conn.execute(select(version.c.version_num)))
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
-        heads = MigrationContext.configure(conn).get_current_heads()
+        heads = _stored_heads(conn)
     return heads[0] if heads else None
 
 
@@ -233,20 +295,17 @@ def schema_state(engine: Engine) -> SchemaState:
     "older": an earlier revision (or our tables without a revision), upgrade
     it; "newer": a revision this code does not know, written by a newer oncall.
     """
-    from alembic.runtime.migration import MigrationContext
-
-    from .models import metadata
-
     with engine.connect() as conn:
-        heads = MigrationContext.configure(conn).get_current_heads()
+        heads = _stored_heads(conn)
         if not heads:
+            from .models import metadata
+
             ours = set(metadata.tables) & set(inspect(conn).get_table_names())
             return "older" if ours else "empty"
-    script = _script()
-    if set(heads) == set(script.get_heads()):
+    revisions = _revisions()
+    if set(heads) == set(revisions.heads):
         return "current"
-    known = {rev.revision for rev in script.walk_revisions()}
-    return "older" if set(heads) <= known else "newer"
+    return "older" if set(heads) <= revisions.known else "newer"
 
 
 def upgrade(target: Engine | str, revision: str = "head") -> str:

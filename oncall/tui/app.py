@@ -12,6 +12,7 @@ the header shows.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -96,10 +97,16 @@ class OncallApp(App[int]):
         )
         self.switch_screen(self.main)
         if self._with_alerts:
-            # After the first frame: the scheduler and its imports cost start-up time.
-            from .alerts_bridge import attach_alerts
+            self.run_worker(self._attach_alerts(), group="alerts")
 
-            self.alerts = attach_alerts(self)  # waits for self.ready, uses the desk
+    async def _attach_alerts(self) -> None:
+        # After the first full queue, and imported on the backend thread: the
+        # scheduler's imports would otherwise hold up the queue and the keys.
+        await self.ready.wait()
+        await self.backend.call(importlib.import_module, f"{__package__}.alerts_bridge")
+        from .alerts_bridge import attach_alerts
+
+        self.alerts = attach_alerts(self)  # uses the desk
 
     def on_unmount(self) -> None:
         if self.alerts is not None:

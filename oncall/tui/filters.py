@@ -6,6 +6,7 @@ SLA arithmetic.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -91,3 +92,36 @@ class DoneItem:
 
     def left(self, now: datetime) -> int | None:
         return None
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """The queue as the main screen shows it: made off the event loop, applied on it."""
+
+    items: list  # the open queue as the desk gave it
+    counts: Counter  # open faults per band, for the header
+    rows: list  # PreparedRow of the faults shown (filtered)
+    total: int  # how many the list has before the filter
+    note: str  # what the queue says when no row shows
+    now: datetime
+
+
+def queue_view(
+    items: list,
+    done_items: list,
+    flt: QueueFilter,
+    me: str | None,
+    names: dict[str, str],
+    now: datetime,
+) -> QueueView:
+    """The queue's rows for ``items`` under ``flt``: pure, safe on any thread."""
+    from .queue import prepare_rows  # the row texts (imports Textual: only when called)
+
+    counts = Counter(fmt.band_value(i.band) for i in items)
+    shown = items if flt.show == "open" else done_items
+    visible = [i for i in shown if flt.matches(i, me)]
+    if not shown:
+        note = _("No open faults.") if flt.show == "open" else _("No faults here.")
+    else:
+        note = _("No fault matches the filter (F clears it).")
+    return QueueView(items, counts, prepare_rows(visible, now, names), len(shown), note, now)

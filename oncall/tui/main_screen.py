@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from typing import Any
 
 from textual import on
@@ -21,9 +20,9 @@ from textual.widgets import Footer, Static
 
 from ..i18n import N_, _
 from . import fmt
-from .backend import Backend, Opened, open_and_load, reload
+from .backend import Backend, Opened, Reloaded, open_and_load, reload
 from .detail import DetailPane
-from .filters import DoneItem, QueueFilter
+from .filters import DoneItem, QueueFilter, QueueView, queue_view
 from .header import DeskHeader
 from .queue import QueueTable
 from .translate import translate_bindings
@@ -113,6 +112,8 @@ class MainScreen(Screen):
         self._last_reload = 0.0
         self._want_ref: str | None = None
         self.last_refusal = ""
+        self._actions = tuple(dict.fromkeys(b.action for b in self.BINDINGS))  # type: ignore[union-attr]
+        self._keys_state: tuple | None = None
         self.ready = ready or asyncio.Event()  # set once the desk is open and the queue shown
 
     # -- layout -----------------------------------------------------------------------
@@ -153,7 +154,7 @@ class MainScreen(Screen):
     # -- loading ----------------------------------------------------------------------
     async def _open(self) -> None:
         try:
-            opened = await self.backend.call(open_and_load, self.opener)
+            opened, view = await self.backend.call(self._open_and_prepare)
         except Exception as exc:  # the desk's refusals and database failures alike
             message = fmt.safe(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             self.queue.set_note(_("Cannot open the desk: {error}").format(error=message))
@@ -170,9 +171,12 @@ class MainScreen(Screen):
         self.detail.policy = desk.policy
         self._set_people(opened)
         self.last_change = opened.last_change
-        self._apply_queue(opened.queue)
+        if self.filter == QueueFilter():  # as prepared (a filter set meanwhile: redo)
+            self._show_queue(view)
+        else:
+            self._apply_queue(opened.queue)
         self._last_reload = time.monotonic()
-        self.app.refresh_bindings()
+        self.refresh_keys()
         if self.ticking:
             self.set_interval(1.0, self._tick, name="tick")
         if opened.empty:
@@ -189,8 +193,16 @@ class MainScreen(Screen):
             )
         self.ready.set()
 
+    def _open_and_prepare(self) -> tuple[Opened, QueueView]:
+        """On the backend thread: open the desk, read the first screen, work out its rows."""
+        opened = open_and_load(self.opener)
+        me = self.user if opened.me is not None else None
+        names = _names(opened)
+        view = queue_view(opened.queue, [], QueueFilter(), me, names, self.clock.now())
+        return opened, view
+
     def _set_people(self, opened: Opened) -> None:
-        names = {e.user: fmt.safe(e.name) for e in opened.engineers}
+        names = _names(opened)
         self.queue.names = names
         self.detail.names = names
         self.read_only = opened.me is None
@@ -233,7 +245,7 @@ class MainScreen(Screen):
         self._set_people(opened)
         self.last_change = opened.last_change
         self._apply_queue(opened.queue)
-        self.app.refresh_bindings()
+        self.refresh_keys()
         self.notify(_("Demo data loaded."), markup=False)
 
     async def reload(self) -> None:
@@ -248,12 +260,19 @@ class MainScreen(Screen):
             while True:
                 self._reload_again = False
                 ref = self.queue.cursor_ref
-                data = await self.backend.call(reload, self.backend.desk, ref)
-                self.last_change = data.last_change
-                self._last_reload = time.monotonic()
                 if self.filter.show != "open":
                     await self._load_done()
-                self._apply_queue(data.queue)
+                # Everything heavy (the read, the row texts, the filter) on the backend
+                # thread; the loop only applies the rows that changed.
+                shown = (self.filter, self.done_items, self.queue.names, self.read_only)
+                data, view = await self.backend.call(
+                    _reload_and_prepare, self.backend.desk, ref, self._queue_view
+                )
+                self.last_change = data.last_change
+                self._last_reload = time.monotonic()
+                if shown != (self.filter, self.done_items, self.queue.names, self.read_only):
+                    view = self._queue_view(data.queue)  # the filter changed meanwhile
+                self._show_queue(view)
                 if data.view is not None and data.view.fault.ref == self.queue.cursor_ref:
                     self._show_view(data.view)
                 elif self.queue.cursor_ref is not None:
@@ -271,30 +290,33 @@ class MainScreen(Screen):
         self.done_items = [DoneItem(f) for f in faults]
 
     def _apply_queue(self, items: list) -> None:
-        self.items = items
-        counts = Counter(fmt.band_value(i.band) for i in items)
-        self.header.show(self.clock.now(), counts=counts, unacked=self.app.unacked_alerts)
-        shown = items if self.filter.show == "open" else self.done_items
+        self._show_queue(self._queue_view(items))
+
+    def _queue_view(self, items: list) -> QueueView:
+        """What ``_show_queue`` shows for ``items`` under the current filter (heavy half)."""
         me = self.user if not self.read_only else None
-        visible = [i for i in shown if self.filter.matches(i, me)]
-        if not shown:
-            note = _("No open faults.") if self.filter.show == "open" else _("No faults here.")
-        else:
-            note = _("No fault matches the filter (F clears it).")
+        return queue_view(
+            items, self.done_items, self.filter, me, self.queue.names, self.clock.now()
+        )
+
+    def _show_queue(self, view: QueueView) -> None:
+        """Apply a ``QueueView`` (made here or on the backend thread): only what changed."""
+        self.items = view.items
+        self.header.show(view.now, counts=view.counts, unacked=self.app.unacked_alerts)
         want = self._want_ref
-        self.queue.set_items(visible, self.clock.now(), note=note)
+        self.queue.apply_rows(view.rows, note=view.note)
         if want is not None and self.queue.move_to_ref(want):
             self._want_ref = None
         filter_line = self.query_one("#filter-line", Static)
         filter_line.update(
             _("Showing: {what}  ({n} of {total})").format(
-                what=self.filter.describe(), n=len(visible), total=len(shown)
+                what=self.filter.describe(), n=len(view.rows), total=view.total
             )
             if self.filter.active
             else ""
         )
         filter_line.set_class(self.filter.active, "-shown")
-        if not visible:
+        if not view.rows:
             self._show_view(None)
 
     def select_after_reload(self, ref: str) -> None:
@@ -315,7 +337,7 @@ class MainScreen(Screen):
     def _show_view(self, view: Any) -> None:
         self.view = view
         self.detail.show(view, self.clock.now())
-        self.app.refresh_bindings()
+        self.refresh_keys()
 
     @on(QueueTable.Highlighted)
     def _highlighted(self, message: QueueTable.Highlighted) -> None:
@@ -364,6 +386,17 @@ class MainScreen(Screen):
         self.header.show(unacked=n)
 
     # -- actions ----------------------------------------------------------------------
+    def refresh_keys(self) -> None:
+        """Tell the footer (and palette) when, and only when, an action turned on or off.
+
+        ``refresh_bindings`` makes the Footer recompose every key widget (tens of
+        milliseconds on the loop): calling it on each cursor move made key presses lag.
+        """
+        state = tuple(self.check_action(action, ()) for action in self._actions)
+        if state != self._keys_state:
+            self._keys_state = state
+            self.app.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and (self.backend.desk is None or self.read_only):
             return None
@@ -554,7 +587,7 @@ class MainScreen(Screen):
         if self.filter.show != "open" and self.backend.desk is not None:
             await self._load_done()
         self._apply_queue(self.items)
-        self.app.refresh_bindings()
+        self.refresh_keys()
 
     def action_clear_filter(self) -> None:
         self._set_filter(QueueFilter())
@@ -582,6 +615,16 @@ class MainScreen(Screen):
 
     def action_quit(self) -> None:
         self.app.exit(0)
+
+
+def _names(opened: Opened) -> dict[str, str]:
+    return {e.user: fmt.safe(e.name) for e in opened.engineers}
+
+
+def _reload_and_prepare(desk: Any, ref: str | None, prepare: Any) -> tuple[Reloaded, QueueView]:
+    """On the backend thread: re-read the queue and work out its rows."""
+    data = reload(desk, ref)
+    return data, prepare(data.queue)
 
 
 def _database_label(desk: Any) -> str:

@@ -126,6 +126,31 @@ def row_cells(item, now: datetime, names: dict[str, str]) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class PreparedRow:
+    """A row's texts, worked out off the event loop (``prepare_rows``)."""
+
+    ref: str
+    item: object
+    band: str
+    paused: bool
+    cells: dict[str, str]
+
+
+def prepare_rows(items: list, now: datetime, names: dict[str, str]) -> list[PreparedRow]:
+    """The rows for ``items``: the costly half of ``QueueTable.set_items``, safe on any thread."""
+    return [
+        PreparedRow(
+            item.fault.ref,
+            item,
+            fmt.band_value(item.band),
+            item.paused,
+            row_cells(item, now, names),
+        )
+        for item in items
+    ]
+
+
 class QueueTable(ScrollView, can_focus=True):
     """The open faults, one line each, under a fixed header line."""
 
@@ -194,44 +219,57 @@ class QueueTable(ScrollView, can_focus=True):
 
     def set_items(self, items: list, now: datetime, note: str | None = None) -> None:
         """Show ``items`` in the given order; repaint only what changed; keep the cursor's fault."""
+        self.apply_rows(prepare_rows(items, now, self.names), note)
+
+    def apply_rows(self, prepared: list[PreparedRow], note: str | None = None) -> None:
+        """Show rows made by ``prepare_rows`` (on any thread): the cheap half of ``set_items``.
+
+        Compares each row's texts with the shown ones and repaints only the rows
+        that changed (all of them only when the order changed).
+        """
         old_ref = self.cursor_ref
-        old_order = [r.ref for r in self.rows]
-        old_rows = {r.ref: r for r in self.rows}
+        old_rows = self._index
+        same_order = len(prepared) == len(self.rows)
         rows: list[Row] = []
-        changed: set[str] = set()
-        for item in items:
-            ref = item.fault.ref
-            cells = row_cells(item, now, self.names)
-            band = fmt.band_value(item.band)
-            row = old_rows.get(ref)
-            if row is None:
-                row = Row(ref, item, band, item.paused, cells)
-                changed.add(ref)
+        changed: list[int] = []
+        current = self.rows
+        for n, p in enumerate(prepared):
+            ref = p.ref
+            index = old_rows.get(ref)
+            if index is None:
+                row = Row(ref, p.item, p.band, p.paused, dict(p.cells))
+                changed.append(n)
+                same_order = False
             else:
-                if row.cells != cells or row.band != band or row.paused != item.paused:
-                    changed.add(ref)
+                row = current[index]
+                if index != n:
+                    same_order = False
+                if row.band != p.band or row.paused != p.paused or row.cells != p.cells:
+                    changed.append(n)
                     row.version += 1
-                row.item, row.band, row.paused, row.cells = item, band, item.paused, cells
+                    row.band, row.paused, row.cells = p.band, p.paused, dict(p.cells)
+                row.item = p.item
                 row.breached_seen = False
             rows.append(row)
         self.rows = rows
         self._index = {r.ref: i for i, r in enumerate(rows)}
         if note is not None:
             self.note = note
-        for ref in set(self._strips) - set(self._index):
-            del self._strips[ref]
+        if not same_order:
+            for ref in set(self._strips) - set(self._index):
+                del self._strips[ref]
         # The cursor stays on its fault; a fault that left leaves the cursor where it was.
         if old_ref is not None and old_ref in self._index:
             self.cursor = self._index[old_ref]
         else:
             self.cursor = min(self.cursor, max(len(rows) - 1, 0))
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
-        new_order = [r.ref for r in rows]
-        if new_order != old_order:
+        if self.virtual_size.height != len(rows) + 1:
+            self.virtual_size = Size(self.size.width, len(rows) + 1)
+        if not same_order:
             self.refresh()
         else:
-            for ref in changed:
-                self._refresh_row(self._index[ref])
+            for index in changed:
+                self._refresh_row(index)
         self._keep_cursor_visible()
         self._announce()
 

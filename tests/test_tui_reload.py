@@ -1,0 +1,94 @@
+"""A reload costs the event loop little: rows are worked out on the backend thread and
+only the changed ones are repainted; the footer is rebuilt only when a key turns on or off."""
+
+# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
+from __future__ import annotations
+
+import threading
+
+from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
+
+from oncall.tui import main_screen
+from oncall.tui.filters import QueueFilter, queue_view
+from oncall.tui.queue import prepare_rows
+
+
+def count_repaints(queue) -> dict[str, list]:
+    seen: dict[str, list] = {"rows": [], "full": []}
+    refresh_row, refresh = queue._refresh_row, queue.refresh
+
+    def _refresh_row(index: int) -> None:
+        seen["rows"].append(index)
+        refresh_row(index)
+
+    def _refresh(*regions, **kwargs):
+        if not regions:
+            seen["full"].append(kwargs)
+        return refresh(*regions, **kwargs)
+
+    queue._refresh_row = _refresh_row
+    queue.refresh = _refresh
+    return seen
+
+
+async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, monkeypatch):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        threads = []
+        prepare = main_screen._reload_and_prepare
+
+        def on_thread(*args):
+            threads.append(threading.current_thread())
+            return prepare(*args)
+
+        monkeypatch.setattr(main_screen, "_reload_and_prepare", on_thread)
+        seen = count_repaints(main.queue)
+        await main.reload()
+        assert threads and threads[0] is not threading.main_thread()
+        assert seen == {"rows": [], "full": []}  # nothing changed: nothing repainted
+        # Another engineer assigns a fault further down: its row alone is repainted.
+        index = 5
+        ref = main.queue.rows[index].ref
+        other = demo_desk.as_user("duty")
+        other.assign(ref, "duty", version=other.fault(ref).version)
+        await main.reload()
+        await pilot.pause()
+        assert seen["full"] == [] and seen["rows"] == [index]
+        assert main.queue.rows[index].cells["assignee"] != "-"
+
+
+async def test_prepared_rows_are_what_set_items_shows(demo_desk):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        now = demo_desk.clock.now()
+        items = demo_desk.open_queue()
+        view = queue_view(items, [], QueueFilter(), "duty", main.queue.names, now)
+        assert [r.ref for r in view.rows] == [i.fault.ref for i in items]
+        assert [r.cells for r in view.rows] == [
+            p.cells for p in prepare_rows(items, now, main.queue.names)
+        ]
+        assert [r.cells for r in main.queue.rows] == [r.cells for r in view.rows]
+        assert sum(view.counts.values()) == len(items) == view.total
+
+
+async def test_moving_the_cursor_does_not_rebuild_the_footer(demo_desk):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        calls = []
+        refresh_bindings = app.refresh_bindings
+        app.refresh_bindings = lambda: (calls.append(1), refresh_bindings())[1]
+        for _ in range(4):
+            await pilot.press("j")
+            await settle(pilot, 1)
+        assert calls == []  # the same keys apply to every fault
+        main = app.main
+        main.read_only = True  # the user left the roster: the verbs turn off
+        main.refresh_keys()
+        assert calls == [1]
+        main.refresh_keys()
+        assert calls == [1]
