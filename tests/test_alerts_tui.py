@@ -171,35 +171,35 @@ async def test_an_alert_two_seconds_ahead_fires_in_the_running_console(engine, p
 
 
 def integrated_app(desk, clock):
-    """The console with the integration lines proposed for app.py (see the module's end)."""
-    from textual.binding import Binding
-
+    """The console as `oncall` runs it: the alert service starts with the main screen."""
     from oncall.tui.app import OncallApp
 
-    class Integrated(OncallApp):
-        BINDINGS = [Binding("exclamation_mark", "alerts", "Alerts", key_display="!")]
-
-        def on_mount(self) -> None:  # runs with OncallApp.on_mount (Textual walks the MRO)
-            self.alerts = attach_alerts(self)
-
-        def on_unmount(self) -> None:
-            if self.alerts is not None:
-                self.alerts.close()
-
-        def action_alerts(self) -> None:
-            if not isinstance(self.screen, AlertsScreen):
-                self.push_screen(AlertsScreen(self.alerts, user=self.user))
-
-    return Integrated(
-        lambda: desk, clock, None, user=desk.user, language="en", theme="textual-dark"
+    return OncallApp(
+        lambda: desk,
+        clock,
+        None,
+        user=desk.user,
+        language="en",
+        theme="textual-dark",
+        tick=False,
+        alerts=True,
     )
+
+
+async def wait_for_alerts(pilot, timeout: float = 5.0):
+    begun = time.monotonic()
+    while pilot.app.alerts is None:
+        assert time.monotonic() - begun < timeout, "the console did not start its alerts"
+        await asyncio.sleep(0.01)
+    return pilot.app.alerts
 
 
 async def test_the_integrated_console_catches_up_on_its_own_desk(desk, clock, fault):
     clock.set(BREACH + timedelta(hours=1))
     app = integrated_app(desk, clock)
     async with app.run_test(size=(140, 40)) as pilot:
-        await started(pilot, app.alerts)
+        await settle(pilot)
+        await started(pilot, await wait_for_alerts(pilot))
         await pilot.pause()
         assert app.alerts.desk is app.backend.desk
         # the respond breach, missed while nothing ran

@@ -107,6 +107,8 @@ class OncallApp(App[int]):
         from .alerts_bridge import attach_alerts
 
         self.alerts = attach_alerts(self)  # uses the desk
+        if self.main is not None:
+            self.main.refresh_keys()  # the alerts key is live now
 
     def on_unmount(self) -> None:
         if self.alerts is not None:

@@ -71,6 +71,7 @@ class MainScreen(Screen):
         Binding("u", "reopen", N_("Reopen"), id="reopen"),
         Binding("f", "filter", N_("Filter"), id="filter"),
         Binding("F", "clear_filter", N_("Clear filter"), id="clear-filter"),
+        Binding("exclamation_mark", "alerts", N_("Alerts"), id="alerts", key_display="!"),
         Binding("d", "cycle_list", N_("Open/resolved/closed"), id="list"),
         Binding("enter", "focus_detail", N_("Detail"), id="detail"),
         Binding("escape", "back", N_("Back"), id="back"),
@@ -404,6 +405,8 @@ class MainScreen(Screen):
             return None
         if action == "clear_filter" and not self.filter.active:
             return None
+        if action == "alerts" and getattr(self.app, "alerts", None) is None:
+            return None  # the alert service has not started (or is off)
         return True
 
     def current(self) -> Any | None:
@@ -607,6 +610,9 @@ class MainScreen(Screen):
 
     def action_toggle_theme(self) -> None:
         self.app.toggle_theme()
+
+    def action_alerts(self) -> None:
+        self.app.show_alerts()
 
     def action_help(self) -> None:
         from .help import HelpScreen
