@@ -294,7 +294,6 @@ class AlertService:
             if due:
                 await self._process(due)
             await self._poll_alerts()
-            await self._refresh_count()
             if self.settings.notify_command and (
                 self._last_backlog is None or now - self._last_backlog >= timedelta(seconds=5)
             ):
@@ -436,9 +435,12 @@ class AlertService:
             self._spawn_notify(record)
 
     async def _poll_alerts(self) -> None:
+        """Show what other processes fired and refresh the count: one database call."""
         low = max(self._watermark - _SHOWN_WINDOW, self._seed)
-        for record in await self._call(store.alerts_after, self.desk.engine, low):
+        records, unacked = await self._call(store.alert_news, self.desk.engine, low)
+        for record in records:
             self._emit(record, False)
+        self._set_count(unacked)
 
     async def _refresh_count(self, force: bool = False) -> None:
         if not self.on_count:
@@ -450,6 +452,11 @@ class AlertService:
                 self._set_health(False, exc)
                 return
             raise
+        self._set_count(count)
+
+    def _set_count(self, count: int) -> None:
+        if not self.on_count:
+            return
         if count != self.unacked:
             self.unacked = count
             for listener in list(self.on_count):

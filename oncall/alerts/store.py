@@ -295,13 +295,19 @@ def alert_by_id(engine: Engine, alert_id: int) -> AlertRecord | None:
     return _record(row) if row is not None else None
 
 
-def alerts_after(engine: Engine, after_id: int, limit: int = 500) -> list[AlertRecord]:
-    """Alerts with an id above ``after_id``, oldest first."""
+def _after(after_id: int, limit: int):
+    return _alert_query().where(_ALERT.c.id > after_id).order_by(_ALERT.c.id).limit(limit)
+
+
+_UNACKED = select(func.count()).select_from(_ALERT).where(_ALERT.c.acked_at.is_(None))
+
+
+def alert_news(engine: Engine, after_id: int, limit: int = 500) -> tuple[list[AlertRecord], int]:
+    """The per-second poll's reads on one connection: newer alerts, unacknowledged count."""
     with engine.connect() as conn:
-        rows = conn.execute(
-            _alert_query().where(_ALERT.c.id > after_id).order_by(_ALERT.c.id).limit(limit)
-        ).all()
-    return [_record(r) for r in rows]
+        rows = conn.execute(_after(after_id, limit)).all()
+        unacked = conn.execute(_UNACKED).scalar_one()
+    return [_record(r) for r in rows], unacked
 
 
 def recent_alerts(
@@ -325,9 +331,7 @@ def max_alert_id(engine: Engine) -> int:
 
 def unacked_count(engine: Engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(
-            select(func.count()).select_from(_ALERT).where(_ALERT.c.acked_at.is_(None))
-        ).scalar_one()
+        return conn.execute(_UNACKED).scalar_one()
 
 
 def acknowledge(engine: Engine, ids: Iterable[int] | None, user: str, at: datetime) -> int:
