@@ -217,6 +217,50 @@ def test_used_time_and_band_agree_with_the_deadline(level, channel, t, elapsed):
             assert clock.used < clock.target
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    levels,
+    channels,
+    instants,
+    st.one_of(st.none(), gaps),
+    st.one_of(st.none(), st.integers(0, 100 * H)),
+    st.one_of(st.none(), st.integers(0, 100 * H)),
+    st.integers(0, 40 * H),
+    st.integers(0, 20 * 24 * H),
+)
+def test_bands_move_on_without_a_new_evaluation(
+    level, channel, t, spec, responded, remote, first, later
+):
+    """``band_at(t)`` of an earlier evaluation is the band a new one gives at ``t``
+    (no event between), and ``changes_after`` names every instant where it moves."""
+    pauses = _pauses(t, spec) if spec else ()
+    history = FaultHistory(
+        level=level,
+        channel=channel,
+        reported_at=dt(t),
+        responded_at=dt(t + responded) if responded is not None else None,
+        pauses=pauses,
+        remote_started_at=dt(t + remote) if remote is not None else None,
+    )
+    events = [t, *(int(p.timestamp()) for pair in pauses for p in pair)]
+    if responded is not None:
+        events.append(t + responded)
+    if remote is not None:
+        events.append(t + remote)
+    now = max(events) + first  # after everything that happened
+    then = now + later
+    early = evaluate(POLICY, history, dt(now), thresholds=True)
+    late = evaluate(POLICY, history, dt(then))
+    assert early.band_at(dt(then)) == late.band, (early, late)
+    for a, b in zip(early.clocks, late.clocks, strict=True):
+        if b.running and b.deadline is not None and not (b.pending and a.pending):
+            assert a.band_at(dt(then)) == b.band, (a, b)
+    # Between two change instants the band holds still.
+    change = early.changes_after(dt(now))
+    if change is not None and change > dt(now + 1):
+        assert early.band_at(change - (change - dt(now)) / 2) == early.band
+
+
 def test_windows_cover_the_hypothesis_years():
     # The laws above range over 2025-2026; make sure these are real service days.
     assert WINDOWS["5x8"].between(dt(START), dt(END)) > 400 * 8 * H

@@ -1279,7 +1279,8 @@ class Desk:
                 cache.pop(fault_id, None)
         policy = self.policy
         return [
-            QueueItem(_queue_summary(r), evaluate(policy, histories[r[0]], now), now) for r in rows
+            QueueItem(_queue_summary(r), evaluate(policy, histories[r[0]], now, True), now)
+            for r in rows
         ]
 
     def _clock_events(self, conn, open_, ids: list[int]) -> dict[int, list]:
@@ -1368,8 +1369,12 @@ class Desk:
             events = s.exec(
                 select(AuditEvent).where(AuditEvent.fault_id == fault.id).order_by(AuditEvent.id)
             ).all()
+        # With thresholds: the console moves the bands on between reads.
         clocks = evaluate(
-            self.policy, h.fault_history([(e.verb, e.at, e.data) for e in events]), now
+            self.policy,
+            h.fault_history([(e.verb, e.at, e.data) for e in events]),
+            now,
+            thresholds=True,
         )
         newest_first = sorted(events, key=lambda e: (e.at, e.id), reverse=True)
         return FaultView(

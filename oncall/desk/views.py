@@ -120,6 +120,14 @@ class QueueItem:
         nb = self.fault.next_breach
         return None if nb is None else int((nb - now).total_seconds())
 
+    def band_at(self, now: datetime) -> Band:
+        """The band at ``now`` (after ``self.now``) if nothing happens to the fault meanwhile."""
+        return self.clocks.band_at(now)
+
+    def changes_after(self, now: datetime) -> datetime | None:
+        """When ``band_at`` may next change after ``now`` (None: not without an event)."""
+        return self.clocks.changes_after(now)
+
 
 @dataclass(frozen=True)
 class FaultRecord:

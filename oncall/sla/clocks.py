@@ -36,6 +36,7 @@ class Band(Enum):
 
 
 _BAND_RANK = {Band.OK: 0, Band.WARNING: 1, Band.CRITICAL: 2, Band.BREACHED: 3}
+_MARK_BAND = {"warning": Band.WARNING, "critical": Band.CRITICAL, "breach": Band.BREACHED}
 
 
 class Event(Enum):
@@ -159,6 +160,8 @@ class ClockState:
     # its running service time reaches the warning and critical shares and the
     # target, as (("warning", at), ("critical", at), ("breach", at)).
     thresholds: tuple[tuple[str, datetime], ...] = ()
+    # A pending clock starts to count (its band matters) at this instant.
+    pending_until: datetime | None = None
 
     @property
     def running(self) -> bool:
@@ -186,6 +189,27 @@ class ClockState:
             return None
         return int((self.deadline - now).total_seconds())
 
+    def band_at(self, now: datetime) -> Band:
+        """The band at ``now`` (not before the evaluation) if nothing happens meanwhile.
+
+        A running clock only moves up through the bands, at its threshold
+        instants (``evaluate(..., thresholds=True)``); without them, the band
+        as evaluated.
+        """
+        band = self.band
+        if not self.running:
+            return band
+        for label, at in self.thresholds:
+            if at <= now and _MARK_BAND[label].rank > band.rank:
+                band = _MARK_BAND[label]
+        return band
+
+    def counts_at(self, now: datetime) -> bool:
+        """Whether the clock's band counts in the fault's band at ``now``."""
+        if not self.running or self.deadline is None:
+            return False
+        return not self.pending or (self.pending_until is not None and self.pending_until <= now)
+
 
 @dataclass(frozen=True)
 class FaultClocks:
@@ -201,6 +225,28 @@ class FaultClocks:
             if c.name == name:
                 return c
         return None
+
+    def band_at(self, now: datetime) -> Band:
+        """The fault's band at ``now`` (not before the evaluation) if nothing happens meanwhile.
+
+        Exact only for clocks evaluated with ``thresholds=True``; otherwise the
+        band as evaluated.
+        """
+        if not any(c.thresholds for c in self.clocks):
+            return self.band
+        bands = [c.band_at(now) for c in self.clocks if c.counts_at(now)]
+        return max(bands, key=lambda b: b.rank, default=Band.OK)
+
+    def changes_after(self, now: datetime) -> datetime | None:
+        """The next instant after ``now`` at which ``band_at`` may change; None: never."""
+        instants = [
+            at
+            for c in self.clocks
+            if c.running
+            for at in (*(at for _label, at in c.thresholds), c.pending_until)
+            if at is not None and at > now
+        ]
+        return min(instants, default=None)
 
 
 def _band(policy: Policy, used: int, target: int) -> Band:
@@ -275,7 +321,7 @@ def evaluate(
     first_resolved = _epoch(history.first_resolved_at)
     states: list[ClockState] = []
 
-    def add(name, window, target, start, stop, clock_pauses=(), pending=False):
+    def add(name, window, target, start, stop, clock_pauses=(), pending=None):
         stop = stop if stop is None or stop >= start else start
         deadline, used, paused_s, paused_now = _run(
             window, start, target, clock_pauses, stop, t_now
@@ -304,8 +350,9 @@ def evaluate(
                 used=max(used, 0),
                 paused_seconds=paused_s,
                 band=band,
-                pending=pending,
+                pending=pending is not None,
                 thresholds=marks,
+                pending_until=from_epoch(pending) if pending is not None else None,
             )
         )
 
@@ -340,7 +387,7 @@ def evaluate(
             if responded is not None and responded <= trigger:
                 continue  # responded in time: no on-site arrival is owed
             stop = _earliest(_epoch(history.onsite_started_at), first_resolved)
-            pending = responded is None and t_now < trigger
+            pending = trigger if responded is None and t_now < trigger else None
             add(d.clock, d.window, d.within, reported, stop, clock_pauses, pending)
 
     running = [c for c in states if c.running and c.deadline is not None]
