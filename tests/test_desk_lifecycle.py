@@ -99,7 +99,7 @@ def test_full_life_audit_trail(desk, clock):
             .where(AuditEvent.fault_id != None)  # noqa: E711
             .order_by(AuditEvent.id)
         ).all()
-    clocks = evaluate(desk.policy, fault_history(rows), clock.now())
+    clocks = evaluate(desk.policy, fault_history(rows), clock.now(), thresholds=True)
     assert clocks == view.clocks
     names = {c.name: c for c in clocks.clocks}
     assert names["respond"].stopped_at == t0 + 10 * M and names["respond"].met
