@@ -2,7 +2,10 @@
 
 The first frame comes before the database and calendar libraries are imported:
 the app gets an opener that loads the policy and opens the desk on the
-console's backend thread, after the first frame is on the screen.
+console's backend thread, after the first frame is on the screen. Before it
+opens the desk, the console asks the opener to ``peek``: an SQLite file at the
+current schema is read with the standard library (``oncall.desk.peek``), so
+the first full queue does not wait for SQLAlchemy and SQLModel to import.
 """
 
 from __future__ import annotations
@@ -10,9 +13,33 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from ..clock import SystemClock
 from .common import CliError
+
+
+class ConsoleOpener:
+    """What the console opens the desk with (called on its backend thread).
+
+    Calling it opens the desk (``Ctx.desk``: the database libraries, the schema
+    check, the roster). ``peek()`` reads the open queue of the same database
+    (``Ctx.url``: the same ``--db``/``$ONCALL_DB``/config/default choice)
+    straight from its SQLite file, read-only, without those libraries; None
+    when that cannot be done.
+    """
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+
+    def __call__(self) -> Any:
+        return self.ctx.desk()
+
+    def peek(self) -> Any | None:
+        from ..desk.peek import peek_open_queue
+
+        ctx = self.ctx
+        return peek_open_queue(ctx.url, ctx.policy, ctx.clock.now())
 
 
 def run_console(args: argparse.Namespace) -> int:
@@ -33,7 +60,7 @@ def run_console(args: argparse.Namespace) -> int:
 
     from ..tui.app import OncallApp
 
-    app = OncallApp(ctx.desk, clock, config, user=user)
+    app = OncallApp(ConsoleOpener(ctx), clock, config, user=user)
     try:
         result = app.run()
     finally:

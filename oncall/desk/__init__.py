@@ -66,9 +66,14 @@ Many verbs in one transaction (each still a savepoint): ``with desk.batch(): ...
 
 Demo data: ``oncall.desk.demo.load_demo(desk, seed=42) -> DemoSummary`` (refused on a
 database that already has customers; about 4 s for 344 faults).
+
+Importing the package imports no database library: ``Desk`` and ``open_desk``
+(``core``: SQLAlchemy, SQLModel, the tables) load on first use, so the read
+models, ``history``, ``queue`` and the console's quick read (``peek``) stay light.
 """
 
-from .core import Desk, open_desk
+from typing import TYPE_CHECKING
+
 from .errors import (
     DeskError,
     InvalidTransition,
@@ -95,6 +100,20 @@ from .views import (
     SystemInfo,
     WorkEntry,
 )
+
+if TYPE_CHECKING:
+    from .core import Desk, open_desk
+
+_LAZY = ("Desk", "open_desk")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from . import core
+
+        return getattr(core, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MODES",

@@ -10,11 +10,10 @@ before the commit, so nothing is half-written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, Text, cast, func, insert, update
@@ -47,6 +46,7 @@ from oncall.store.models import (
 )
 
 from . import history as h
+from . import queue as q
 from . import validate as v
 from .errors import (
     DeskError,
@@ -81,17 +81,8 @@ _SYSTEMS = System.__table__
 _EVENTS = AuditEvent.__table__
 _COUNTERS = FaultCounter.__table__
 _FAULT_COLUMNS = tuple(c.name for c in _FAULTS.columns)
-# What the queue's FaultSummary needs (the fault's id first).
-_SUMMARY_FIELDS = (
-    "ref", "title", "level", "channel", "status", "contact", "reported_at", "reported_by",
-    "assignee", "responded_at", "solution_at", "resolved_at", "signed_off_at", "closed_at",
-    "next_breach", "next_clock", "version",
-)  # fmt: skip
-_QUEUE_COLUMNS = (_FAULTS.c.id, *(_FAULTS.c[name] for name in _SUMMARY_FIELDS))
-# ``_queue_summary`` passes them by position, after ref, customer and system.
-assert ("ref", "customer", "system", *_SUMMARY_FIELDS[1:]) == tuple(
-    FaultSummary.__dataclass_fields__
-)
+# A queue row: the fault's id, the summary's columns (then customer and system names).
+_QUEUE_COLUMNS = (_FAULTS.c.id, *(_FAULTS.c[name] for name in q.SUMMARY_COLUMNS))
 _RECORD_FIELDS = ("diagnosis", "handling", "losses", "changes")
 _REF_RETRIES = 5
 
@@ -221,7 +212,7 @@ class Desk:
             raise DeskError(f"cannot read the database: {_first_line(exc)}") from exc
 
     def _now(self) -> datetime:
-        return self.clock.now().astimezone(UTC).replace(microsecond=0)
+        return q.desk_now(self.clock.now())
 
     def _show(self, at: datetime) -> str:
         return v.show(at, self.policy.timezone)
@@ -1239,10 +1230,12 @@ class Desk:
         soonest deadline, then those with no running clock (waiting on the
         customer), each with its clocks evaluated at ``clock.now()``.
 
-        Core rows, no ORM objects: one indexed query on the cached next breach,
-        one for the clock-relevant events of all open faults at once. A fault's
-        folded history is kept between calls while its version stays (every
-        verb bumps it), so a reload reads the events of changed faults only.
+        Core rows, no ORM objects: one indexed query for the open faults, one
+        for the clock-relevant events of all of them at once; the items and
+        their order come from ``oncall.desk.queue`` (shared with the console's
+        quick read, ``oncall.desk.peek``). A fault's folded history is kept
+        between calls while its version stays (every verb bumps it), so a
+        reload reads the events of changed faults only.
         """
         now = self._now()
         f, c, sy = _FAULTS, _CUSTOMERS, _SYSTEMS
@@ -1254,7 +1247,6 @@ class Desk:
                 .join_from(f, c, f.c.customer_id == c.c.id)
                 .join(sy, f.c.system_id == sy.c.id)
                 .where(open_)
-                .order_by(f.c.next_breach.is_(None), f.c.next_breach, f.c.reported_at)
             ).all()
             # Kept histories, by version (a dict that other threads may use too:
             # read each entry once, never assume one stays).
@@ -1277,11 +1269,7 @@ class Desk:
         if len(cache) > 2 * len(rows) + 100:  # faults that left the queue
             for fault_id in [k for k in list(cache) if k not in histories]:
                 cache.pop(fault_id, None)
-        policy = self.policy
-        return [
-            QueueItem(_queue_summary(r), evaluate(policy, histories[r[0]], now, True), now)
-            for r in rows
-        ]
+        return q.queue_items(rows, histories, self.policy, now)
 
     def _clock_events(self, conn, open_, ids: list[int]) -> dict[int, list]:
         """(verb, at, data) of the clock-relevant events of ``ids`` (or of every open fault)."""
@@ -1293,14 +1281,7 @@ class Desk:
             stmt = stmt.where(e.c.fault_id.in_(select(_FAULTS.c.id).where(open_)))
         else:
             stmt = stmt.where(e.c.fault_id.in_(ids))
-        out: dict[int, list] = {i: [] for i in ids}
-        loads = json.loads
-        needs_data = h.DATA_VERBS
-        for fault_id, verb, at, data in conn.execute(stmt.order_by(e.c.id)):
-            bucket = out.get(fault_id)
-            if bucket is not None:
-                bucket.append((verb, at, loads(data) if verb in needs_data and data else None))
-        return out
+        return q.group_events(conn.execute(stmt.order_by(e.c.id)), ids)
 
     def _histories(self, s: Session, ids: list[int]) -> dict[int, list]:
         out: dict[int, list] = {i: [] for i in ids}
@@ -1551,11 +1532,6 @@ def _summary(values: dict[str, Any], customer: str, system: str) -> FaultSummary
         next_clock=values["next_clock"],
         version=values["version"],
     )
-
-
-def _queue_summary(row: Row) -> FaultSummary:
-    """A FaultSummary from an ``open_queue`` row: id, the summary fields, customer, system."""
-    return FaultSummary(row[1], row[-2], row[-1], *row[2:-2])  # type: ignore[arg-type]
 
 
 def _work(row: WorkEntryRow, ref: str, version: int | None = None) -> WorkEntry:

@@ -18,6 +18,10 @@ head (a second call does nothing); ``schema_state`` tells "current", "empty",
 "older" or "newer". Whether an older database is upgraded on open is the
 desk's choice (``oncall.desk.open_desk``): the embedded default SQLite is,
 any other database is refused until ``oncall db upgrade`` is run on purpose.
+
+Importing this module imports no SQLAlchemy (each function that needs it
+imports it): the console resolves the database's location and reads the
+code's head revision before the database libraries are loaded.
 """
 
 from __future__ import annotations
@@ -28,11 +32,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import column, create_engine, event, inspect, select, table
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.pool import StaticPool
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 DEFAULT_FILENAME = "oncall.sqlite3"
 ENV_VAR = "ONCALL_DB"
@@ -69,6 +72,8 @@ def sqlite_url(path: str | os.PathLike[str]) -> str:
 def _as_url(value: str, base: Path | None = None) -> str:
     value = value.strip()
     if "://" in value:
+        from sqlalchemy.engine import make_url
+
         make_url(value).get_dialect()  # fail early on a malformed URL or unknown dialect
         return value
     if value == ":memory:":
@@ -110,6 +115,8 @@ def is_default_database(url: str) -> bool:
 
 
 def _normal(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
     u = make_url(url)
     if u.get_backend_name() == "sqlite" and u.database:
         return f"sqlite:///{Path(u.database).expanduser().resolve()}"
@@ -118,6 +125,8 @@ def _normal(url: str) -> str:
 
 def sqlite_file(url: str) -> Path | None:
     """The file of an SQLite URL; None for other databases and in-memory ones."""
+    from sqlalchemy.engine import make_url
+
     u = make_url(url)
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
@@ -136,6 +145,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     file is created empty with mode 0660 first, so SQLite never creates it
     with the umask's wider default.
     """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import StaticPool
+
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
         return create_engine(u, echo=echo, pool_pre_ping=True)
@@ -166,6 +179,8 @@ def _create_private_file(file: Path) -> None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Let SQLAlchemy's "begin" below start transactions (pysqlite's own
@@ -276,6 +291,8 @@ def head_revision() -> str:
 
 def _stored_heads(conn) -> tuple[str, ...]:
     """The revisions in the database's ``alembic_version`` table (none: no table)."""
+    from sqlalchemy import column, inspect, select, table
+
     if not inspect(conn).has_table(_VERSION_TABLE):
         return ()
     version = table(_VERSION_TABLE, column("version_num"))
@@ -298,6 +315,8 @@ def schema_state(engine: Engine) -> SchemaState:
     with engine.connect() as conn:
         heads = _stored_heads(conn)
         if not heads:
+            from sqlalchemy import inspect
+
             from .models import metadata
 
             ours = set(metadata.tables) & set(inspect(conn).get_table_names())

@@ -7,6 +7,9 @@ reload that shows it) and keeps SQLite connections on one thread.
 
 Importing this module imports neither Textual nor the database libraries: the
 opener passed in does that, on the backend's thread, after the first frame.
+An opener may also offer ``peek()``: the open queue read straight from the
+database file before those imports (``oncall.desk.peek``), shown until the
+desk is open.
 """
 
 from __future__ import annotations
@@ -38,6 +41,19 @@ class Reloaded:
     queue: list
     last_change: int
     view: Any | None = None  # FaultView of the fault under the cursor
+
+
+def peek(opener: Callable[[], Any]) -> Any | None:
+    """The opener's quick read of the open queue (``oncall.desk.peek.Peeked``), or None:
+    when it has none, cannot read the database that way, or fails in any way (the
+    desk's own open then runs as usual and reports what is wrong)."""
+    quick = getattr(opener, "peek", None)
+    if quick is None:
+        return None
+    try:
+        return quick()
+    except Exception:  # noqa: BLE001 - the desk's open says what is wrong, if anything
+        return None
 
 
 def open_and_load(opener: Callable[[], Any]) -> Opened:

@@ -154,10 +154,26 @@ class MainScreen(Screen):
 
     # -- loading ----------------------------------------------------------------------
     async def _open(self) -> None:
+        # First the open queue read straight from the database file, when it can be
+        # (before the database libraries are imported); the desk's queue replaces it.
+        quick = await self.backend.call(self._open_and_prepare, True)
+        if quick is not None:
+            peeked, names, view = quick
+            self.tz = self.header.tz = self.detail.tz = peeked.policy.timezone
+            self.detail.policy = peeked.policy
+            self.header.database = self.database or peeked.database
+            self.queue.names = self.detail.names = names
+            if self.filter == QueueFilter():  # as prepared (a filter set meanwhile: redo)
+                self._show_queue(view)
+            else:
+                self._apply_queue(peeked.queue)
+            await self.wait_for_refresh()  # that frame out before the imports take the GIL
         try:
             opened, view = await self.backend.call(self._open_and_prepare)
         except Exception as exc:  # the desk's refusals and database failures alike
             message = fmt.safe(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            if quick is not None:  # rows that would never be brought up to date
+                self.queue.apply_rows([])
             self.queue.set_note(_("Cannot open the desk: {error}").format(error=message))
             self._banner(_("Cannot open the desk: {error}").format(error=message), "error")
             self.ready.set()
@@ -176,6 +192,9 @@ class MainScreen(Screen):
             self._show_queue(view)
         else:
             self._apply_queue(opened.queue)
+        if quick is not None and self.queue.cursor_ref is not None:
+            # its fault was highlighted before the desk could read it
+            self.run_worker(self._load_view(self.queue.cursor_ref), group="view", exclusive=True)
         self._last_reload = time.monotonic()
         self.refresh_keys()
         if self.ticking:
@@ -194,8 +213,23 @@ class MainScreen(Screen):
             )
         self.ready.set()
 
-    def _open_and_prepare(self) -> tuple[Opened, QueueView]:
-        """On the backend thread: open the desk, read the first screen, work out its rows."""
+    def _open_and_prepare(self, quick: bool = False) -> tuple | None:
+        """On the backend thread: open the desk, read the first screen, work out its rows:
+        (Opened, QueueView).
+
+        ``quick``: the open queue read straight from the database file instead, before
+        the desk opens (``backend.peek``): (Peeked, names, QueueView), or None when the
+        opener cannot read it that way.
+        """
+        if quick:
+            from .backend import peek
+
+            peeked = peek(self.opener)
+            if peeked is None:
+                return None
+            names = {user: fmt.safe(name) for user, name in peeked.names.items()}
+            view = queue_view(peeked.queue, [], QueueFilter(), None, names, self.clock.now())
+            return peeked, names, view
         opened = open_and_load(self.opener)
         me = self.user if opened.me is not None else None
         names = _names(opened)

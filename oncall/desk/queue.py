@@ -1,0 +1,95 @@
+"""The open queue from its rows: shared by ``Desk.open_queue`` and the console's
+quick read (``oncall.desk.peek``), so that the two cannot drift apart.
+
+Both read the same things: one row per open fault (its id, ``SUMMARY_COLUMNS``,
+its customer's name, its system's name) and the clock-relevant events of those
+faults (``history.HISTORY_VERBS``: fault id, verb, at, data as JSON text),
+oldest first. Everything after the read is here: the row's ``FaultSummary``,
+the events grouped and decoded per fault, the clocks at now, the order.
+
+No database library: plain tuples in, read models out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from oncall.sla import Policy, evaluate
+
+from . import history as h
+from .views import FaultSummary, QueueItem
+
+# The fault's columns a queue row carries, in order, after the fault's id and
+# before the customer's and the system's names (``fault_summary`` passes them
+# by position).
+SUMMARY_COLUMNS = (
+    "ref", "title", "level", "channel", "status", "contact", "reported_at", "reported_by",
+    "assignee", "responded_at", "solution_at", "resolved_at", "signed_off_at", "closed_at",
+    "next_breach", "next_clock", "version",
+)  # fmt: skip
+assert ("ref", "customer", "system", *SUMMARY_COLUMNS[1:]) == tuple(
+    FaultSummary.__dataclass_fields__
+)
+# Those of them that are instants (the quick read decodes them itself).
+INSTANT_COLUMNS = frozenset(
+    ("reported_at", "responded_at", "solution_at", "resolved_at", "signed_off_at", "closed_at",
+     "next_breach")
+)  # fmt: skip
+assert INSTANT_COLUMNS.issubset(SUMMARY_COLUMNS)
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def desk_now(now: datetime) -> datetime:
+    """The instant the desk evaluates clocks at: UTC, whole seconds."""
+    return now.astimezone(UTC).replace(microsecond=0)
+
+
+def fault_summary(row: Sequence[Any]) -> FaultSummary:
+    """A queue row (id, ``SUMMARY_COLUMNS``, customer, system) -> its ``FaultSummary``."""
+    return FaultSummary(row[1], row[-2], row[-1], *row[2:-2])  # type: ignore[arg-type]
+
+
+def group_events(
+    rows: Iterable[Sequence[Any]],
+    ids: Iterable[int],
+    instant: Callable[[Any], datetime] | None = None,
+) -> dict[int, list[tuple[str, datetime, Any]]]:
+    """(fault id, verb, at, data as JSON text) rows, oldest first -> per fault of ``ids``,
+    its (verb, at, data) for ``history.fault_history``; rows of other faults are skipped.
+
+    ``instant`` decodes ``at`` when the driver gives it undecoded.
+    """
+    out: dict[int, list[tuple[str, datetime, Any]]] = {i: [] for i in ids}
+    loads = json.loads
+    needs_data = h.DATA_VERBS
+    for fault_id, verb, at, data in rows:
+        bucket = out.get(fault_id)
+        if bucket is not None:
+            if instant is not None:
+                at = instant(at)
+            bucket.append((verb, at, loads(data) if verb in needs_data and data else None))
+    return out
+
+
+def queue_key(item: QueueItem) -> tuple:
+    """The queue's order: overdue first (most overdue on top), then the soonest deadline,
+    then the faults with no running clock; ties by report time, then by ref."""
+    f = item.fault
+    nb = f.next_breach
+    return (nb is None, nb or _NEVER, f.reported_at, f.ref)
+
+
+def queue_items(
+    rows: Iterable[Sequence[Any]], histories: dict[int, Any], policy: Policy, now: datetime
+) -> list[QueueItem]:
+    """The open queue: each row's fault with its clocks (from its folded history, by
+    fault id) evaluated at ``now`` (``desk_now``), in the queue's order."""
+    items = [
+        QueueItem(fault_summary(r), evaluate(policy, histories[r[0]], now, True), now) for r in rows
+    ]
+    items.sort(key=queue_key)
+    return items
