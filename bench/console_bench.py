@@ -277,15 +277,31 @@ def idle(db: Path | None, seconds: float, argv: list[str] | None = None) -> dict
         else:
             p.read(3.0)
         p.quiet(0.5, 10)  # the first screen is drawn
+        alerts0 = alert_count(db)
         cpu0, t0 = p.cpu_seconds(), time.perf_counter()
         got = 0
         while time.perf_counter() - t0 < seconds:
             got += p.read(0.5)
         elapsed = time.perf_counter() - t0
         cpu = p.cpu_seconds() - cpu0
-        return {"bytes_per_s": got / elapsed, "cpu_ms_per_s": 1000 * cpu / elapsed}
+        return {
+            "bytes_per_s": got / elapsed,
+            "cpu_ms_per_s": 1000 * cpu / elapsed,
+            "alerts": alert_count(db) - alerts0,
+        }
     finally:
         p.close()
+
+
+def alert_count(db: Path | None) -> int:
+    """Alerts fired so far (each one is a toast: the console is not quite idle then)."""
+    if db is None:
+        return 0
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM alert").fetchone()[0]
+    finally:
+        con.close()
 
 
 def key_presses(db: Path, presses: int) -> list[float]:
@@ -363,7 +379,8 @@ def main() -> int:
         r = idle(db, window)
         print(
             f"idle, {name:28s} {r['cpu_ms_per_s']:6.1f} ms CPU/s ({r['cpu_ms_per_s'] / 10:.2f} %"
-            f" of a core), {r['bytes_per_s'] / 1024:5.2f} KB/s to the terminal"
+            f" of a core), {r['bytes_per_s'] / 1024:5.2f} KB/s to the terminal,"
+            f" {r['alerts']} alerts fired meanwhile"
         )
     naive = idle(None, window, [sys.executable, "-c", NAIVE_APP])
     print(

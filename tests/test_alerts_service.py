@@ -21,6 +21,7 @@ from test_alerts_support import (  # noqa: F401  (fixtures)
     services,
 )
 
+from oncall.alerts import store as store_alerts
 from oncall.desk import Desk
 from oncall.store import db as store_db
 from oncall.store import make_engine
@@ -308,3 +309,36 @@ def _fault_id(desk, ref: str) -> int:
 
     with Session(desk.engine) as s:
         return s.exec(select(Fault.id).where(Fault.ref == ref)).one()
+
+
+async def test_an_idle_poll_reads_nothing_until_something_is_committed(
+    desk, clock, fault, services, other_desk, monkeypatch
+):
+    rec = services(desk)
+    await rec.service.start()
+    reads = Counter()
+    for name in ("last_change", "open_queue"):
+        method = getattr(desk, name)
+
+        def counted(*args, _name=name, _method=method, **kwargs):
+            reads[_name] += 1
+            return _method(*args, **kwargs)
+
+        monkeypatch.setattr(desk, name, counted)
+    news = store_alerts.alert_news
+
+    def counted_news(*args, **kwargs):
+        reads["alert_news"] += 1
+        return news(*args, **kwargs)
+
+    monkeypatch.setattr(store_alerts, "alert_news", counted_news)
+    for _ in range(5):
+        clock.advance(seconds=1)  # before any threshold
+        await rec.service.sync()
+    assert reads == Counter()
+    other_desk.respond(fault.ref, version=fault.version, how="phone")  # a commit elsewhere
+    await rec.service.sync()
+    assert reads["last_change"] == 1 and reads["alert_news"] == 1
+    assert "respond" not in {p.key.clock for p in rec.service.planned()}  # re-planned
+    await rec.service.sync()
+    assert reads["last_change"] == 1  # nothing new since

@@ -72,7 +72,7 @@ async def test_prepared_rows_are_what_set_items_shows(demo_desk):
             p.cells for p in prepare_rows(items, now, main.queue.names)
         ]
         assert [r.cells for r in main.queue.rows] == [r.cells for r in view.rows]
-        assert sum(view.counts.values()) == len(items) == view.total
+        assert sum(view.bands.counts.values()) == len(items) == view.total
 
 
 async def test_moving_the_cursor_does_not_rebuild_the_footer(demo_desk):

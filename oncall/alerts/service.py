@@ -152,6 +152,10 @@ class AlertService:
         self._notifying: set[int] = set()
         self._held: set[int] = set()  # notify claims taken and not finished
         self._last_change = 0
+        self._watch: Any = False  # the desk's ChangeWatch, once asked (None: none)
+        self._seen_token: Any = None
+        # No plan is due before this (a lower bound: plans that went away leave it early).
+        self._soonest: datetime | None = None
         self._need_full = True
         self._last_full: datetime | None = None
         self._last_backlog: datetime | None = None
@@ -262,7 +266,12 @@ class AlertService:
                 log.exception("alert poll failed")
 
     async def sync(self) -> None:
-        """One poll: re-plan what changed, fire what is due, show what others fired."""
+        """One poll: re-plan what changed, fire what is due, show what others fired.
+
+        The database is read only when something was committed since the last
+        poll (the desk's change watch says so for a few microseconds), when a
+        full re-plan is due, or when it cannot tell (other databases: always).
+        """
         if not self.running:
             return
         if not self._seeded:
@@ -271,29 +280,24 @@ class AlertService:
                 return
         try:
             now = self._now()
-            engine = self.desk.engine
-            last = await self._call(self.desk.last_change)
             full_due = self._last_full is None or now - self._last_full >= self.replan_every
-            if self._need_full or full_due:
-                self._last_change = max(self._last_change, last)
-                await self._process(None)
-            elif last != self._last_change:
-                after = self._last_change
-                if engine.dialect.name != "sqlite":
-                    after = max(after - _OVERLAP_EVENTS, 0)
-                newest, changed = await self._call(store.changed_faults, engine, after)
-                if changed:
-                    await self._process(changed)
-                self._last_change = max(newest, last)
+            token = self._token()
+            if self._need_full or full_due or token is None or token != self._seen_token:
+                self._seen_token = token
+                await self._read_news(full=self._need_full or full_due)
             now = self._now()
-            due = [
-                fid
-                for fid, plans in self._plans.items()
-                if any(p.planned_at <= now for p in plans.values())
-            ]
-            if due:
-                await self._process(due)
-            await self._poll_alerts()
+            if self._soonest is not None and self._soonest <= now:
+                due = [
+                    fid
+                    for fid, plans in self._plans.items()
+                    if any(p.planned_at <= now for p in plans.values())
+                ]
+                if due:
+                    await self._process(due)
+                self._soonest = min(
+                    (p.planned_at for plans in self._plans.values() for p in plans.values()),
+                    default=None,
+                )
             if self.settings.notify_command and (
                 self._last_backlog is None or now - self._last_backlog >= timedelta(seconds=5)
             ):
@@ -302,11 +306,37 @@ class AlertService:
             self._set_health(True)
         except DB_ERRORS as exc:
             self._need_full = True
+            self._seen_token = None
             self._set_health(False, exc)
+
+    async def _read_news(self, full: bool) -> None:
+        """Re-plan the faults that changed (all of them: ``full``); show what others fired."""
+        engine = self.desk.engine
+        last = await self._call(self.desk.last_change)
+        if full:
+            self._last_change = max(self._last_change, last)
+            await self._process(None)
+        elif last != self._last_change:
+            after = self._last_change
+            if engine.dialect.name != "sqlite":
+                after = max(after - _OVERLAP_EVENTS, 0)
+            newest, changed = await self._call(store.changed_faults, engine, after)
+            if changed:
+                await self._process(changed)
+            self._last_change = max(newest, last)
+        await self._poll_alerts()
+
+    def _token(self) -> Any:
+        """The desk's change token (None: no cheap check here, or it failed)."""
+        if self._watch is False:
+            finder = getattr(self.desk, "change_watch", None)
+            self._watch = finder() if finder is not None else None
+        return self._watch.token() if self._watch is not None else None
 
     async def _initial(self) -> None:
         try:
             engine = self.desk.engine
+            self._seen_token = self._token()
             seed = await self._call(store.max_alert_id, engine)
             self._last_change = await self._call(self.desk.last_change)
             if not self._seeded:
@@ -386,6 +416,9 @@ class AlertService:
             )
         if new:
             self._plans[fault_id] = new
+            soonest = min(p.planned_at for p in new.values())
+            if self._soonest is None or soonest < self._soonest:
+                self._soonest = soonest
 
     def _run_date(self, planned: datetime) -> datetime:
         if self._real:

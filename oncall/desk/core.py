@@ -44,6 +44,7 @@ from oncall.store.models import (
     System,
     WorkEntryRow,
 )
+from oncall.store.watch import ChangeWatch, change_watch
 
 from . import history as h
 from . import queue as q
@@ -153,6 +154,7 @@ class Desk:
         self._names: dict[int, tuple[str, str]] = {}  # system id -> (customer, system)
         # fault id -> (version, FaultHistory): the open queue's folded histories
         self._histories_seen: dict[int, tuple[int, Any]] = {}
+        self._watch: ChangeWatch | None | bool = False  # made on first use
 
     def as_user(self, user: str) -> Desk:
         """The same desk acting as another OS user (demo data, tests)."""
@@ -1390,6 +1392,13 @@ class Desk:
         """The id of the newest audit event (0 if none): poll it to know when to reload."""
         with self._read() as s:
             return s.exec(select(func.max(AuditEvent.id))).one() or 0
+
+    def change_watch(self) -> ChangeWatch | None:
+        """A cheap "anything committed?" check to ask before ``last_change`` (None:
+        not for this database; poll ``last_change``). One per desk, shared."""
+        if self._watch is False:
+            self._watch = change_watch(self.engine.url.render_as_string(hide_password=False))
+        return self._watch
 
     def refresh_deadlines(self) -> int:
         """Recompute the cached next breach of every fault that is not closed.

@@ -6,12 +6,12 @@ SLA arithmetic.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..i18n import _
 from . import fmt
+from .bands import BandTracker
 
 SHOW = ("open", "resolved", "closed")
 
@@ -35,7 +35,8 @@ class QueueFilter:
     def next_show(self) -> QueueFilter:
         return replace(self, show=SHOW[(SHOW.index(self.show) + 1) % len(SHOW)])
 
-    def matches(self, item, me: str | None) -> bool:
+    def matches(self, item, me: str | None, band: str | None = None) -> bool:
+        """``band``: the item's band now (default: as the desk evaluated it)."""
         f = item.fault
         if self.mine and (me is None or f.assignee != me):
             return False
@@ -43,7 +44,7 @@ class QueueFilter:
             return False
         if self.customer and f.customer != self.customer:
             return False
-        if self.band and fmt.band_value(item.band) != self.band:
+        if self.band and (band or fmt.band_value(item.band)) != self.band:
             return False
         if self.text:
             needle = self.text.casefold()
@@ -93,13 +94,19 @@ class DoneItem:
     def left(self, now: datetime) -> int | None:
         return None
 
+    def band_at(self, now: datetime) -> str:
+        return self.band
+
+    def changes_after(self, now: datetime) -> None:
+        return None
+
 
 @dataclass(frozen=True)
 class QueueView:
     """The queue as the main screen shows it: made off the event loop, applied on it."""
 
     items: list  # the open queue as the desk gave it
-    counts: Counter  # open faults per band, for the header
+    bands: BandTracker  # the open faults' bands now, and when they change next
     rows: list  # PreparedRow of the faults shown (filtered)
     total: int  # how many the list has before the filter
     note: str  # what the queue says when no row shows
@@ -117,11 +124,11 @@ def queue_view(
     """The queue's rows for ``items`` under ``flt``: pure, safe on any thread."""
     from .queue import prepare_rows  # the row texts (imports Textual: only when called)
 
-    counts = Counter(fmt.band_value(i.band) for i in items)
+    bands = BandTracker(items, now)
     shown = items if flt.show == "open" else done_items
-    visible = [i for i in shown if flt.matches(i, me)]
+    visible = [i for i in shown if flt.matches(i, me, bands.bands.get(i.fault.ref))]
     if not shown:
         note = _("No open faults.") if flt.show == "open" else _("No faults here.")
     else:
         note = _("No fault matches the filter (F clears it).")
-    return QueueView(items, counts, prepare_rows(visible, now, names), len(shown), note, now)
+    return QueueView(items, bands, prepare_rows(visible, now, names), len(shown), note, now)

@@ -46,8 +46,12 @@ WRITE_ACTIONS = {
     "reopen",
 }
 NEEDS_FAULT = WRITE_ACTIONS - {"new_fault"}
-# Bands drift with time even when nothing is written: re-read the queue this often.
-RELOAD_EVERY = 60.0
+# Bands move on with time from the clocks' threshold instants (``BandTracker``)
+# and a commit anywhere triggers a reload, so the whole queue is re-read this
+# seldom only as a backstop; the fault under the cursor (its clocks' share used)
+# more often.
+RELOAD_EVERY = 600.0
+VIEW_EVERY = 60.0
 
 
 class MainScreen(Screen):
@@ -111,6 +115,10 @@ class MainScreen(Screen):
         self._reload_again = False
         self._polling = False
         self._last_reload = 0.0
+        self._last_view = 0.0
+        self.bands: Any = None  # BandTracker of the open queue
+        self._watch: Any = False  # the desk's ChangeWatch (None: poll last_change)
+        self._seen_token: Any = None
         self._want_ref: str | None = None
         self.last_refusal = ""
         self._actions = tuple(dict.fromkeys(b.action for b in self.BINDINGS))  # type: ignore[union-attr]
@@ -304,7 +312,7 @@ class MainScreen(Screen):
                     _reload_and_prepare, self.backend.desk, ref, self._queue_view
                 )
                 self.last_change = data.last_change
-                self._last_reload = time.monotonic()
+                self._last_reload = self._last_view = time.monotonic()
                 if shown != (self.filter, self.done_items, self.queue.names, self.read_only):
                     view = self._queue_view(data.queue)  # the filter changed meanwhile
                 self._show_queue(view)
@@ -337,7 +345,8 @@ class MainScreen(Screen):
     def _show_queue(self, view: QueueView) -> None:
         """Apply a ``QueueView`` (made here or on the backend thread): only what changed."""
         self.items = view.items
-        self.header.show(view.now, counts=view.counts, unacked=self.app.unacked_alerts)
+        self.bands = view.bands
+        self.header.show(view.now, counts=view.bands.counts, unacked=self.app.unacked_alerts)
         want = self._want_ref
         self.queue.apply_rows(view.rows, note=view.note)
         if want is not None and self.queue.move_to_ref(want):
@@ -394,23 +403,56 @@ class MainScreen(Screen):
 
     def _tick(self) -> None:
         now = self.clock.now()
+        self._advance_bands(now)
         self.header.show(now)
-        crossed = self.queue.tick(now)
+        self.queue.tick(now)
         self.detail.tick(now)
-        due = time.monotonic() - self._last_reload >= RELOAD_EVERY
-        if crossed or due:
+        since = time.monotonic()
+        if since - self._last_reload >= RELOAD_EVERY:
             self.run_worker(self.reload(), group="reload")
-        elif not self._polling:
+            return
+        if since - self._last_view >= VIEW_EVERY and self.queue.cursor_ref is not None:
+            self._last_view = since
+            self.run_worker(self._load_view(self.queue.cursor_ref), group="view", exclusive=True)
+        if not self._polling and self._changed():
             self.run_worker(self._poll(), group="poll")
 
+    def _advance_bands(self, now: Any) -> None:
+        """Faults whose band moved with time: recolour them, recount the header."""
+        bands = self.bands
+        if bands is None or bands.next_at is None or now < bands.next_at:
+            return
+        changed = bands.advance(now)
+        if not changed:
+            return
+        if self.filter.band:  # the filter may take rows in or out: redo the view
+            self.run_worker(self._refilter(), group="reload")
+        else:
+            self.queue.set_bands(changed)
+        self.header.show(now, counts=bands.counts)
+
+    def _changed(self) -> bool:
+        """Whether anything may have been committed since the last poll (cheap, on the loop)."""
+        desk = self.backend.desk
+        if desk is None:
+            return False
+        if self._watch is False:
+            self._watch = desk.change_watch()
+        token = self._watch.token() if self._watch is not None else None
+        if token is not None and token == self._seen_token:
+            return False
+        self._seen_token = token
+        return True
+
     async def _poll(self) -> None:
-        """Cheap: one indexed read of the newest audit event id; reload when it moved."""
+        """One indexed read of the newest audit event id; reload when it moved."""
         if self.backend.desk is None:
             return
         self._polling = True
         try:
             last = await self.backend.desk_call("last_change")
         except Exception:
+            self._seen_token = None  # ask again next time
             return
         finally:
             self._polling = False

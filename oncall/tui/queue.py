@@ -100,7 +100,6 @@ class Row:
     paused: bool
     cells: dict[str, str] = field(default_factory=dict)
     version: int = 0
-    breached_seen: bool = False  # countdown reached zero since the last reload
 
 
 def row_cells(item, now: datetime, names: dict[str, str]) -> dict[str, str]:
@@ -109,7 +108,7 @@ def row_cells(item, now: datetime, names: dict[str, str]) -> dict[str, str]:
     if getattr(item, "done", False):  # resolved or closed: no clock runs
         band, left, clock = "", "-", "-"
     else:
-        band = fmt.band_tag(item.band)
+        band = fmt.band_tag(item.band_at(now))
         left = fmt.countdown(item.left(now))
         clock = fmt.clock_name(item.clocks.next_clock or fault.next_clock, short=True)
     return {
@@ -143,7 +142,7 @@ def prepare_rows(items: list, now: datetime, names: dict[str, str]) -> list[Prep
         PreparedRow(
             item.fault.ref,
             item,
-            fmt.band_value(item.band),
+            fmt.band_value(item.band_at(now)),
             item.paused,
             row_cells(item, now, names),
         )
@@ -201,6 +200,7 @@ class QueueTable(ScrollView, can_focus=True):
         self._strips: dict[str, tuple[tuple, Strip]] = {}
         self._styles: dict[str, Style] = {}
         self._last_ref: str | None = None
+        self._now: datetime | None = None  # the last tick's instant
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -249,7 +249,6 @@ class QueueTable(ScrollView, can_focus=True):
                     row.version += 1
                     row.band, row.paused, row.cells = p.band, p.paused, dict(p.cells)
                 row.item = p.item
-                row.breached_seen = False
             rows.append(row)
         self.rows = rows
         self._index = {r.ref: i for i, r in enumerate(rows)}
@@ -273,29 +272,44 @@ class QueueTable(ScrollView, can_focus=True):
         self._keep_cursor_visible()
         self._announce()
 
-    def tick(self, now: datetime) -> bool:
-        """Update the countdowns; repaint the cells whose text changed.
+    def tick(self, now: datetime) -> None:
+        """Update the countdowns on the screen; repaint the cells whose text changed.
 
-        Returns True when a countdown reached its deadline since the last reload
-        (the caller reloads: the desk says what the fault's band is now).
+        Only the rows in view: the others are brought up to date when they are
+        drawn (``render_line``), so a tick costs the same with 40 faults or 1,000.
         """
-        crossed = False
+        self._now = now
         column = self._column("left")
         top = int(self.scroll_y)
         height = self.size.height - 1
-        for index, row in enumerate(self.rows):
-            left = row.item.left(now)
-            text = fmt.countdown(left)
-            if text == row.cells["left"]:
-                continue
-            row.cells["left"] = text
-            row.version += 1
-            if left is not None and left <= 0 and row.band != "breached" and not row.breached_seen:
-                row.breached_seen = True
-                crossed = True
-            if column is not None and top <= index < top + height:
+        for index in range(top, min(top + height, len(self.rows))):
+            if self._catch_up(self.rows[index]) and column is not None:
                 self.refresh(Region(column.x, index - top + 1, column.width, 1))
-        return crossed
+
+    def _catch_up(self, row: Row) -> bool:
+        """Bring the row's countdown to ``self._now``; True when its text changed."""
+        if self._now is None:
+            return False
+        text = fmt.countdown(row.item.left(self._now))
+        if text == row.cells["left"]:
+            return False
+        row.cells["left"] = text
+        row.version += 1
+        return True
+
+    def set_bands(self, bands: dict[str, str]) -> None:
+        """New bands for some faults ({ref: band value}), as time moved them on."""
+        for ref, band in bands.items():
+            index = self._index.get(ref)
+            if index is None:
+                continue
+            row = self.rows[index]
+            if row.band == band:
+                continue
+            row.band = band
+            row.cells["band"] = fmt.band_tag(band)
+            row.version += 1
+            self._refresh_row(index)
 
     def set_note(self, note: str) -> None:
         self.note = note
@@ -424,6 +438,7 @@ class QueueTable(ScrollView, can_focus=True):
                 return Strip([Segment(text, base + self._style("queue--note"))], width)
             return Strip.blank(width, base)
         row = self.rows[index]
+        self._catch_up(row)  # scrolled into view since the last tick
         is_cursor = index == self.cursor
         key = (row.version, is_cursor, is_cursor and self.has_focus, width)
         cached = self._strips.get(row.ref)

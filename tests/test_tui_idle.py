@@ -1,0 +1,128 @@
+"""An idle console costs little: bands move on from the clocks' threshold instants
+without re-reading the queue, a tick formats only the rows in view, and the
+database is asked for news only when something was committed."""
+
+# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
+from __future__ import annotations
+
+from datetime import timedelta
+
+from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
+
+from oncall.desk import Desk
+from oncall.store import make_engine
+from oncall.tui import fmt
+from oncall.tui.bands import BandTracker
+
+
+def counting(monkeypatch, desk, *names):
+    calls = {name: 0 for name in names}
+    for name in names:
+        method = getattr(desk, name)
+
+        def wrapper(*args, _name=name, _method=method, **kwargs):
+            calls[_name] += 1
+            return _method(*args, **kwargs)
+
+        monkeypatch.setattr(desk, name, wrapper)
+    return calls
+
+
+def test_band_tracker_agrees_with_a_fresh_read(demo_desk):
+    clock = demo_desk.clock
+    start = clock.now()
+    tracker = BandTracker(demo_desk.open_queue(), start)
+    moved = 0
+    for hours in (0.5, 1, 2, 3, 5, 8, 13, 24, 48):
+        clock.set(start + timedelta(hours=hours))
+        now = clock.now()
+        changed = tracker.advance(now)
+        moved += len(changed)
+        fresh = {i.fault.ref: fmt.band_value(i.band) for i in demo_desk.open_queue()}
+        assert tracker.bands == fresh, hours
+        assert +tracker.counts == +__import__("collections").Counter(fresh.values())
+        assert tracker.next_at is None or tracker.next_at > now
+    assert moved > 5  # the demo's faults do move through the bands over two days
+
+
+async def test_bands_move_on_a_tick_without_a_read(demo_desk, monkeypatch):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        first = main.bands.next_at
+        assert first is not None
+        row_bands = {r.ref: r.band for r in main.queue.rows}
+        calls = counting(monkeypatch, demo_desk, "open_queue", "last_change")
+        demo_desk.clock.set(first)
+        main.tick_now()
+        await settle(pilot)
+        changed = {r.ref for r in main.queue.rows if r.band != row_bands[r.ref]}
+        assert changed  # a fault changed band at that instant …
+        assert calls["open_queue"] == 0  # … without reading the queue again
+        fresh = {i.fault.ref: fmt.band_value(i.band) for i in demo_desk.open_queue()}
+        assert {r.ref: r.band for r in main.queue.rows} == fresh
+        for ref in changed:
+            row = main.queue.row(ref)
+            assert row.cells["band"] == fmt.band_tag(row.band)
+        assert main.header.counts == main.bands.counts
+        assert main.bands.next_at > first
+
+
+async def test_a_tick_asks_the_database_only_after_a_commit(demo_desk, monkeypatch, policy):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        assert demo_desk.change_watch() is not None  # an SQLite file
+        calls = counting(monkeypatch, demo_desk, "last_change", "open_queue")
+        for _ in range(5):
+            main.tick_now()
+            await settle(pilot, 1)
+        assert calls["last_change"] <= 1  # the first tick sees the watch's first token
+        asked = calls["last_change"]
+        # Another engineer, another connection, resolves the fault on top.
+        ref = main.queue.rows[0].ref
+        other = Desk(make_engine(str(demo_desk.engine.url)), policy, demo_desk.clock, "duty")
+        other.resolve(ref, version=other.fault(ref).version, summary="fixed from the CLI")
+        main.tick_now()
+        await settle(pilot)
+        assert calls["last_change"] > asked and calls["open_queue"] == 1
+        assert ref not in main.queue.refs  # gone from the queue at the next tick
+        asked = calls["last_change"]
+        for _ in range(3):
+            main.tick_now()
+            await settle(pilot, 1)
+        assert calls["last_change"] == asked  # nothing new since
+
+
+async def test_a_tick_formats_only_the_rows_in_view(demo_desk, monkeypatch):
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        queue = app.main.queue
+        in_view = queue.size.height - 1
+        assert len(queue.rows) > in_view
+        demo_desk.clock.advance(3600)
+        asked = []
+        for row in queue.rows:
+            item = row.item
+
+            class Spy:
+                fault = item.fault
+
+                def left(self, now, _item=item, _ref=row.ref):
+                    asked.append(_ref)
+                    return _item.left(now)
+
+                def __getattr__(self, name, _item=item):
+                    return getattr(_item, name)
+
+            row.item = Spy()
+        app.main.tick_now()
+        assert len(set(asked)) == in_view
+        # A row scrolled into view later is brought up to date when drawn.
+        last = queue.rows[-1]
+        queue.action_last()
+        await pilot.pause()
+        assert last.cells["left"] == fmt.countdown(last.item.left(demo_desk.clock.now()))
