@@ -137,17 +137,17 @@ async def test_detail_pane_shows_every_clock_the_record_and_the_timeline(desk, c
         await settle(pilot)
         detail = app.main.detail
         assert detail.view.fault.ref == fault.ref
-        clocks = detail.query_one("#detail-clocks").plain()
+        clocks = detail.section("clocks")
         names = [line.split()[0] for line in clocks.splitlines()[1:]]
         assert names[:2] == ["respond", "resolve"]
         assert "solution" in names and "remote" in names
         assert "met" in clocks.splitlines()[1]
-        head = str(detail.query_one("#detail-head").render())
+        head = detail.section("head")
         for word in ("L1", "phone", "华东电网", "EMS", "张工", "(nobody)", "working"):
             assert word in head
-        record = str(detail.query_one("#detail-record").render())
+        record = detail.section("record")
         assert "RTU data stale since 09:00" in record and "Diagnosis process" in record
-        timeline = str(detail.query_one("#detail-timeline").render()).splitlines()
+        timeline = detail.section("timeline").splitlines()
         assert "work logged" in timeline[0]  # newest first
         assert any("logged" in line for line in timeline[-3:])
 
@@ -166,8 +166,9 @@ async def test_control_characters_are_shown_escaped(desk, clock):
         await settle(pilot)
         row = app.main.queue.row(f.ref)
         assert row.cells["title"] == "evil\\e[31mred\\x07"
-        record = str(app.main.detail.query_one("#detail-record").render())
+        record = app.main.detail.section("record")
         assert "\x1b" not in record and "\\e]0;pwned\\x07" in record
+        assert "\x1b" not in app.main.detail.plain() and "\x07" not in app.main.detail.plain()
         assert "\x1b" not in screen_text(app)
 
 

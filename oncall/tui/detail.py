@@ -1,19 +1,35 @@
-"""The detail pane: the fault under the cursor, all its clocks, its record and timeline."""
+"""The detail pane: the fault under the cursor, all its clocks, its record and timeline.
+
+One Line API widget (a ``ScrollView`` that paints its own lines), not a column
+of auto-height ``Static`` widgets: when the cursor moves to another fault the
+pane's text is rebuilt and wrapped here, and the screen only repaints it. Auto-
+height widgets that change height make Textual lay the whole screen out again
+(two or three passes of 10-20 ms each), which made key presses lag.
+
+The pane's text is a list of paragraphs (lines of styled pieces, see
+``lines.Line``), each wrapped to the pane's width (CJK-aware, with a hanging
+indent); the wrapped rows are painted as cached strips. A tick rewrites only the
+clock cells whose text or band changed. Styles are component classes (set in
+styles/oncall.tcss) looked up when painting, so a theme change needs no rebuild.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from typing import Any
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ..i18n import N_, _
 from ..text import cell_width, fit
 from . import fmt
-from .lines import DiffLines, Line
+from .lines import Line, changed_span
 
 RECORD_FIELDS = (
     ("symptom", N_("Symptom")),
@@ -23,11 +39,184 @@ RECORD_FIELDS = (
     ("changes", N_("Changes made")),
 )
 
+# The clock table's columns: name, deadline, left (right-aligned), used; then the band.
+CLOCK_WIDTHS = (11, 11, 8, 4)
+CLOCK_BAND_AT = sum(CLOCK_WIDTHS) + len(CLOCK_WIDTHS)  # where the band column starts
 
-class ClockLines(DiffLines):
-    """Every clock of the fault: deadline, time left, share used, band; ticks in place."""
+SECTIONS = ("title", "head", "clocks", "record", "timeline")
+
+
+# -- wrapping ------------------------------------------------------------------------
+
+
+def _units(line: Line) -> list[tuple[bool, int, Line]]:
+    """``line`` cut where it may wrap: (is space, cells, pieces) for each unbreakable unit.
+
+    A unit is a run of spaces, a word of narrow characters (even across pieces
+    of different styles), or one wide (CJK) character: text without spaces may
+    wrap between any two wide characters.
+    """
+    units: list[tuple[bool, int, Line]] = []
+    kind = ""  # "s" spaces, "w" a narrow word, "c" a wide character
+    for text, cls in line:
+        for ch in text:
+            w = cell_width(ch)
+            if w == 0:  # combining: stays with the character before
+                if units:
+                    space, width, pieces = units[-1]
+                    last_text, last_cls = pieces[-1]
+                    pieces[-1] = (last_text + ch, last_cls)
+                else:
+                    units.append((False, 0, [(ch, cls)]))
+                continue
+            this = "s" if ch == " " else "c" if w == 2 else "w"
+            if this != "c" and this == kind:
+                space, width, pieces = units[-1]
+                last_text, last_cls = pieces[-1]
+                if last_cls == cls:
+                    pieces[-1] = (last_text + ch, cls)
+                else:
+                    pieces.append((ch, cls))
+                units[-1] = (space, width + w, pieces)
+            else:
+                units.append((this == "s", w, [(ch, cls)]))
+            kind = this
+    return units
+
+
+def _merge(row: Line) -> Line:
+    """Adjacent pieces of the same style joined."""
+    out: Line = []
+    for text, cls in row:
+        if not text:
+            continue
+        if out and out[-1][1] == cls:
+            out[-1] = (out[-1][0] + text, cls)
+        else:
+            out.append((text, cls))
+    return out
+
+
+def wrap(line: Line, width: int, indent: int = 0) -> list[Line]:
+    """``line`` wrapped to ``width`` cells; rows after the first start ``indent`` cells in.
+
+    Breaks at spaces or between wide characters; a word longer than a row is
+    cut. Wide characters count two cells and are never split. Spaces at a
+    break are dropped; the paragraph's leading spaces are kept. An indent that
+    would leave less than a third of the row becomes two cells.
+    """
+    if sum(cell_width(text) for text, _cls in line) <= width or width <= 0:
+        return [line]
+    if width - indent < width // 3:  # too little room after the hanging indent
+        indent = min(2, width // 4)
+    rows: list[Line] = []
+    row: Line = []
+    used = 0
+    start = 0  # cells of the row that are indentation
+    pending: Line = []  # spaces not yet placed (dropped if the row breaks there)
+    pending_w = 0
+
+    def new_row() -> None:
+        nonlocal row, used, start, pending, pending_w
+        rows.append(_merge(row))
+        row = [(" " * indent, "")] if indent else []
+        used = start = indent
+        pending, pending_w = [], 0
+
+    for space, w, pieces in _units(line):
+        if space:
+            if used == 0 and not rows:  # the paragraph's own indentation
+                if w <= width:
+                    row.extend(pieces)
+                    used += w
+                    start = used
+                continue
+            pending.extend(pieces)
+            pending_w += w
+            continue
+        if used + pending_w + w <= width:
+            row.extend(pending)
+            row.extend(pieces)
+            used += pending_w + w
+            pending, pending_w = [], 0
+            continue
+        if used > start:
+            new_row()
+        pending, pending_w = [], 0
+        if used + w <= width:
+            row.extend(pieces)
+            used += w
+            continue
+        for text, cls in pieces:  # a word wider than a row: cut it
+            for ch in text:
+                cw = cell_width(ch)
+                if used + cw > width and used > start:
+                    new_row()
+                row.append((ch, cls))
+                used += cw
+    rows.append(_merge(row))
+    return rows
+
+
+# -- the clock table -----------------------------------------------------------------
+
+
+def _clock_row(name: str, deadline: str, left: str, used: str, band: str, right: bool) -> str:
+    widths = CLOCK_WIDTHS
+    pad = widths[2] - cell_width(left)
+    left = " " * pad + left if right and pad >= 0 else fit(left, widths[2])
+    cells = (fit(name, widths[0]), fit(deadline, widths[1]), left, fit(used, widths[3]))
+    return " ".join(cells) + " " + band
+
+
+def clock_lines(clocks: Any, now: datetime, tz: tzinfo | None) -> list[Line]:
+    """The clock table: a header line, then one line per clock, styled by its band at ``now``."""
+    head = _clock_row(_("Clock"), _("Deadline"), _("Left"), _("Used"), _("Band"), False)
+    lines: list[Line] = [[(head, "clocks--header")]]
+    for c in clocks.clocks:
+        name = fmt.clock_name(c.name)
+        deadline = fmt.short_when(c.deadline, tz)
+        used = fmt.percent(c.share)
+        if c.stopped_at is not None:
+            text = _clock_row(name, deadline, _("met") if c.met else _("missed"), used, "", False)
+            cls = "clocks--stopped" if c.met else "clocks--breached"
+        elif c.pending:
+            text = _clock_row(
+                name, deadline, _("pending"), used, _("if no response in time"), False
+            )
+            cls = "clocks--stopped"
+        elif c.paused:
+            band = fmt.band_value(c.band)
+            text = _clock_row(name, deadline, _("paused"), used, fmt.band_tag(band), False)
+            cls = "clocks--paused"
+        else:
+            band = fmt.band_value(c.band_at(now))
+            left = fmt.countdown(c.left(now))
+            text = _clock_row(name, deadline, left, used, fmt.band_tag(band), True)
+            cls = f"clocks--{band}"
+        lines.append([(text.rstrip(), cls)])
+    return lines
+
+
+# -- the pane ------------------------------------------------------------------------
+
+
+class DetailPane(ScrollView, can_focus=True):
+    """Shows one ``FaultView``; ``tick`` keeps its clocks live.
+
+    ``lines`` are the rows as painted (wrapped to the pane's width), ``plain()``
+    their text; ``section(name)`` is the unwrapped text of one section (one of
+    ``SECTIONS``).
+    """
 
     COMPONENT_CLASSES = {
+        "detail--label",
+        "detail--value",
+        "detail--heading",
+        "detail--section",
+        "detail--muted",
+        "detail--title",
+        "detail--warn",
         "clocks--header",
         "clocks--ok",
         "clocks--warning",
@@ -37,62 +226,10 @@ class ClockLines(DiffLines):
         "clocks--paused",
     }
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.clocks: Any = None  # FaultClocks
-        self.tz: tzinfo | None = None
-
-    def show(self, clocks: Any, now: datetime) -> None:
-        self.clocks = clocks
-        self.tick(now)
-
-    def tick(self, now: datetime) -> None:
-        if self.clocks is None:
-            self.set_lines([])
-            return
-        widths = (11, 11, 8, 4)
-
-        def row(name: str, deadline: str, left: str, used: str, band: str, right: bool) -> str:
-            pad = widths[2] - cell_width(left)
-            left = " " * max(pad, 0) + left if right and pad >= 0 else fit(left, widths[2])
-            cells = (fit(name, widths[0]), fit(deadline, widths[1]), left, fit(used, widths[3]))
-            return " ".join(cells) + " " + band
-
-        head = row(_("Clock"), _("Deadline"), _("Left"), _("Used"), _("Band"), False)
-        lines: list[Line] = [[(head, "clocks--header")]]
-        for c in self.clocks.clocks:
-            band = fmt.band_value(c.band)
-            name = fmt.clock_name(c.name)
-            deadline = fmt.short_when(c.deadline, self.tz)
-            used = fmt.percent(c.share)
-            if c.stopped_at is not None:
-                text = row(name, deadline, _("met") if c.met else _("missed"), used, "", False)
-                cls = "clocks--stopped" if c.met else "clocks--breached"
-            elif c.pending:
-                text = row(name, deadline, _("pending"), used, _("if no response in time"), False)
-                cls = "clocks--stopped"
-            elif c.paused:
-                text = row(name, deadline, _("paused"), used, fmt.band_tag(band), False)
-                cls = "clocks--paused"
-            else:
-                left = fmt.countdown(c.left(now))
-                text = row(name, deadline, left, used, fmt.band_tag(band), True)
-                cls = f"clocks--{band}"
-            lines.append([(text, cls)])
-        self.set_lines(lines)
-
-
-class DetailPane(VerticalScroll, can_focus=True):
-    """Shows one ``FaultView``; ``tick`` keeps its clocks live."""
-
-    COMPONENT_CLASSES = {
-        "detail--label",
-        "detail--value",
-        "detail--heading",
-        "detail--muted",
-        "detail--title",
-        "detail--warn",
-    }
+    BINDINGS = [
+        Binding("down,j", "scroll_down", N_("Down"), show=False),
+        Binding("up,k", "scroll_up", N_("Up"), show=False),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -101,65 +238,226 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.policy: Any = None
         self.names: dict[str, str] = {}
         self._shown_key: tuple | None = None
+        # paragraphs: (pieces, hanging indent, section); wrapped: rows per paragraph
+        self._paras: list[tuple[Line, int, str]] = []
+        self._wrapped: list[list[Line]] = []
+        self._rows: list[Line] = []
+        self._wrap_width = 0
+        self._clocks_at = -1  # index of the clock table's first paragraph (its header)
+        self._clocks_n = 0  # its paragraphs: the header and one per clock
+        self._strips: dict[int, tuple[Line, Strip]] = {}
+        self._styles: dict[str, Style] = {}
 
-    def _parts(self):
-        yield Static(_("No fault selected."), id="detail-title")
-        yield Static("", id="detail-head")
-        yield Static(_("Clocks"), classes="detail-section")
-        yield ClockLines(id="detail-clocks")
-        yield Static(_("Fault record"), classes="detail-section")
-        yield Static("", id="detail-record")
-        yield Static(_("Timeline (newest first)"), classes="detail-section")
-        yield Static("", id="detail-timeline")
+    # -- what the tests and other modules read -----------------------------------------
+    @property
+    def lines(self) -> list[Line]:
+        """The rows as painted: the paragraphs wrapped to the pane's width."""
+        return self._rows
 
-    def _s(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+    def plain(self) -> str:
+        return "\n".join("".join(text for text, _cls in row) for row in self._rows)
+
+    def section(self, name: str) -> str:
+        """The text of one section (``SECTIONS``), unwrapped, one paragraph a line."""
+        return "\n".join(
+            "".join(text for text, _cls in line)
+            for line, _indent, sec in self._paras
+            if sec == name
+        )
+
+    # -- showing -------------------------------------------------------------------------
+    def show(self, view: Any | None, now: datetime) -> None:
+        """Show ``view`` (None: nothing selected); rebuilds only when the fault changed."""
+        old = self.view
+        self.view = view
+        if view is None:
+            self._shown_key = None
+            self._set_paras([([(_("No fault selected."), "detail--title")], 0, "title")], top=True)
+            return
+        key = (view.fault.ref, view.fault.version, len(view.events), self.tz, id(self.policy))
+        if key == self._shown_key:
+            self.tick(now)
+            return
+        self._shown_key = key
+        other = old is None or old.fault.ref != view.fault.ref
+        self._set_paras(self._build(view, now), top=other)
+
+    def tick(self, now: datetime) -> None:
+        """Update the clocks' time left and band; repaint only the cells that changed."""
+        view = self.view
+        if view is None or self._clocks_at < 0:
+            return
+        new = clock_lines(view.clocks, now, self.tz)
+        at = self._clocks_at
+        if len(new) != self._clocks_n:  # another set of clocks: build the text again
+            self._set_paras(self._build(view, now), top=False)
+            return
+        changed = False
+        for n, line in enumerate(new):
+            old_line, indent, sec = self._paras[at + n]
+            if line != old_line:
+                self._paras[at + n] = (line, indent, sec)
+                changed = True
+        if not changed:
+            return
+        width = self._wrap_width
+        if width <= 0:  # hidden: nothing to repaint
+            self._rewrap()
+            return
+        offset = sum(len(rows) for rows in self._wrapped[:at])
+        top = self.scroll_offset.y
+        height = self.size.height
+        for n in range(len(new)):
+            index = at + n
+            before = self._wrapped[index]
+            line, indent, _sec = self._paras[index]
+            after = wrap(line, width, indent)
+            if len(after) != len(before):  # the table's rows wrap differently: lay out again
+                self._rewrap()
+                return
+            self._wrapped[index] = after
+            for k, (old_row, new_row) in enumerate(zip(before, after, strict=True)):
+                y = offset + k
+                self._rows[y] = new_row
+                span = changed_span(old_row, new_row)
+                if span is not None and top <= y < top + height:
+                    start, end = span
+                    if start < self._text_width:
+                        end = min(end, self._text_width)
+                        self.refresh(Region(start, y - top, max(end - start, 1), 1))
+            offset += len(after)
+
+    # -- layout of the text, not of the screen -------------------------------------------
+    @property
+    def _text_width(self) -> int:
+        """Cells a row may take: the pane less its border, padding and scrollbar gutter."""
+        return max(self.scrollable_content_region.width, 0)
+
+    def _set_paras(self, paras: list[tuple[Line, int, str]], *, top: bool) -> None:
+        self._paras = paras
+        self._clocks_at = next((i for i, p in enumerate(paras) if p[2] == "clocks"), -1)
+        self._clocks_n = sum(1 for p in paras if p[2] == "clocks")
+        if top and self.scroll_y:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        """Wrap every paragraph to the pane's width; repaint the rows that changed."""
+        width = self._text_width
+        self._wrap_width = width
+        if width <= 0:  # hidden (80x24 before Enter): wrapped when it is shown (on_resize)
+            self._wrapped = [[line] for line, _indent, _sec in self._paras]
+            self._rows = [line for line, _indent, _sec in self._paras]
+            self._strips.clear()
+            return
+        self._wrapped = [wrap(line, width, indent) for line, indent, _sec in self._paras]
+        old = self._rows
+        self._rows = [row for rows in self._wrapped for row in rows]
+        self._set_height(len(self._rows))
+        top = self.scroll_offset.y
+        rows = self._rows
+        for y in range(self.size.height):
+            index = top + y
+            before = old[index] if index < len(old) else None
+            after = rows[index] if index < len(rows) else None
+            if before != after:
+                self.refresh(Region(0, y, width, 1))
+
+    def _set_height(self, rows: int) -> None:
+        """Set the scrollable height without a layout of the screen.
+
+        Assigning ``virtual_size`` makes Textual lay the whole screen out (and a
+        scrollbar that comes or goes does too). The pane's scrollbar is always
+        there (``overflow-y: scroll``) and the scrollable height is at least the
+        pane's (a text that fits leaves the scrollbar's track empty), so only the
+        scrollbar needs telling.
+        """
+        window = self.container_size.height - self.scrollbar_size_horizontal
+        size = Size(self._text_width, max(rows, window))
+        if size == self.virtual_size:
+            return
+        if window <= 0 or not self.show_vertical_scrollbar:  # not laid out yet
+            self.virtual_size = size
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        scrollbar = self.vertical_scrollbar
+        scrollbar.window_virtual_size = size.height
+        scrollbar.window_size = window
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._text_width != self._wrap_width:
+            self._strips.clear()
+            self._rewrap()
+            self.refresh()
+        else:
+            self._set_height(len(self._rows))
+
+    # -- painting ------------------------------------------------------------------------
+    def _style(self, name: str) -> Style:
+        if not name:
+            return Style()
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(name, partial=True)
+            self._styles[name] = style
+        return style
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        if self.view is not None and self.is_mounted:
-            self._shown_key = None
-            self.call_later(self._redraw)
+        self._styles.clear()
+        self._strips.clear()
+        self.refresh()
 
-    def _redraw(self) -> None:
-        if self.view is not None:
-            self.show(self.view, self.view.now)
+    def render_line(self, y: int) -> Strip:
+        width = self._text_width
+        index = self.scroll_offset.y + y
+        if index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        row = self._rows[index]
+        cached = self._strips.get(index)
+        if cached is not None and cached[0] is row and cached[1].cell_length == width:
+            return cached[1]
+        base = self.rich_style
+        segments, used = [], 0
+        for text, cls in row:
+            if used >= width:
+                break
+            w = cell_width(text)
+            if used + w > width:
+                text = fit(text, width - used)
+                w = width - used
+            segments.append(Segment(text, base + self._style(cls)))
+            used += w
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        strip = Strip(segments, width)
+        self._strips[index] = (row, strip)
+        return strip
 
-    def _ensure_parts(self) -> None:
-        """The pane's parts are mounted on first use, not in the console's first frame."""
-        if not self.children:
-            self.mount(*self._parts())
+    # -- the text ------------------------------------------------------------------------
+    def _build(self, view: Any, now: datetime) -> list[tuple[Line, int, str]]:
+        f = view.fault
+        paras: list[tuple[Line, int, str]] = []
+        title = f"{fmt.safe(f.ref)}  {fmt.safe(f.title)}"
+        paras.append(([(title, "detail--title")], 0, "title"))
+        paras.extend((line, indent, "head") for line, indent in self._head(view))
 
-    def show(self, view: Any | None, now: datetime) -> None:
-        """Show ``view`` (None: nothing selected); repaints only when the fault changed."""
-        self._ensure_parts()
-        self.view = view
-        clocks = self.query_one(ClockLines)
-        clocks.tz = self.tz
-        if view is None:
-            self._shown_key = None
-            self.query_one("#detail-title", Static).update(_("No fault selected."))
-            for wid in ("#detail-head", "#detail-record", "#detail-timeline"):
-                self.query_one(wid, Static).update("")
-            clocks.show(None, now)
-            self.set_class(True, "-empty")
-            return
-        self.set_class(False, "-empty")
-        key = (view.fault.ref, view.fault.version, len(view.events), self.tz, id(self.policy))
-        clocks.show(view.clocks, now)
-        if key == self._shown_key:
-            return
-        self._shown_key = key
-        self.query_one("#detail-title", Static).update(self._title(view))
-        self.query_one("#detail-head", Static).update(self._head(view))
-        self.query_one("#detail-record", Static).update(self._record(view))
-        self.query_one("#detail-timeline", Static).update(self._timeline(view))
+        def heading(text: str, name: str) -> None:
+            paras.append(([], 0, name))
+            paras.append(([(text, "detail--section")], 0, name))
 
-    def tick(self, now: datetime) -> None:
-        if self.view is not None and self.children:
-            self.query_one(ClockLines).tick(now)
+        heading(_("Clocks"), "clocks-heading")
+        paras.extend(
+            (line, CLOCK_BAND_AT, "clocks") for line in clock_lines(view.clocks, now, self.tz)
+        )
+        heading(_("Fault record"), "record-heading")
+        paras.extend((line, 2, "record") for line in self._record(view))
+        heading(_("Timeline (newest first)"), "timeline-heading")
+        paras.extend((line, 2, "timeline") for line in self._timeline(view))
+        return paras
 
-    # -- sections ---------------------------------------------------------------------
     def _level(self, level: int) -> str:
         name = ""
         if self.policy is not None:
@@ -175,25 +473,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         name = self.names.get(user)
         return fmt.safe(f"{name} ({user})" if name and name != user else user)
 
-    def _title(self, view: Any) -> Text:
-        f = view.fault
-        text = Text()
-        text.append(fmt.safe(f.ref), self._s("detail--title"))
-        text.append("  ")
-        text.append(fmt.safe(f.title), self._s("detail--title"))
-        return text
-
-    def _pairs(self, pairs: list[tuple[str, str]]) -> Text:
-        width = max((cell_width(k) for k, _v in pairs), default=0)
-        text = Text()
-        for i, (label, value) in enumerate(pairs):
-            if i:
-                text.append("\n")
-            text.append(fit(label, width) + "  ", self._s("detail--label"))
-            text.append(value, self._s("detail--value"))
-        return text
-
-    def _head(self, view: Any) -> Text:
+    def _head(self, view: Any) -> list[tuple[Line, int]]:
         f = view.fault
         system = fmt.safe(f.system)
         product = " ".join(p for p in (view.system_product, view.system_model) if p)
@@ -218,45 +498,44 @@ class DetailPane(VerticalScroll, can_focus=True):
             pairs.append((_("Responded"), fmt.when(f.responded_at, self.tz)))
         if f.resolved_at:
             pairs.append((_("Resolved"), fmt.when(f.resolved_at, self.tz)))
-        return self._pairs(pairs)
+        width = max(cell_width(label) for label, _value in pairs)
+        return [
+            ([(fit(label, width) + "  ", "detail--label"), (value, "detail--value")], width + 2)
+            for label, value in pairs
+        ]
 
-    def _record(self, view: Any) -> Text:
-        text = Text()
-        for i, (attr, label) in enumerate(RECORD_FIELDS):
-            value = getattr(view.record, attr, "") or ""
-            if i:
-                text.append("\n")
-            text.append(_(label), self._s("detail--label"))
-            text.append("\n")
-            if value.strip():
-                for n, line in enumerate(value.strip().splitlines()):
-                    if n:
-                        text.append("\n")
-                    text.append("  " + fmt.safe(line), self._s("detail--value"))
+    def _record(self, view: Any) -> list[Line]:
+        lines: list[Line] = []
+        for attr, label in RECORD_FIELDS:
+            value = (getattr(view.record, attr, "") or "").strip()
+            lines.append([(_(label), "detail--label")])
+            if value:
+                lines.extend(
+                    [("  " + fmt.safe(line), "detail--value")] for line in value.splitlines()
+                )
             else:
-                text.append("  -", self._s("detail--muted"))
-        return text
+                lines.append([("  -", "detail--muted")])
+        return lines
 
-    def _timeline(self, view: Any) -> Text:
+    def _timeline(self, view: Any) -> list[Line]:
         work = {w.id: w for w in view.work}
-        text = Text()
-        first = True
+        lines: list[Line] = []
         for event in view.events:
-            if not first:
-                text.append("\n")
-            first = False
-            text.append(fmt.short_when(event.at, self.tz) + " ", self._s("detail--muted"))
-            text.append(fmt.safe(event.user) + " ", self._s("detail--label"))
-            text.append(fmt.verb_name(event.verb), self._s("detail--heading"))
-            detail = self._event_detail(event, work)
-            if detail:
-                text.append("\n")
-                text.append(detail, self._s("detail--value"))
-        if first:
-            text.append("-", self._s("detail--muted"))
-        return text
+            lines.append(
+                [
+                    (fmt.short_when(event.at, self.tz) + " ", "detail--muted"),
+                    (fmt.safe(event.user) + " ", "detail--label"),
+                    (fmt.verb_name(event.verb), "detail--heading"),
+                ]
+            )
+            lines.extend(
+                [("  " + text, "detail--value")] for text in self._event_detail(event, work)
+            )
+        if not lines:
+            lines.append([("-", "detail--muted")])
+        return lines
 
-    def _event_detail(self, event: Any, work: dict[int, Any]) -> str:
+    def _event_detail(self, event: Any, work: dict[int, Any]) -> list[str]:
         data = event.data or {}
         verb = event.verb
         lines: list[str] = []
@@ -306,4 +585,4 @@ class DetailPane(VerticalScroll, can_focus=True):
             value = data.get(key)
             if value:
                 lines.append(fmt.safe(str(value)))
-        return "\n".join("  " + line for line in lines if line)
+        return [line for line in lines if line]
