@@ -8,7 +8,9 @@ read models to the widgets; keys open forms that call the desk's verbs through
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from functools import partial
 from typing import Any
 
 from textual import on
@@ -52,6 +54,11 @@ NEEDS_FAULT = WRITE_ACTIONS - {"new_fault"}
 # more often.
 RELOAD_EVERY = 600.0
 VIEW_EVERY = 60.0
+# The faults next to the cursor are read ahead, so that moving onto one shows
+# its detail in the same frame as the cursor (a read after the key would land
+# a frame or two later). Views kept, at most, and for how long (share used moves).
+READ_AHEAD = 2
+VIEWS_KEPT = 32
 
 
 class MainScreen(Screen):
@@ -116,6 +123,7 @@ class MainScreen(Screen):
         self._polling = False
         self._last_reload = 0.0
         self._last_view = 0.0
+        self._views: dict[str, tuple[float, Any]] = {}  # ref -> (read at, FaultView)
         self.bands: Any = None  # BandTracker of the open queue
         self._watch: Any = False  # the desk's ChangeWatch (None: poll last_change)
         self._seen_token: Any = None
@@ -148,6 +156,7 @@ class MainScreen(Screen):
         return self.query_one(DetailPane)
 
     def on_mount(self) -> None:
+        self.queue.on_cursor = self._cursor_moved
         self.header.user = self.user
         self.header.show(None)
         self.queue.focus()
@@ -202,7 +211,7 @@ class MainScreen(Screen):
             self._apply_queue(opened.queue)
         if quick is not None and self.queue.cursor_ref is not None:
             # its fault was highlighted before the desk could read it
-            self.run_worker(self._load_view(self.queue.cursor_ref), group="view", exclusive=True)
+            self._view_later(self.queue.cursor_ref)
         self._last_reload = time.monotonic()
         self.refresh_keys()
         if self.ticking:
@@ -316,6 +325,7 @@ class MainScreen(Screen):
                 if shown != (self.filter, self.done_items, self.queue.names, self.read_only):
                     view = self._queue_view(data.queue)  # the filter changed meanwhile
                 self._show_queue(view)
+                self._keep_view(data.view)
                 if data.view is not None and data.view.fault.ref == self.queue.cursor_ref:
                     self._show_view(data.view)
                 elif self.queue.cursor_ref is not None:
@@ -375,22 +385,68 @@ class MainScreen(Screen):
             view = await self.backend.desk_call("fault_view", ref)
         except NotFound:
             view = None
+        self._keep_view(view)
         if ref == self.queue.cursor_ref:
             self._show_view(view)
+            self._read_ahead()
+
+    def _view_later(self, ref: str) -> None:
+        """Read and show ``ref``'s view (a later request for another fault wins)."""
+        self.run_worker(partial(self._load_view, ref), group="view", exclusive=True)
 
     def _show_view(self, view: Any) -> None:
         self.view = view
         self.detail.show(view, self.clock.now())
         self.refresh_keys()
 
-    @on(QueueTable.Highlighted)
-    def _highlighted(self, message: QueueTable.Highlighted) -> None:
-        if message.ref is None:
+    def _keep_view(self, view: Any) -> None:
+        if view is None:
+            return
+        ref = view.fault.ref
+        self._views.pop(ref, None)
+        self._views[ref] = (time.monotonic(), view)
+        while len(self._views) > VIEWS_KEPT:
+            del self._views[next(iter(self._views))]
+
+    def _kept_view(self, ref: str) -> Any | None:
+        """A view read lately of ``ref`` that is still current (same fault version)."""
+        kept = self._views.get(ref)
+        row = self.queue.row(ref)
+        if kept is None or row is None:
+            return None
+        read_at, view = kept
+        if view.fault.version != row.item.fault.version or time.monotonic() - read_at > VIEW_EVERY:
+            return None
+        return view
+
+    def _read_ahead(self) -> None:
+        cursor, rows = self.queue.cursor, self.queue.rows
+        near = [
+            rows[i].ref
+            for d in range(1, READ_AHEAD + 1)
+            for i in (cursor + d, cursor - d)
+            if 0 <= i < len(rows)
+        ]
+        wanted = [ref for ref in near if self._kept_view(ref) is None]
+        if wanted and self.backend.desk is not None:
+            self.run_worker(partial(self._fetch_views, wanted), group="ahead", exclusive=True)
+
+    async def _fetch_views(self, refs: list[str]) -> None:
+        views = await self.backend.call(_views_of, self.backend.desk, refs)
+        for view in views:
+            self._keep_view(view)
+
+    def _cursor_moved(self, ref: str | None) -> None:
+        """The queue's cursor is on another fault (called at once, in the key's frame)."""
+        if ref is None:
             self._show_view(None)
-        elif self.backend.desk is not None and (
-            self.view is None or self.view.fault.ref != message.ref
-        ):
-            self.run_worker(self._load_view(message.ref), group="view", exclusive=True)
+        elif self.backend.desk is not None and (self.view is None or self.view.fault.ref != ref):
+            kept = self._kept_view(ref)
+            if kept is not None:  # read ahead: show it now, in this frame
+                self._show_view(kept)
+                self._read_ahead()
+            else:
+                self._view_later(ref)
 
     @on(QueueTable.Chosen)
     def _chosen(self, message: QueueTable.Chosen) -> None:
@@ -413,7 +469,7 @@ class MainScreen(Screen):
             return
         if since - self._last_view >= VIEW_EVERY and self.queue.cursor_ref is not None:
             self._last_view = since
-            self.run_worker(self._load_view(self.queue.cursor_ref), group="view", exclusive=True)
+            self._view_later(self.queue.cursor_ref)
         if not self._polling and self._changed():
             self.run_worker(self._poll(), group="poll")
 
@@ -701,6 +757,17 @@ class MainScreen(Screen):
 
 def _names(opened: Opened) -> dict[str, str]:
     return {e.user: fmt.safe(e.name) for e in opened.engineers}
+
+
+def _views_of(desk: Any, refs: list[str]) -> list:
+    """On the backend thread: the views of ``refs`` (those that still exist)."""
+    from ..desk import NotFound
+
+    views = []
+    for ref in refs:
+        with contextlib.suppress(NotFound):  # gone meanwhile: nothing to read ahead
+            views.append(desk.fault_view(ref))
+    return views
 
 
 def _reload_and_prepare(desk: Any, ref: str | None, prepare: Any) -> tuple[Reloaded, QueueView]:

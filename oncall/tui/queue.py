@@ -10,6 +10,7 @@ ref), not the row number, when rows move.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -201,6 +202,8 @@ class QueueTable(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._last_ref: str | None = None
         self._now: datetime | None = None  # the last tick's instant
+        # Called when the cursor is on another fault (instead of posting Highlighted).
+        self.on_cursor: Callable[[str | None], None] | None = None
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -370,7 +373,11 @@ class QueueTable(ScrollView, can_focus=True):
         ref = self.cursor_ref
         if ref != self._last_ref:
             self._last_ref = ref
-            self.post_message(self.Highlighted(ref))
+            if self.on_cursor is not None:
+                # At once, not as a message: what it shows lands in the same frame.
+                self.on_cursor(ref)
+            else:
+                self.post_message(self.Highlighted(ref))
 
     def _keep_cursor_visible(self) -> None:
         height = max(self.size.height - 1, 1)
