@@ -126,3 +126,24 @@ async def test_a_tick_formats_only_the_rows_in_view(demo_desk, monkeypatch):
         queue.action_last()
         await pilot.pause()
         assert last.cells["left"] == fmt.countdown(last.item.left(demo_desk.clock.now()))
+
+
+async def test_a_new_alert_count_repaints_the_header_not_the_screen(demo_desk, monkeypatch):
+    from textual._compositor import Compositor
+
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        full = []
+        render_full = Compositor.render_full_update
+
+        def counted(self, *args, **kwargs):
+            full.append(1)
+            return render_full(self, *args, **kwargs)
+
+        monkeypatch.setattr(Compositor, "render_full_update", counted)
+        app.unacked_alerts = 3
+        await pilot.pause(0.2)
+        assert "alerts 3" in app.main.header.plain()
+        assert full == []  # a whole screen over ssh for one number: no
