@@ -387,19 +387,15 @@ def main() -> int:
         f"idle, naive DataTable (40 rows)      {naive['cpu_ms_per_s']:6.1f} ms CPU/s, "
         f"{naive['bytes_per_s'] / 1024:5.2f} KB/s to the terminal (for comparison)"
     )
-    lat = sorted(key_presses(demo, presses))
-    if lat:
-        p90 = lat[min(len(lat) - 1, int(0.9 * len(lat)))]
-        print(
-            f"\nkey press to repaint (j/k), demo queue: median {1000 * statistics.median(lat):.1f}"
-            f" ms, p90 {1000 * p90:.1f} ms, max {1000 * lat[-1]:.1f} ms ({len(lat)} presses)"
-        )
-    lat = sorted(key_presses(big, presses))
-    if lat:
-        print(
-            f"key press to repaint (j/k), 1,000 open: median {1000 * statistics.median(lat):.1f}"
-            f" ms, max {1000 * lat[-1]:.1f} ms"
-        )
+    print()
+    for name, db in (("demo queue", demo), ("1,000 open", big)):
+        lat = sorted(key_presses(db, presses))
+        if lat:
+            p90 = lat[min(len(lat) - 1, int(0.9 * len(lat)))]
+            print(
+                f"key press to repaint (j/k), {name}: median {1000 * statistics.median(lat):.1f}"
+                f" ms, p90 {1000 * p90:.1f} ms, max {1000 * lat[-1]:.1f} ms ({len(lat)} presses)"
+            )
     return 0
 
 
