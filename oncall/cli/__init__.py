@@ -44,9 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = parser.parse_args(argv)
+        args = _console_args(argv) or build_parser().parse_args(argv)
         handler = getattr(args, "handler", None)
         if handler is None:
             return _console(args)
@@ -60,6 +60,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no flush error at exit
         return 0
+
+
+def _console_args(argv: list[str]) -> argparse.Namespace | None:
+    """The console's arguments when ``argv`` names no command (plain ``oncall``).
+
+    Only the common options: building every command's parser (and importing
+    their modules) would cost the console's first frame about 25 ms.
+    """
+    if "-h" in argv or "--help" in argv:
+        return None
+    quick = _Parser(prog="oncall", parents=[common_options()], add_help=False)
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except CliError:
+        return None  # the full parser says what is wrong
+    return None if rest else args
 
 
 def _console(args: argparse.Namespace) -> int:

@@ -7,11 +7,13 @@ import json
 import os
 import sys
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config, ConfigError, load_config
-from ..sla.policy import Policy, PolicyError, load_policy
 from ..timefmt import TimeInputError, parse_instant
+
+if TYPE_CHECKING:
+    from ..sla.policy import Policy
 
 
 class CliError(Exception):
@@ -50,6 +52,8 @@ def config_of(args: argparse.Namespace) -> Config:
 
 
 def policy_of(args: argparse.Namespace, config: Config | None = None) -> Policy:
+    from ..sla.policy import PolicyError, load_policy  # the engine, only when needed
+
     config = config or config_of(args)
     path = getattr(args, "policy", None) or config.policy_path
     try:

@@ -39,7 +39,6 @@ USER_VAR = "ONCALL_USER"
 
 # The desk's vocabularies, repeated here so that building the parser imports
 # no database library (tests/test_cli_desk.py checks they match oncall.desk).
-CHANNELS = ("phone", "electronic")
 RESPONSE_HOW = ("phone", "electronic", "onsite")
 MODES = ("phone", "remote", "onsite", "internal")
 SENIORITIES = ("engineer", "senior", "expert")

@@ -12,10 +12,11 @@ import re
 from datetime import datetime
 from typing import Any
 
+from ..sla.names import CHANNELS
 from ..text import cell_width, fit, one_line, printable, table
 from ..timefmt import iso, show, span
 from .common import CliError
-from .desk_cmd import CHANNELS, MODES, RESPONSE_HOW, Ctx, clock_json, command, emit, jsonable
+from .desk_cmd import MODES, RESPONSE_HOW, Ctx, clock_json, command, emit, jsonable
 
 TITLE_CELLS = 40
 

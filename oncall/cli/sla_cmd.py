@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..clock import SystemClock
-from ..sla.clocks import FaultHistory, evaluate
-from ..sla.policy import CHANNELS, format_duration
+from ..sla.names import CHANNELS
 from ..text import table
 from ..timefmt import iso, show
 from .common import CliError, common_options, instant, policy_of, print_json
@@ -47,6 +46,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _due(args: argparse.Namespace) -> int:
+    from ..sla.clocks import FaultHistory, evaluate
+    from ..sla.policy import format_duration
+
     policy = policy_of(args)
     tz = policy.timezone
     if args.level not in policy.levels:
@@ -110,6 +112,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _between(args: argparse.Namespace) -> int:
+    from ..sla.policy import format_duration
+
     policy, window = _window(args)
     start = instant(args.start, policy.timezone, "--from")
     end = instant(args.end, policy.timezone, "--to")
@@ -124,6 +128,8 @@ def _between(args: argparse.Namespace) -> int:
 
 
 def _policy(args: argparse.Namespace) -> int:
+    from ..sla.policy import format_duration
+
     policy = policy_of(args)
     print(f"Policy {policy.source}")
     print(

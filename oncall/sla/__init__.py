@@ -6,9 +6,38 @@
 - ``clocks``: a fault's clocks, deadlines, pauses and bands, from its history.
 """
 
-from .clocks import Band, ClockState, Event, FaultClocks, FaultHistory, HistoryEvent, evaluate
-from .policy import CHANNELS, CLOCKS, Policy, PolicyError, load_policy, parse_duration
-from .window import ServiceWindow
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .clocks import Band, ClockState, Event, FaultClocks, FaultHistory, HistoryEvent, evaluate
+    from .names import CHANNELS, CLOCKS
+    from .policy import Policy, PolicyError, load_policy, parse_duration
+    from .window import ServiceWindow
+
+# Loaded on first use (PEP 562): the console's first frame and ``oncall --help``
+# need none of the engine.
+_HOME = {
+    **dict.fromkeys(
+        ("Band", "ClockState", "Event", "FaultClocks", "FaultHistory", "HistoryEvent", "evaluate"),
+        "clocks",
+    ),
+    **dict.fromkeys(("CHANNELS", "CLOCKS"), "names"),
+    **dict.fromkeys(("Policy", "PolicyError", "load_policy", "parse_duration"), "policy"),
+    "ServiceWindow": "window",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CHANNELS",

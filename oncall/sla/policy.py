@@ -16,11 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .calendar import WorkingCalendar, is_known_country
+from .names import CHANNELS, CLOCKS
 from .window import WEEKDAYS, ServiceWindow, parse_span
 
-CHANNELS = ("phone", "electronic")
-# The clocks a fault can run, in the order they are shown.
-CLOCKS = ("respond", "resolve", "solution", "remote_fix", "onsite_escalation", "onsite_arrival")
 FURTHER_CLOCKS = CLOCKS[2:]
 REOPEN_MODES = ("full", "remaining")
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")

@@ -165,16 +165,22 @@ class MainScreen(Screen):
         self.call_after_refresh(self._start_open)
 
     def _start_open(self) -> None:
-        # The Footer costs a lot of style work (a widget per key): after the first frame too.
-        self.mount(Footer(id="footer", compact=True))
         self.run_worker(self._open(), group="open", exclusive=True)
+
+    def _mount_footer(self) -> None:
+        # The Footer costs a lot of style work (a widget per key): after the first
+        # frame, and after the first full queue when that comes from the quick read.
+        if not self.query(Footer):
+            self.mount(Footer(id="footer", compact=True))
 
     # -- loading ----------------------------------------------------------------------
     async def _open(self) -> None:
         # First the open queue read straight from the database file, when it can be
         # (before the database libraries are imported); the desk's queue replaces it.
         quick = await self.backend.call(self._open_and_prepare, True)
-        if quick is not None:
+        if quick is None:
+            self._mount_footer()
+        else:
             peeked, names, view = quick
             self.tz = self.header.tz = self.detail.tz = peeked.policy.timezone
             self.detail.policy = peeked.policy
@@ -185,6 +191,7 @@ class MainScreen(Screen):
             else:
                 self._apply_queue(peeked.queue)
             await self.wait_for_refresh()  # that frame out before the imports take the GIL
+            self._mount_footer()
         try:
             opened, view = await self.backend.call(self._open_and_prepare)
         except Exception as exc:  # the desk's refusals and database failures alike
