@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from test_tui_support import demo_desk, demo_template, settle  # noqa: F401
+from test_tui_support import count_repaints, demo_desk, demo_template, settle  # noqa: F401
 
 from oncall.desk import Desk
 from oncall.desk.peek import peek_open_queue
@@ -55,24 +55,6 @@ async def until(pilot, condition, seconds: float = 10.0) -> None:
 
 def quick_shown(app) -> bool:
     return app.main is not None and app.main.is_mounted and app.main.header.loaded
-
-
-def count_repaints(queue) -> dict[str, list]:
-    seen: dict[str, list] = {"rows": [], "full": []}
-    refresh_row, refresh = queue._refresh_row, queue.refresh
-
-    def _refresh_row(index: int) -> None:
-        seen["rows"].append(index)
-        refresh_row(index)
-
-    def _refresh(*regions, **kwargs):
-        if not regions:
-            seen["full"].append(kwargs)
-        return refresh(*regions, **kwargs)
-
-    queue._refresh_row = _refresh_row
-    queue.refresh = _refresh
-    return seen
 
 
 async def test_the_quick_queue_comes_first_and_the_desk_repaints_nothing(demo_desk):

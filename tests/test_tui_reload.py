@@ -6,29 +6,17 @@ from __future__ import annotations
 
 import threading
 
-from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
+from test_tui_support import (  # noqa: F401
+    count_repaints,
+    demo_desk,
+    demo_template,
+    make_app,
+    settle,
+)
 
 from oncall.tui import main_screen
 from oncall.tui.filters import QueueFilter, queue_view
 from oncall.tui.queue import prepare_rows
-
-
-def count_repaints(queue) -> dict[str, list]:
-    seen: dict[str, list] = {"rows": [], "full": []}
-    refresh_row, refresh = queue._refresh_row, queue.refresh
-
-    def _refresh_row(index: int) -> None:
-        seen["rows"].append(index)
-        refresh_row(index)
-
-    def _refresh(*regions, **kwargs):
-        if not regions:
-            seen["full"].append(kwargs)
-        return refresh(*regions, **kwargs)
-
-    queue._refresh_row = _refresh_row
-    queue.refresh = _refresh
-    return seen
 
 
 async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, monkeypatch):

@@ -34,6 +34,25 @@ def make_app(desk, clock, *, language="en", user=None, tick=False, theme="textua
     )
 
 
+def count_repaints(queue) -> dict[str, list]:
+    """Spy on the queue: the rows it repaints one by one, and its whole repaints."""
+    seen: dict[str, list] = {"rows": [], "full": []}
+    refresh_row, refresh = queue._refresh_row, queue.refresh
+
+    def _refresh_row(index: int) -> None:
+        seen["rows"].append(index)
+        refresh_row(index)
+
+    def _refresh(*regions, **kwargs):
+        if not regions:
+            seen["full"].append(kwargs)
+        return refresh(*regions, **kwargs)
+
+    queue._refresh_row = _refresh_row
+    queue.refresh = _refresh
+    return seen
+
+
 async def settle(pilot, rounds: int = 3) -> None:
     """Wait until the desk is open and every pending read or verb has been shown."""
     app = pilot.app

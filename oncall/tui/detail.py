@@ -18,7 +18,6 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
@@ -29,7 +28,7 @@ from textual.strip import Strip
 from ..i18n import N_, _
 from ..text import cell_width, fit
 from . import fmt
-from .lines import Line, changed_span
+from .lines import ComponentStyles, Line, changed_span, line_strip
 
 RECORD_FIELDS = (
     ("symptom", N_("Symptom")),
@@ -201,7 +200,7 @@ def clock_lines(clocks: Any, now: datetime, tz: tzinfo | None) -> list[Line]:
 # -- the pane ------------------------------------------------------------------------
 
 
-class DetailPane(ScrollView, can_focus=True):
+class DetailPane(ComponentStyles, ScrollView, can_focus=True):
     """Shows one ``FaultView``; ``tick`` keeps its clocks live.
 
     ``lines`` are the rows as painted (wrapped to the pane's width), ``plain()``
@@ -395,18 +394,8 @@ class DetailPane(ScrollView, can_focus=True):
             self._set_height(len(self._rows))
 
     # -- painting ------------------------------------------------------------------------
-    def _style(self, name: str) -> Style:
-        if not name:
-            return Style()
-        style = self._styles.get(name)
-        if style is None:
-            style = self.get_component_rich_style(name, partial=True)
-            self._styles[name] = style
-        return style
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
         self._strips.clear()
         self.refresh()
 
@@ -419,20 +408,7 @@ class DetailPane(ScrollView, can_focus=True):
         cached = self._strips.get(index)
         if cached is not None and cached[0] is row and cached[1].cell_length == width:
             return cached[1]
-        base = self.rich_style
-        segments, used = [], 0
-        for text, cls in row:
-            if used >= width:
-                break
-            w = cell_width(text)
-            if used + w > width:
-                text = fit(text, width - used)
-                w = width - used
-            segments.append(Segment(text, base + self._style(cls)))
-            used += w
-        if used < width:
-            segments.append(Segment(" " * (width - used), base))
-        strip = Strip(segments, width)
+        strip = line_strip(row, width, self.rich_style, self._style)
         self._strips[index] = (row, strip)
         return strip
 

@@ -8,6 +8,8 @@ span of each line. Styles are component classes (set in the .tcss files).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
@@ -60,7 +62,43 @@ def changed_span(old: Line, new: Line) -> tuple[int, int] | None:
     return start, max(end_a, end_b)
 
 
-class DiffLines(Widget):
+def line_strip(line: Line, width: int, base: Style, style: Callable[[str], Style]) -> Strip:
+    """A line of pieces as a strip of exactly ``width`` cells (cut short when longer)."""
+    segments, used = [], 0
+    for text, cls in line:
+        if used >= width:
+            break
+        w = cell_width(text)
+        if used + w > width:
+            text = fit(text, width - used)
+            w = width - used
+        segments.append(Segment(text, base + style(cls)))
+        used += w
+    if used < width:
+        segments.append(Segment(" " * (width - used), base))
+    return Strip(segments, width)
+
+
+class ComponentStyles:
+    """A widget mixin: its component classes' styles, looked up once per style change."""
+
+    _styles: dict[str, Style]
+
+    def _style(self, name: str) -> Style:
+        if not name:
+            return Style()
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(name, partial=True)  # type: ignore[attr-defined]
+            self._styles[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # type: ignore[misc]
+        self._styles.clear()
+
+
+class DiffLines(ComponentStyles, Widget):
     """Lines of pieces; ``set_lines`` repaints only what changed."""
 
     COMPONENT_CLASSES: set[str] = set()
@@ -101,18 +139,8 @@ class DiffLines(Widget):
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return max((sum(cell_width(t) for t, _ in line) for line in self._lines), default=0)
 
-    def _style(self, name: str) -> Style:
-        if not name:
-            return Style()
-        style = self._styles.get(name)
-        if style is None:
-            style = self.get_component_rich_style(name, partial=True)
-            self._styles[name] = style
-        return style
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
         self._strips.clear()
 
     def on_resize(self) -> None:
@@ -127,19 +155,6 @@ class DiffLines(Widget):
         cached = self._strips.get(y)
         if cached is not None and cached[0] == key:
             return cached[1]
-        base = self.rich_style
-        segments, used = [], 0
-        for text, cls in line:
-            if used >= width:
-                break
-            w = cell_width(text)
-            if used + w > width:
-                text = fit(text, width - used)
-                w = width - used
-            segments.append(Segment(text, base + self._style(cls)))
-            used += w
-        if used < width:
-            segments.append(Segment(" " * (width - used), base))
-        strip = Strip(segments, width)
+        strip = line_strip(line, width, self.rich_style, self._style)
         self._strips[y] = (key, strip)
         return strip

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from ..i18n import N_, _
 from ..text import cell_width, fit
 from . import fmt
+from .lines import ComponentStyles
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def prepare_rows(items: list, now: datetime, names: dict[str, str]) -> list[Prep
     ]
 
 
-class QueueTable(ScrollView, can_focus=True):
+class QueueTable(ComponentStyles, ScrollView, can_focus=True):
     """The open faults, one line each, under a fixed header line."""
 
     COMPONENT_CLASSES = {
@@ -408,16 +409,8 @@ class QueueTable(ScrollView, can_focus=True):
         if top <= index < top + self.size.height - 1:
             self.refresh(Region(0, index - top + 1, self.size.width, 1))
 
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self.get_component_rich_style(name, partial=True)
-            self._styles[name] = style
-        return style
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
         self._strips.clear()
 
     def on_resize(self, event: events.Resize) -> None:
