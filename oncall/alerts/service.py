@@ -135,6 +135,7 @@ class AlertService:
         self.on_health: list[Callable[[bool, str | None], Any]] = []
         self.scheduler: AsyncIOScheduler | None = None
         self.running = False
+        self.started = asyncio.Event()  # set once start() has planned (and caught up)
         self.healthy = True
         self.unacked: int | None = None
         self._plans: dict[int, dict[AlertKey, Plan]] = {}
@@ -187,6 +188,7 @@ class AlertService:
         self._started_at = self._now()
         await self._initial()
         self._task = self._loop.create_task(self._poll_loop(), name="oncall-alerts-poll")
+        self.started.set()
         return self
 
     async def stop(self) -> None:

@@ -60,7 +60,7 @@ def run_console(args: argparse.Namespace) -> int:
 
     from ..tui.app import OncallApp
 
-    app = OncallApp(ConsoleOpener(ctx), clock, config, user=user)
+    app = OncallApp(ConsoleOpener(ctx), clock, config, user=user, freeze_heap=True)
     try:
         result = app.run()
     finally:
