@@ -128,9 +128,13 @@ async def test_one_sender_per_alert_among_two_schedulers(
     one = services(desk, settings=hook_settings(command))
     two = services(other_desk, settings=hook_settings(command))
     await asyncio.gather(one.service.start(), two.service.start())
-    for instant in (WARNING, CRITICAL, BREACH):
+    for n, instant in enumerate((WARNING, CRITICAL, BREACH), start=1):
         clock.set(instant)
         await asyncio.gather(one.service.sync(), two.service.sync())
+        # Sent before the test clock jumps on: a jump past the claim's lease (here
+        # 18 and 12 minutes in a few milliseconds) would rightly let the other
+        # scheduler take over a send still under way, as if its sender had died.
+        await wait_until(lambda n=n: [s for s, _ in notify_states(desk.engine)] == ["sent"] * n)
     assert len(one.shown) == len(two.shown) == 3  # both consoles show all three
     await wait_until(lambda: [s for s, _ in notify_states(desk.engine)] == ["sent"] * 3)
     await asyncio.sleep(0.2)  # a second sender would have written by now
