@@ -375,3 +375,22 @@ async def test_W_ends_work_that_goes_on(desk, clock, fault):
         await save(pilot)
         (entry,) = desk.fault_view(fault.ref).work
         assert entry.end == clock.now() and entry.result == "link stable"
+
+
+async def test_after_a_refused_save_the_focused_field_stands_out(desk, clock):
+    """Every wrong field is red; the one the focus went to is marked apart (reversed label)."""
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = await press_and_fill(pilot, "n", customer="华东电网", system="SCADA", title="")
+        await save(pilot)
+        assert app.screen is form  # refused: the form stays
+        invalid = [f for f in form.query(".field") if f.has_class("-invalid")]
+        assert len(invalid) >= 2  # title and symptom at least
+        focused = [f for f in invalid if f.has_class("-focused")]
+        assert len(focused) == 1 and app.focused in focused[0].query("*")
+        label = focused[0].query_one(".field-label")
+        assert label.styles.text_style.reverse
+        for other in invalid:
+            if other is not focused[0]:
+                assert not other.query_one(".field-label").styles.text_style.reverse

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -290,6 +290,15 @@ class FormScreen(ModalScreen[Any]):
                 message = self.check(key, value, {})
             self._show_error(key, message)
         self.field_changed(key, self.raw(key))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Mark the field that has the focus (its label reverses: see forms.tcss)."""
+        field = next((a for a in event.widget.ancestors_with_self if a.has_class("field")), None)
+        for other in self.query(".field.-focused"):
+            if other is not field:
+                other.remove_class("-focused")
+        if field is not None:
+            field.add_class("-focused")
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
