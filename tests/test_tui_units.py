@@ -49,6 +49,11 @@ def test_a_tick_repaints_only_the_changed_cells():
     # wide characters count two cells, and repaint whole
     assert changed_span([("华东电网", "")], [("华东电力", "")]) == (6, 8)
     assert changed_span([("a", "x")], [("a", "y")]) == (0, 1)  # a style change counts
+    # A line that grew or shrank moved everything after the change: to the end.
+    old = [("alerts 0", "a"), (" │ duty │ sqlite:/tmp/desk.sqlite3", "")]
+    new = [("alerts 41", "a"), (" │ duty │ sqlite:/tmp/desk.sqlite3", "")]
+    assert changed_span(old, new) == (7, 43)
+    assert changed_span(new, old) == (7, 43)
 
 
 def test_fit_keeps_cjk_columns_aligned():

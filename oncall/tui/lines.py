@@ -49,7 +49,9 @@ def changed_span(old: Line, new: Line) -> tuple[int, int] | None:
     while start < limit and a[start] == b[start]:
         start += 1
     end_a, end_b = len(a), len(b)
-    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+    if end_a != end_b:  # everything after the change moved: repaint to the end
+        return _wide_start(a, b, start), max(end_a, end_b)
+    while end_a > start and a[end_a - 1] == b[end_b - 1]:
         end_a -= 1
         end_b -= 1
     # a wide character's two cells repaint together
@@ -57,9 +59,14 @@ def changed_span(old: Line, new: Line) -> tuple[int, int] | None:
         end_a += 1
     while end_b < len(b) and b[end_b][0] == "":
         end_b += 1
+    return _wide_start(a, b, start), max(end_a, end_b)
+
+
+def _wide_start(a: list, b: list, start: int) -> int:
+    """A span starting on a wide character's second cell starts on its first."""
     if start > 0 and (start < len(b) and b[start][0] == "" or start < len(a) and a[start][0] == ""):
-        start -= 1
-    return start, max(end_a, end_b)
+        return start - 1
+    return start
 
 
 def line_strip(line: Line, width: int, base: Style, style: Callable[[str], Style]) -> Strip:
