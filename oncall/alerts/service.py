@@ -57,6 +57,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from oncall.clock import Clock, PreciseClock, SystemClock
 from oncall.desk.errors import DeskError
 from oncall.sla import evaluate
+from oncall.store.watch import ChangeReader
 
 from . import store
 from .notify import AlertSettings, payload_bytes, run_hook
@@ -153,8 +154,7 @@ class AlertService:
         self._notifying: set[int] = set()
         self._held: set[int] = set()  # notify claims taken and not finished
         self._last_change = 0
-        self._watch: Any = False  # the desk's ChangeWatch, once asked (None: none)
-        self._seen_token: Any = None
+        self._news = ChangeReader(None)  # commits since the last poll (set up at start)
         # No plan is due before this (a lower bound: plans that went away leave it early).
         self._soonest: datetime | None = None
         self._need_full = True
@@ -175,6 +175,8 @@ class AlertService:
         if self.desk is None:
             raise RuntimeError("the alert service needs a desk")
         self._loop = asyncio.get_running_loop()
+        finder = getattr(self.desk, "change_watch", None)
+        self._news = ChangeReader(finder() if finder is not None else None)
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oncall-alerts")
         # APScheduler 3: start() takes the running loop. misfire_grace_time=None: a
         # job that runs late still runs (the default 1 s would silently skip it).
@@ -283,9 +285,8 @@ class AlertService:
         try:
             now = self._now()
             full_due = self._last_full is None or now - self._last_full >= self.replan_every
-            token = self._token()
-            if self._need_full or full_due or token is None or token != self._seen_token:
-                self._seen_token = token
+            moved = self._news.moved()
+            if self._need_full or full_due or moved:
                 await self._read_news(full=self._need_full or full_due)
             now = self._now()
             if self._soonest is not None and self._soonest <= now:
@@ -308,7 +309,7 @@ class AlertService:
             self._set_health(True)
         except DB_ERRORS as exc:
             self._need_full = True
-            self._seen_token = None
+            self._news.forget()
             self._set_health(False, exc)
 
     async def _read_news(self, full: bool) -> None:
@@ -328,17 +329,10 @@ class AlertService:
             self._last_change = max(newest, last)
         await self._poll_alerts()
 
-    def _token(self) -> Any:
-        """The desk's change token (None: no cheap check here, or it failed)."""
-        if self._watch is False:
-            finder = getattr(self.desk, "change_watch", None)
-            self._watch = finder() if finder is not None else None
-        return self._watch.token() if self._watch is not None else None
-
     async def _initial(self) -> None:
         try:
             engine = self.desk.engine
-            self._seen_token = self._token()
+            self._news.moved()  # what is committed now is read below
             seed = await self._call(store.max_alert_id, engine)
             self._last_change = await self._call(self.desk.last_change)
             if not self._seeded:

@@ -25,7 +25,6 @@ checks that a quick read leaves SQLAlchemy unimported).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,15 +104,10 @@ def _peek(url: str, policy: Policy, now: datetime) -> Peeked | None:
     if not file.is_file():
         return None
     from oncall.store.db import head_revision  # reads the migration files, no Alembic
+    from oncall.store.watch import connect_read_only
 
     head = head_revision()
-    con = sqlite3.connect(
-        f"{file.resolve().as_uri()}?mode=ro",
-        uri=True,
-        timeout=_TIMEOUT,
-        isolation_level=None,
-        check_same_thread=False,
-    )
+    con = connect_read_only(file, _TIMEOUT)
     try:
         con.execute("BEGIN")  # one snapshot for every read below
         stored = {r[0] for r in con.execute("SELECT version_num FROM alembic_version")}

@@ -24,6 +24,18 @@ from pathlib import Path
 _TIMEOUT = 0.05
 
 
+def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A read-only, autocommit connection to an SQLite file (never creates or writes it),
+    usable from any thread."""
+    return sqlite3.connect(
+        f"{Path(path).resolve().as_uri()}?mode=ro",
+        uri=True,
+        timeout=timeout,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
 class ChangeWatch:
     """``token()`` changes whenever anything was committed to the SQLite file."""
 
@@ -41,13 +53,7 @@ class ChangeWatch:
                 if self._con is None:
                     # A new connection starts its own count: a new generation, so
                     # a token seen before the reconnection never compares equal.
-                    self._con = sqlite3.connect(
-                        f"{self.path.resolve().as_uri()}?mode=ro",
-                        uri=True,
-                        timeout=_TIMEOUT,
-                        check_same_thread=False,
-                        isolation_level=None,
-                    )
+                    self._con = connect_read_only(self.path, _TIMEOUT)
                     self._current = next(self._generation)
                 (version,) = self._con.execute("PRAGMA data_version").fetchone()
                 return self._current, version
@@ -64,6 +70,26 @@ class ChangeWatch:
             with contextlib.suppress(sqlite3.Error):
                 self._con.close()
             self._con = None
+
+
+class ChangeReader:
+    """One reader's side of a watch: ``moved()`` says whether anything may have been
+    committed since its last call (always True without a watch: then ask the desk)."""
+
+    def __init__(self, watch: ChangeWatch | None) -> None:
+        self.watch = watch
+        self._seen: tuple[int, int] | None = None
+
+    def moved(self) -> bool:
+        token = self.watch.token() if self.watch is not None else None
+        if token is not None and token == self._seen:
+            return False
+        self._seen = token
+        return True
+
+    def forget(self) -> None:
+        """The read that followed ``moved()`` failed: say moved next time too."""
+        self._seen = None
 
 
 def change_watch(url: str) -> ChangeWatch | None:

@@ -125,8 +125,7 @@ class MainScreen(Screen):
         self._last_view = 0.0
         self._views: dict[str, tuple[float, Any]] = {}  # ref -> (read at, FaultView)
         self.bands: Any = None  # BandTracker of the open queue
-        self._watch: Any = False  # the desk's ChangeWatch (None: poll last_change)
-        self._seen_token: Any = None
+        self._news: Any = None  # ChangeReader of the desk's commits, once it is open
         self._want_ref: str | None = None
         self.last_refusal = ""
         self._actions = tuple(dict.fromkeys(b.action for b in self.BINDINGS))  # type: ignore[union-attr]
@@ -499,13 +498,11 @@ class MainScreen(Screen):
         desk = self.backend.desk
         if desk is None:
             return False
-        if self._watch is False:
-            self._watch = desk.change_watch()
-        token = self._watch.token() if self._watch is not None else None
-        if token is not None and token == self._seen_token:
-            return False
-        self._seen_token = token
-        return True
+        if self._news is None:
+            from ..store.watch import ChangeReader
+
+            self._news = ChangeReader(desk.change_watch())
+        return self._news.moved()
 
     async def _poll(self) -> None:
         """One indexed read of the newest audit event id; reload when it moved."""
@@ -515,7 +512,7 @@ class MainScreen(Screen):
         try:
             last = await self.backend.desk_call("last_change")
         except Exception:
-            self._seen_token = None  # ask again next time
+            self._news.forget()  # ask again next time
             return
         finally:
             self._polling = False

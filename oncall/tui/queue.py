@@ -104,13 +104,14 @@ class Row:
     version: int = 0
 
 
-def row_cells(item, now: datetime, names: dict[str, str]) -> dict[str, str]:
+def row_cells(item, band: str, now: datetime, names: dict[str, str]) -> dict[str, str]:
+    """The row's texts; ``band``: its band value at ``now``."""
     fault = item.fault
     assignee = fault.assignee or ""
     if getattr(item, "done", False):  # resolved or closed: no clock runs
         band, left, clock = "", "-", "-"
     else:
-        band = fmt.band_tag(item.band_at(now))
+        band = fmt.band_tag(band)
         left = fmt.countdown(item.left(now))
         clock = fmt.clock_name(item.clocks.next_clock or fault.next_clock, short=True)
     return {
@@ -140,16 +141,13 @@ class PreparedRow:
 
 def prepare_rows(items: list, now: datetime, names: dict[str, str]) -> list[PreparedRow]:
     """The rows for ``items``: the costly half of ``QueueTable.set_items``, safe on any thread."""
-    return [
-        PreparedRow(
-            item.fault.ref,
-            item,
-            fmt.band_value(item.band_at(now)),
-            item.paused,
-            row_cells(item, now, names),
+    rows = []
+    for item in items:
+        band = fmt.band_value(item.band_at(now))
+        rows.append(
+            PreparedRow(item.fault.ref, item, band, item.paused, row_cells(item, band, now, names))
         )
-        for item in items
-    ]
+    return rows
 
 
 class QueueTable(ComponentStyles, ScrollView, can_focus=True):
@@ -176,13 +174,6 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         Binding("end,G", "last", N_("Last"), show=False),
     ]
 
-    class Highlighted(Message):
-        """The cursor is on another fault (``ref`` None: the queue is empty)."""
-
-        def __init__(self, ref: str | None) -> None:
-            super().__init__()
-            self.ref = ref
-
     class Chosen(Message):
         """Enter on a fault."""
 
@@ -203,7 +194,8 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._last_ref: str | None = None
         self._now: datetime | None = None  # the last tick's instant
-        # Called when the cursor is on another fault (instead of posting Highlighted).
+        # Called at once when the cursor is on another fault (None: the queue is
+        # empty); a call, not a message, so that what it shows lands in the same frame.
         self.on_cursor: Callable[[str | None], None] | None = None
 
     # -- data -------------------------------------------------------------------------
@@ -375,10 +367,7 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         if ref != self._last_ref:
             self._last_ref = ref
             if self.on_cursor is not None:
-                # At once, not as a message: what it shows lands in the same frame.
                 self.on_cursor(ref)
-            else:
-                self.post_message(self.Highlighted(ref))
 
     def _keep_cursor_visible(self) -> None:
         height = max(self.size.height - 1, 1)
