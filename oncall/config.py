@@ -57,6 +57,14 @@ class Config:
             path = self.path.parent / path
         return path
 
+    @property
+    def desk_calendar_path(self) -> Path:
+        """The desk's own calendar file (``oncall calendar set``), beside the config file."""
+        from .sla.overrides import DESK_FILE_NAME
+
+        folder = self.path.parent if self.path is not None else default_config_path().parent
+        return folder / DESK_FILE_NAME
+
 
 def default_config_path() -> Path:
     from platformdirs import user_config_dir

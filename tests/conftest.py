@@ -21,6 +21,15 @@ from oncall.store.models import AuditEvent, Fault
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_config(tmp_path_factory):
+    """The developer's own config dir (and its calendar file) never reaches a test."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def policy():
     return load_policy(data_path("sla.toml"))

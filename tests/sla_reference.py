@@ -85,6 +85,7 @@ class RefCalendar:
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
     china: bool = False
+    weekend: frozenset[int] = frozenset()  # China's is Saturday and Sunday (set by the caller)
 
     def working(self, day: date) -> bool:
         if day in self.workdays:
@@ -98,7 +99,7 @@ class RefCalendar:
                 return True
             if day in CN_OFF:
                 return False
-        return day.weekday() < 5  # Saturday and Sunday are the weekend
+        return day.weekday() not in self.weekend
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ class RefSchedule:
 
     ``close`` may pass 1440 (24:00) for an interval that runs past midnight.
     With a calendar only working days have hours; a worked weekend day with no
-    hours of its own keeps the hours of weekday ``makeup_as``.
+    hours of its own keeps the hours of weekday ``makeup_as``. A calendar without a
+    country has no weekend unless it names one.
     """
 
     days: tuple[tuple[tuple[int, int], ...], ...]
@@ -120,7 +122,7 @@ class RefSchedule:
             return own
         if not self.calendar.working(day):
             return ()
-        if day.weekday() >= 5 and not own:
+        if day.weekday() in self.calendar.weekend and not own:
             return self.days[self.makeup_as]
         return own
 

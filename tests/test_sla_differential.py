@@ -60,6 +60,7 @@ SPECIAL_DAYS = (
     ((179, 181),),  # across the jump's end
 )
 _SHARED_CN = WorkingCalendar(name="CN", country="CN")
+WEEKEND = frozenset({5, 6})  # China's weekend: Saturday and Sunday
 
 
 def random_spans(rng: random.Random) -> tuple[tuple[int, int], ...]:
@@ -104,8 +105,13 @@ def random_case(rng: random.Random, first: date, last: date, china_ok: bool):
     if kind == "none":
         engine_cal, ref_cal = None, None
     elif kind == "explicit":
-        engine_cal = WorkingCalendar(name="X", holidays=holidays, workdays=workdays)
-        ref_cal = RefCalendar(holidays, workdays)
+        # Half of them name Saturday and Sunday as their weekend; the others have
+        # none, so their days off are their holidays only.
+        weekend = frozenset({5, 6}) if rng.random() < 0.5 else frozenset()
+        engine_cal = WorkingCalendar(
+            name="X", holidays=holidays, workdays=workdays, weekend=weekend or None
+        )
+        ref_cal = RefCalendar(holidays, workdays, weekend=weekend)
     else:
         if holidays or workdays:
             engine_cal = WorkingCalendar(
@@ -113,7 +119,7 @@ def random_case(rng: random.Random, first: date, last: date, china_ok: bool):
             )
         else:
             engine_cal = _SHARED_CN
-        ref_cal = RefCalendar(holidays, workdays, china=True)
+        ref_cal = RefCalendar(holidays, workdays, china=True, weekend=WEEKEND)
     window = ServiceWindow(
         name="random",
         tz=ZoneInfo(zone),
@@ -124,7 +130,8 @@ def random_case(rng: random.Random, first: date, last: date, china_ok: bool):
     schedule = RefSchedule(days, ref_cal, makeup_as)
     text = (
         f"zone={zone} era={first}..{last} days={days} makeup_as={makeup_as} calendar={kind} "
-        f"holidays={sorted(map(str, holidays))} workdays={sorted(map(str, workdays))}"
+        f"holidays={sorted(map(str, holidays))} workdays={sorted(map(str, workdays))} "
+        f"weekend={sorted(ref_cal.weekend) if ref_cal else None}"
     )
     return window, Reference(schedule, era(zone, first, last)), text
 
@@ -219,7 +226,7 @@ def test_reference_maps_wall_times_by_the_documented_rule() -> None:
 
 def test_reference_calendar_matches_the_engine_calendar() -> None:
     """China's 2025-2026 working days as the engine reads them from the holidays package."""
-    ref = RefCalendar(china=True)
+    ref = RefCalendar(china=True, weekend=WEEKEND)
     day = date(2025, 1, 1)
     while day <= date(2026, 12, 31):
         kind = _SHARED_CN.day_kind(day)
@@ -251,7 +258,9 @@ def test_default_policy_windows_match_reference(first: date, last: date) -> None
     office = ((540, 1020),)
     schedules = {
         "7x8": RefSchedule((office,) * 7),
-        "5x8": RefSchedule((office,) * 5 + ((), ()), RefCalendar(china=True), makeup_as=0),
+        "5x8": RefSchedule(
+            (office,) * 5 + ((), ()), RefCalendar(china=True, weekend=WEEKEND), makeup_as=0
+        ),
     }
     rng = random.Random(first.toordinal())
     for name, schedule in schedules.items():

@@ -46,6 +46,7 @@ WINDOWS = {
             name="B",
             holidays=frozenset({datetime(2026, 3, 30).date(), datetime(2026, 10, 26).date()}),
             workdays=frozenset({datetime(2026, 3, 28).date()}),
+            weekend=frozenset({5, 6}),  # named: a calendar without a country has none
         ),
         makeup_as=4,
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
 
@@ -215,3 +215,35 @@ async def test_eighty_by_twenty_four_switches_panes(demo_desk):
         await pilot.press("enter")
         await pilot.pause()
         assert app.main.detail.region.width == 80
+
+
+async def test_the_header_warns_of_a_calendar_year_not_known(demo_desk, monkeypatch):
+    """Worked out when the desk opens and again when the desk's date changes."""
+    from oncall.sla.policy import Policy, UnknownYear
+
+    asked = []
+
+    def unknown_years(self, now):
+        asked.append(now)
+        return [UnknownYear("CN", 2027)] if now.month == 12 else []
+
+    monkeypatch.setattr(Policy, "unknown_years", unknown_years)
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = app.main.header
+        assert len(asked) == 1 and len(header.lines) == 1
+        app.main.tick_now()  # the same day: not asked again
+        await settle(pilot)
+        assert len(asked) == 1
+        demo_desk.clock.set(datetime(2026, 12, 7, 2, tzinfo=UTC))
+        app.main.tick_now()
+        await settle(pilot)
+        assert len(asked) == 2
+        assert (
+            header.plain()
+            .splitlines()[1]
+            .startswith(
+                "⚠ 2027 workdays unknown (CN), deadlines may be off: oncall calendar set 2027"
+            )
+        )

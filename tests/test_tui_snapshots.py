@@ -126,3 +126,14 @@ def test_queue_in_english(snap_compare, demo_desk):
 def test_light_theme(snap_compare, demo_desk):
     app = make_app(demo_desk, demo_desk.clock, theme="textual-light")
     assert snap_compare(app, terminal_size=(120, 40), run_before=runner())
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_calendar_year_not_known(snap_compare, demo_desk, size, language, monkeypatch):
+    """A second header line while a calendar year ahead is not known."""
+    from oncall.sla.policy import Policy, UnknownYear
+
+    monkeypatch.setattr(Policy, "unknown_years", lambda self, now: [UnknownYear("CN", 2027)])
+    app = make_app(demo_desk, demo_desk.clock, language=language)
+    assert snap_compare(app, terminal_size=size, run_before=runner())

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import sla_cmd
+from . import calendar_cmd, sla_cmd
 from .common import CliError, common_options
 
 
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sla_cmd.register(commands)
+    calendar_cmd.register(commands)
     try:
         from . import desk_cmd
     except ImportError:  # pragma: no cover - the desk commands ship with the package

@@ -57,9 +57,31 @@ def policy_of(args: argparse.Namespace, config: Config | None = None) -> Policy:
     config = config or config_of(args)
     path = getattr(args, "policy", None) or config.policy_path
     try:
-        return load_policy(path, timezone=config.get("timezone"))
+        return load_policy(
+            path, timezone=config.get("timezone"), desk_calendar=config.desk_calendar_path
+        )
     except PolicyError as exc:
         raise CliError(str(exc)) from None
+
+
+def unknown_year_line(calendar: str, year: int) -> str:
+    """The one warning for a calendar year whose working days are not known."""
+    return (
+        f"warning: calendar {calendar} does not know {year}'s working days (its make-up "
+        f"working days are not published in the holidays package or entered at this desk): "
+        f"deadlines in {year} may be wrong. Enter them: oncall calendar set {year} "
+        f"--calendar {calendar} --off DATE... --work DATE..."
+    )
+
+
+def unknown_years_of(policy: Policy, clocks) -> list[tuple[str, int]]:
+    """(calendar, year) not known in which one of these clocks, still running, falls due."""
+    found = {
+        policy.unknown_year_of(policy.window(c.window), c.deadline)
+        for c in clocks
+        if c.deadline is not None and c.stopped_at is None
+    }
+    return sorted((u.calendar, u.year) for u in found if u is not None)
 
 
 def instant(text: str, tz: tzinfo, what: str):

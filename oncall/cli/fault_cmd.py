@@ -15,7 +15,7 @@ from typing import Any
 from ..sla.names import CHANNELS
 from ..text import cell_width, fit, one_line, printable, table
 from ..timefmt import iso, show, span
-from .common import CliError
+from .common import CliError, unknown_year_line, unknown_years_of
 from .desk_cmd import MODES, RESPONSE_HOW, Ctx, clock_json, command, emit, jsonable
 
 TITLE_CELLS = 40
@@ -196,6 +196,7 @@ def _list(args: argparse.Namespace, ctx: Ctx) -> int:
 def _show(args: argparse.Namespace, ctx: Ctx) -> int:
     view = ctx.desk().fault_view(_ref(args))
     f, tz, now = view.fault, ctx.tz, view.now
+    unknown = unknown_years_of(ctx.policy, view.clocks.clocks)
     if args.json:
         out = _summary_json(
             f,
@@ -210,6 +211,7 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
             events=[_event_json(e, tz) for e in view.events],
         )
         out["clocks"] = [clock_json(c, now, tz) for c in view.clocks.clocks]
+        out["calendar_warnings"] = [unknown_year_line(*u) for u in unknown]
         emit(out, tz)
         return 0
     product = " ".join(x for x in (view.system_product, view.system_model) if x)
@@ -244,6 +246,8 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
         for c in view.clocks.clocks
     ]
     print(table(["clock", "deadline", "left", "used", "band", "state", "stopped"], rows))
+    for u in unknown:
+        print(unknown_year_line(*u))
     print()
     r = view.record
     print("Record")

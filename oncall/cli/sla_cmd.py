@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..clock import SystemClock
 from ..sla.names import CHANNELS
 from ..text import table
 from ..timefmt import iso, show
-from .common import CliError, common_options, instant, policy_of, print_json
+from .common import (
+    CliError,
+    common_options,
+    instant,
+    policy_of,
+    print_json,
+    unknown_year_line,
+    unknown_years_of,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -58,7 +67,8 @@ def _due(args: argparse.Namespace) -> int:
         instant(args.reported_at, tz, "--reported-at") if args.reported_at else SystemClock().now()
     )
     history = FaultHistory(level=args.level, channel=args.channel, reported_at=reported)
-    clocks = evaluate(policy, history, reported).clocks
+    clocks = _engine(lambda: evaluate(policy, history, reported).clocks)
+    unknown = unknown_years_of(policy, clocks)
     if args.json:
         out = {"level": args.level, "channel": args.channel, "reported_at": iso(reported, tz)}
         for c in clocks:
@@ -73,6 +83,7 @@ def _due(args: argparse.Namespace) -> int:
             }
             for c in clocks
         ]
+        out["calendar_warnings"] = [unknown_year_line(*u) for u in unknown]
         print_json(out)
         return 0
     level = policy.level(args.level)
@@ -87,7 +98,17 @@ def _due(args: argparse.Namespace) -> int:
         for c in clocks
     ]
     print(table(["clock", "due", "service time", "window"], rows))
+    for u in unknown:
+        print(unknown_year_line(*u), file=sys.stderr)
     return 0
+
+
+def _engine(compute):
+    """The engine's answer, or its refusal as one line (a window with no hours ahead)."""
+    try:
+        return compute()
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _window(args: argparse.Namespace):
@@ -103,7 +124,7 @@ def _add(args: argparse.Namespace) -> int:
     if args.seconds < 0:
         raise CliError("--seconds cannot be negative")
     start = instant(args.start, policy.timezone, "--from")
-    due = window.add(start, args.seconds)
+    due = _engine(lambda: window.add(start, args.seconds))
     if args.json:
         print_json({"due": iso(due, policy.timezone)})
     else:
@@ -119,7 +140,7 @@ def _between(args: argparse.Namespace) -> int:
     end = instant(args.end, policy.timezone, "--to")
     if end < start:
         raise CliError("--to comes before --from")
-    seconds = window.between(start, end)
+    seconds = _engine(lambda: window.between(start, end))
     if args.json:
         print_json({"seconds": seconds})
     else:
@@ -178,7 +199,30 @@ def _policy(args: argparse.Namespace) -> int:
         calendar = w.calendar.name if w.calendar else "-"
         rows.append([w.name, str(w.tz), calendar, hours])
     print(table(["window", "zone", "calendar", "hours"], rows))
+    _calendars(policy)
     return 0
+
+
+def _calendars(policy) -> None:
+    """Each calendar, and whether the years from now to the lookahead are known."""
+    from ..sla.window import WEEKDAYS
+    from .desk_cmd import clock_from_env
+
+    if not policy.calendars:
+        return
+    now = clock_from_env(policy.timezone).now()
+    first = now.astimezone(policy.timezone).year
+    last = (now + policy.calendar_lookahead).astimezone(policy.timezone).year
+    years = range(first, last + 1)
+    rows = []
+    for cal in policy.calendars.values():
+        weekend = ",".join(WEEKDAYS[d] for d in sorted(cal.weekend_days())) or "none"
+        known = [f"{y}: {cal.year_source(y) or 'NOT KNOWN'}" for y in years]
+        rows.append([cal.name, cal.country or "-", weekend, "; ".join(known)])
+    print()
+    print(table(["calendar", "country", "weekend", "years"], rows))
+    for u in policy.unknown_years(now):
+        print(unknown_year_line(u.calendar, u.year), file=sys.stderr)
 
 
 def _span(span: tuple[int, int]) -> str:

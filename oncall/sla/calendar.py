@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from importlib.util import find_spec
 from pathlib import Path
+from typing import NamedTuple
 
 
 class DayKind(Enum):
@@ -24,14 +26,41 @@ class DayKind(Enum):
     MAKEUP = "makeup"  # weekend day worked in exchange for a holiday
 
 
+class CountryYear(NamedTuple):
+    """What the ``holidays`` package says of one year of a country."""
+
+    off: frozenset[date]  # public holidays (rule-based for a year not yet published)
+    makeup: frozenset[date]  # weekend days worked in exchange for a holiday (调休)
+    weekend: frozenset[int]  # the country's weekend, Monday is 0
+    # The year's official schedule is in the package: its make-up working days are
+    # known, or the country never has any. A year whose make-up days are published
+    # later (China's come each November) is not known until then.
+    known: bool
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
+    """Which dates are worked.
+
+    Explicit dates (the policy's and its override files') win over the country's
+    calendar from the ``holidays`` package. The weekend is the country's, or the
+    ``weekend`` given; a calendar with neither has no weekend: its days off are its
+    holidays only, and the window's weekly schedule alone says which weekdays have
+    hours.
+    """
+
     name: str
     country: str | None = None
     subdivision: str | None = None
     holidays: frozenset[date] = frozenset()  # extra days off (override)
     workdays: frozenset[date] = frozenset()  # extra working days (override)
-    weekend: frozenset[int] = frozenset({5, 6})  # Monday is 0
+    weekend: frozenset[int] | None = None  # Monday is 0; None: the country's, or none
+    # Years whose schedule an override file gives in full (so they count as known),
+    # and where each explicit date and year came from (for ``oncall calendar show``).
+    known: frozenset[int] = frozenset()
+    origins: Mapping[date | int, str] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
     _years: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -40,8 +69,7 @@ class WorkingCalendar:
             days = ", ".join(sorted(d.isoformat() for d in both))
             raise ValueError(f"calendar {self.name!r}: both a holiday and a working day: {days}")
 
-    def _country_year(self, year: int) -> tuple[frozenset[date], frozenset[date], frozenset[int]]:
-        """(holidays, weekend working days, weekend weekdays) the package gives for a year."""
+    def _country_year(self, year: int) -> CountryYear:
         cached = self._years.get(year)
         if cached is None:
             cached = country_year(self.country, self.subdivision, year)
@@ -49,26 +77,69 @@ class WorkingCalendar:
         return cached
 
     def day_kind(self, day: date) -> DayKind:
+        weekend = self.weekend_days(day.year)
         if day in self.workdays:
-            return DayKind.MAKEUP if day.weekday() in self._weekend_for(day) else DayKind.WORK
+            return DayKind.MAKEUP if day.weekday() in weekend else DayKind.WORK
         if day in self.holidays:
             return DayKind.OFF
-        weekend = self._weekend_for(day)
         if self.country is not None:
-            off, makeup, _ = self._country_year(day.year)
-            if day in makeup:
+            year = self._country_year(day.year)
+            if day in year.makeup:
                 return DayKind.MAKEUP
-            if day in off:
+            if day in year.off:
                 return DayKind.OFF
         return DayKind.OFF if day.weekday() in weekend else DayKind.WORK
 
-    def _weekend_for(self, day: date) -> frozenset[int]:
-        if self.country is None:
+    def weekend_days(self, year: int | None = None) -> frozenset[int]:
+        """The weekdays that are off unless worked by exception (Monday is 0)."""
+        if self.weekend is not None:
             return self.weekend
-        return self._country_year(day.year)[2]
+        if self.country is None:
+            return frozenset()
+        if year is None:
+            return country_weekend(self.country, self.subdivision)
+        return self._country_year(year).weekend
 
     def is_working_day(self, day: date) -> bool:
         return self.day_kind(day) is not DayKind.OFF
+
+    def year_known(self, year: int) -> bool:
+        """Whether this calendar's days off and make-up working days of ``year`` are known.
+
+        A calendar of explicit dates only is what it says; a country's year is known
+        once its make-up working days are, from the package or an override file.
+        """
+        if self.country is None or year in self.known:
+            return True
+        return self._country_year(year).known
+
+    def year_source(self, year: int) -> str | None:
+        """Where the year's schedule comes from (None: it is not known)."""
+        if year in self.known:
+            return self.origins.get(year, "override file")
+        if self.country is None:
+            return "policy"
+        return "holidays package" if self._country_year(year).known else None
+
+    def explained_days(self, year: int) -> list[tuple[date, DayKind, str]]:
+        """The year's exceptions to the weekly rule: days off other than the weekend
+        and worked weekend days, each with where it comes from."""
+        weekend = self.weekend_days(year)
+        dates: dict[date, str] = {}
+        if self.country is not None:
+            package = self._country_year(year)
+            for day in package.off | package.makeup:
+                dates[day] = "holidays package"
+        for day in self.holidays | self.workdays:
+            if day.year == year:
+                dates[day] = self.origins.get(day, "policy")
+        out = []
+        for day in sorted(dates):
+            kind = self.day_kind(day)
+            ordinary = DayKind.OFF if day.weekday() in weekend else DayKind.WORK
+            if kind is not ordinary or day in self.holidays or day in self.workdays:
+                out.append((day, kind, dates[day]))
+        return out
 
 
 def _package_stamp() -> str | None:
@@ -93,7 +164,8 @@ def _cache_file(country: str, subdivision: str | None) -> Path | None:
         from platformdirs import user_cache_dir
 
         folder = user_cache_dir("oncall")
-    return Path(folder) / f"calendar-{country}-{subdivision or ''}-{version}.json"
+    # v2: entries say whether the year is known
+    return Path(folder) / f"calendar-v2-{country}-{subdivision or ''}-{version}.json"
 
 
 def is_known_country(country: str) -> bool:
@@ -105,10 +177,9 @@ def is_known_country(country: str) -> bool:
     return any(country in names for names in COUNTRIES.values())
 
 
-def country_year(
-    country: str, subdivision: str | None, year: int
-) -> tuple[frozenset[date], frozenset[date], frozenset[int]]:
-    """A country's days off, make-up working days and weekend for one year.
+def country_year(country: str, subdivision: str | None, year: int) -> CountryYear:
+    """A country's days off, make-up working days and weekend for one year, and
+    whether the year's official schedule is known.
 
     Building any country in the ``holidays`` package loads all of its country
     modules (~80 ms), which would double the time of a one-shot ``oncall sla``
@@ -123,23 +194,48 @@ def country_year(
             stored = {}
     entry = stored.get(str(year))
     if entry is None:
-        import holidays as holidays_pkg
-
-        table = holidays_pkg.country_holidays(country, subdiv=subdivision, years=year)
-        makeup = [d for d in getattr(table, "weekend_workdays", ()) if d.year == year]
-        entry = {
-            "off": sorted(d.isoformat() for d in table),
-            "makeup": sorted(d.isoformat() for d in makeup),
-            "weekend": sorted(getattr(table, "weekend", (5, 6))),
-        }
+        entry = _from_package(country, subdivision, year)
         if cache is not None:
             stored[str(year)] = entry
             _write_atomically(cache, json.dumps(stored))
-    return (
-        frozenset(date.fromisoformat(d) for d in entry["off"]),
-        frozenset(date.fromisoformat(d) for d in entry["makeup"]),
-        frozenset(entry["weekend"]),
+    return CountryYear(
+        off=frozenset(date.fromisoformat(d) for d in entry["off"]),
+        makeup=frozenset(date.fromisoformat(d) for d in entry["makeup"]),
+        weekend=frozenset(entry["weekend"]),
+        known=entry["known"],
     )
+
+
+def country_weekend(country: str, subdivision: str | None = None) -> frozenset[int]:
+    """The country's weekend, from any year already worked out (else this one's)."""
+    cache = _cache_file(country, subdivision)
+    if cache is not None:
+        try:
+            for entry in json.loads(cache.read_text(encoding="utf-8")).values():
+                return frozenset(entry["weekend"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+    return country_year(country, subdivision, 2000).weekend
+
+
+def _from_package(country: str, subdivision: str | None, year: int) -> dict:
+    import holidays as holidays_pkg
+
+    table = holidays_pkg.country_holidays(country, subdiv=subdivision, years=year)
+    makeup = [d for d in getattr(table, "weekend_workdays", ()) if d.year == year]
+    known = bool(makeup)
+    if not known:
+        # A country that has make-up working days has them every year: none for
+        # this year means its schedule is not published yet (or not in this package).
+        first = max(getattr(table, "start_year", year - 30), year - 30)
+        past = holidays_pkg.country_holidays(country, subdiv=subdivision, years=range(first, year))
+        known = not any(d.year < year for d in getattr(past, "weekend_workdays", ()))
+    return {
+        "off": sorted(d.isoformat() for d in table),
+        "makeup": sorted(d.isoformat() for d in makeup),
+        "weekend": sorted(getattr(table, "weekend", (5, 6))),
+        "known": known,
+    }
 
 
 def _write_atomically(path: Path, text: str) -> None:

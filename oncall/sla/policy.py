@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .calendar import WorkingCalendar, is_known_country
 from .names import CHANNELS, CLOCKS
+from .overrides import OverrideError, Overrides, desk_entries, shipped_entries
 from .window import WEEKDAYS, ServiceWindow, parse_span
 
 FURTHER_CLOCKS = CLOCKS[2:]
@@ -25,6 +26,7 @@ _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*
 
 
 _TOP_KEYS = {
+    "calendar_lookahead_days",
     "timezone",
     "country",
     "thresholds",
@@ -103,6 +105,8 @@ class Policy:
     windows: dict[str, ServiceWindow]
     calendars: dict[str, WorkingCalendar]
     further: tuple[FurtherDeadline, ...] = field(default=())
+    # How far ahead a year whose working days are not known is warned about.
+    calendar_lookahead: timedelta = timedelta(days=60)
 
     def level(self, number: int) -> Level:
         try:
@@ -120,6 +124,42 @@ class Policy:
 
     def further_for(self, level: int) -> tuple[FurtherDeadline, ...]:
         return tuple(d for d in self.further if level in d.levels)
+
+    def unknown_years(self, now: datetime) -> list[UnknownYear]:
+        """Years from now to the lookahead whose working days a calendar in use lacks.
+
+        A clock in such a year may treat a make-up working day as a day off (or a
+        holiday as a working day): the desk should enter the year's schedule.
+        """
+        first = now.astimezone(self.timezone).year
+        last = (now + self.calendar_lookahead).astimezone(self.timezone).year
+        return [
+            UnknownYear(calendar.name, year)
+            for calendar in self._calendars_in_use()
+            for year in range(first, last + 1)
+            if not calendar.year_known(year)
+        ]
+
+    def unknown_year_of(self, window: ServiceWindow, at: datetime) -> UnknownYear | None:
+        """The unknown year an instant of this window falls in, if it does."""
+        if window.calendar is None:
+            return None
+        year = at.astimezone(window.tz).year
+        if window.calendar.year_known(year):
+            return None
+        return UnknownYear(window.calendar.name, year)
+
+    def _calendars_in_use(self) -> list[WorkingCalendar]:
+        seen = {id(w.calendar): w.calendar for w in self.windows.values() if w.calendar}
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class UnknownYear:
+    """A calendar's year whose days off and make-up working days are not known."""
+
+    calendar: str
+    year: int
 
 
 class _Reader:
@@ -180,8 +220,14 @@ class _Reader:
         return frozenset(out)
 
 
-def load_policy(path: str | Path, timezone: str | None = None) -> Policy:
-    """Load a policy file; ``timezone`` (from the config) overrides the desk's zone."""
+def load_policy(
+    path: str | Path, timezone: str | None = None, desk_calendar: str | Path | None = None
+) -> Policy:
+    """Load a policy file; ``timezone`` (from the config) overrides the desk's zone.
+
+    ``desk_calendar``: the desk's own calendar file (``oncall calendar set``), read on
+    top of the policy's calendars when it exists.
+    """
     path = Path(path)
     source = str(path)
     try:
@@ -194,10 +240,24 @@ def load_policy(path: str | Path, timezone: str | None = None) -> Policy:
         raise PolicyError(f"{source}: not valid TOML: {exc}") from None
     if timezone:
         raw["timezone"] = timezone
-    return parse_policy(raw, source, base=path.parent)
+    desk = None
+    if desk_calendar is not None:
+        desk_file = Path(desk_calendar)
+        try:
+            desk = (str(desk_file), tomllib.loads(desk_file.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            desk = None
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise PolicyError(f"{desk_file}: cannot read the desk's calendar file: {exc}") from None
+    return parse_policy(raw, source, base=path.parent, desk_calendar=desk)
 
 
-def parse_policy(raw: dict, source: str = "<policy>", base: Path | None = None) -> Policy:
+def parse_policy(
+    raw: dict,
+    source: str = "<policy>",
+    base: Path | None = None,
+    desk_calendar: tuple[str, dict] | None = None,
+) -> Policy:
     r = _Reader(source)
     r.only(raw, "", _TOP_KEYS)
     tz_name = r.get(raw, "timezone", "", str, "Asia/Shanghai")
@@ -216,9 +276,16 @@ def parse_policy(raw: dict, source: str = "<policy>", base: Path | None = None) 
         raise r.fail("reopen", f"expected one of {', '.join(REOPEN_MODES)}, got {reopen!r}")
 
     calendars = {
-        name: _calendar(r, name, table, base)
+        name: _calendar(r, name, table, base, desk_calendar)
         for name, table in r.get(raw, "calendars", "", dict, {}).items()
     }
+    if desk_calendar is not None:
+        stray = sorted(set(desk_calendar[1]) - set(calendars))
+        if stray:
+            raise PolicyError(f"{desk_calendar[0]}: {stray[0]}: the policy has no such calendar")
+    lookahead = r.get(raw, "calendar_lookahead_days", "", int, 60)
+    if not 0 <= lookahead <= 3660:
+        raise r.fail("calendar_lookahead_days", "expected a number of days from 0 to 3660")
     windows_raw = r.get(raw, "windows", "", dict)
     windows = {name: _window(r, name, table, tz, calendars) for name, table in windows_raw.items()}
 
@@ -298,35 +365,56 @@ def parse_policy(raw: dict, source: str = "<policy>", base: Path | None = None) 
         windows=windows,
         calendars=calendars,
         further=tuple(further),
+        calendar_lookahead=timedelta(days=lookahead),
     )
 
 
-def _calendar(r: _Reader, name: str, table: Any, base: Path | None) -> WorkingCalendar:
+def _calendar(
+    r: _Reader, name: str, table: Any, base: Path | None, desk: tuple[str, dict] | None
+) -> WorkingCalendar:
     path = f"calendars.{name}"
     if not isinstance(table, dict):
         raise r.fail(path, "expected a table")
-    r.only(table, path, {"country", "subdivision", "holidays", "workdays", "override_file"})
-    holidays = r.dates(table, "holidays", path)
-    workdays = r.dates(table, "workdays", path)
+    r.only(
+        table,
+        path,
+        {"country", "subdivision", "holidays", "workdays", "weekend", "override_file"},
+    )
+    extra = Overrides()
+    extra.add(r.dates(table, "holidays", path), r.dates(table, "workdays", path), set(), "policy")
     override = r.get(table, "override_file", path, str, None)
     if override is not None:
         file = Path(override)
         if not file.is_absolute() and base is not None:
             file = base / file
         try:
-            extra = tomllib.loads(file.read_text(encoding="utf-8"))
+            raw = tomllib.loads(file.read_text(encoding="utf-8"))
+            off, work, years = shipped_entries(raw)
         except FileNotFoundError:
             raise r.fail(f"{path}.override_file", f"file not found: {file}") from None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise r.fail(f"{path}.override_file", f"{file}: {exc}") from None
-        other = _Reader(str(file))
-        extra_off = other.dates(extra, "holidays", "")
-        extra_work = other.dates(extra, "workdays", "")
-        if extra_off & extra_work:  # name the override file, not the policy
-            days = ", ".join(sorted(d.isoformat() for d in extra_off & extra_work))
-            raise other.fail("holidays", f"also listed in workdays: {days}")
-        holidays |= extra_off
-        workdays |= extra_work
+        except OverrideError as exc:  # name the override file, not the policy
+            raise PolicyError(f"{file}: {exc}") from None
+        try:
+            extra.add(off, work, years, f"override file {file}")
+        except OverrideError as exc:
+            raise r.fail(path, str(exc)) from None
+    if desk is not None:
+        desk_file, raw = desk
+        try:
+            entries = desk_entries(raw, name)
+        except OverrideError as exc:
+            raise PolicyError(f"{desk_file}: {exc}") from None
+        for year, (off, work) in sorted(entries.items()):
+            extra.add(off, work, {year}, f"desk file {desk_file}", wins=True)
+    weekend = None
+    if "weekend" in table:
+        days = r.get(table, "weekend", path, list)
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown:
+            raise r.fail(f"{path}.weekend", f"{unknown[0]!r} is not a weekday like sat")
+        weekend = frozenset(WEEKDAYS.index(d) for d in days)
     country = r.get(table, "country", path, str, None)
     if country is not None and not is_known_country(country):
         raise r.fail(f"{path}.country", f"the holidays package does not know {country!r}")
@@ -335,8 +423,11 @@ def _calendar(r: _Reader, name: str, table: Any, base: Path | None) -> WorkingCa
             name=name,
             country=country,
             subdivision=r.get(table, "subdivision", path, str, None),
-            holidays=holidays,
-            workdays=workdays,
+            holidays=frozenset(extra.holidays),
+            workdays=frozenset(extra.workdays),
+            weekend=weekend,
+            known=frozenset(extra.known),
+            origins=extra.origins,
         )
     except ValueError as exc:
         raise r.fail(path, str(exc)) from None
@@ -371,6 +462,15 @@ def _window(
         if calendar_name not in calendars:
             raise r.fail(f"{path}.calendar", f"no calendar named {calendar_name!r}")
         calendar = calendars[calendar_name]
+        hours_on = {weekday for weekday, spans in enumerate(days) if spans}
+        off = calendar.weekend_days()
+        if hours_on <= off:
+            names = ", ".join(WEEKDAYS[d] for d in sorted(off))
+            raise r.fail(
+                path,
+                f"its hours fall only on days calendar {calendar_name!r} has off ({names}): "
+                "give it hours on a working weekday, or bind it to another calendar",
+            )
     makeup = r.get(table, "makeup_as", path, str, "mon")
     if makeup not in WEEKDAYS:
         raise r.fail(f"{path}.makeup_as", f"expected a weekday like mon, got {makeup!r}")

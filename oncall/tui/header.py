@@ -25,6 +25,7 @@ class DeskHeader(DiffLines):
         "header--user",
         "header--db",
         "header--readonly",
+        "header--calendar",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -37,6 +38,8 @@ class DeskHeader(DiffLines):
         self.unacked = 0
         self.loaded = False
         self._now: datetime | None = None
+        # (calendar, year) whose working days are not known, from now to the lookahead.
+        self.unknown_years: list[tuple[str, int]] = []
 
     def show(
         self,
@@ -52,7 +55,24 @@ class DeskHeader(DiffLines):
             self.loaded = True
         if unacked is not None:
             self.unacked = unacked
-        self.set_lines([self._line()])
+        lines = [self._line()]
+        if self.unknown_years:
+            lines.append(self._calendar_line())
+        self.set_lines(lines)
+
+    def _calendar_line(self) -> Line:
+        """A second line while a calendar year ahead is not known: deadlines there are guesses."""
+        years = sorted({year for _, year in self.unknown_years})
+        calendars = sorted({name for name, _ in self.unknown_years})
+        text = _(
+            "⚠ {years} workdays unknown ({calendars}), deadlines may be off: "
+            "oncall calendar set {year}"
+        ).format(
+            years=", ".join(map(str, years)),
+            calendars=", ".join(fmt.safe(c) for c in calendars),
+            year=years[0],
+        )
+        return [(text, "header--calendar")]
 
     def on_resize(self) -> None:
         super().on_resize()

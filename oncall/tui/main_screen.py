@@ -131,6 +131,7 @@ class MainScreen(Screen):
         self._actions = tuple(dict.fromkeys(b.action for b in self.BINDINGS))  # type: ignore[union-attr]
         self._keys_state: tuple | None = None
         self.ready = ready or asyncio.Event()  # set once the desk is open and the queue shown
+        self._calendar_day: Any = None  # the desk's date when the calendar was last checked
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -219,6 +220,7 @@ class MainScreen(Screen):
             # its fault was highlighted before the desk could read it
             self._view_later(self.queue.cursor_ref)
         self._last_reload = time.monotonic()
+        self._check_calendar(self.clock.now())
         self.refresh_keys()
         if self.ticking:
             self.set_interval(1.0, self._tick, name="tick")
@@ -465,6 +467,7 @@ class MainScreen(Screen):
 
     def _tick(self) -> None:
         now = self.clock.now()
+        self._check_calendar(now)
         self._advance_bands(now)
         self.header.show(now)
         self.queue.tick(now)
@@ -478,6 +481,21 @@ class MainScreen(Screen):
             self._view_later(self.queue.cursor_ref)
         if not self._polling and self._changed():
             self.run_worker(self._poll(), group="poll")
+
+    def _check_calendar(self, now: Any) -> None:
+        """Once a day: which calendar years ahead are not known (a header warning)."""
+        desk = self.backend.desk
+        day = now.astimezone(self.tz).date() if self.tz is not None else None
+        if desk is None or day is None or day == self._calendar_day:
+            return
+        self._calendar_day = day
+        self.run_worker(self._read_calendar(desk.policy, now), group="calendar")
+
+    async def _read_calendar(self, policy: Any, now: Any) -> None:
+        # On the backend thread: a year not worked out yet loads the holidays package.
+        unknown = await self.backend.call(policy.unknown_years, now)
+        self.header.unknown_years = [(u.calendar, u.year) for u in unknown]
+        self.header.show()
 
     def _advance_bands(self, now: Any) -> None:
         """Faults whose band moved with time: recolour them, recount the header."""
