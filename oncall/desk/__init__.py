@@ -75,8 +75,10 @@ models, ``history``, ``queue`` and the console's quick read (``peek``) stay ligh
 from typing import TYPE_CHECKING
 
 from .errors import (
+    ClaimRefused,
     DeskError,
     InvalidTransition,
+    NotALead,
     NotFound,
     SchemaMismatch,
     StaleVersion,
@@ -116,6 +118,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "ClaimRefused",
     "MODES",
     "OPEN_STATUSES",
     "RESPONSE_HOW",
@@ -131,6 +134,7 @@ __all__ = [
     "FaultSummary",
     "FaultView",
     "InvalidTransition",
+    "NotALead",
     "NotFound",
     "QueueItem",
     "SchemaMismatch",
