@@ -7,6 +7,7 @@ OS user of the test run, to show that the environment cannot change who acts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import sqlite3
@@ -86,6 +87,34 @@ def test_the_last_lead_stays(desk):
         desk.set_lead("duty", True)  # duty is no lead any more
 
 
+def test_the_upgrade_makes_an_existing_rosters_first_engineer_its_lead(tmp_path, policy, clock):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        for user, created in (
+            ("bob", "2026-02-01"),
+            ("alice", "2026-01-01"),
+            ("carol", "2026-03-01"),
+        ):
+            conn.exec_driver_sql(
+                "INSERT INTO engineer (os_user, name, seniority, phone, on_duty, created_at) "
+                f"VALUES ('{user}', '{user}', 'engineer', '', 1, '{created} 00:00:00.000000')"
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO audit_event (at, logged_at, os_user, verb, data) "
+            "VALUES ('2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000', 'alice', "
+            "'engineer_add', '{}')"
+        )
+    upgrade(engine)
+    desk = Desk(engine, policy, clock, "alice")
+    assert {e.user: e.lead for e in desk.list_engineers()} == {
+        "alice": True, "bob": False, "carol": False
+    }  # fmt: skip
+    assert events(desk) == [("alice", None, "engineer_add", {})]  # who really did: unknown
+    desk.set_lead("bob", True)  # the lead can change the roster
+    engine.dispose()
+
+
 # -- claims (ONCALL_USER) ----------------------------------------------------------------
 
 
@@ -112,20 +141,26 @@ def test_a_claim_by_someone_not_a_lead_is_refused(desk, fault):
     assert desk.fault(fault.ref).status == "new"
 
 
-def test_a_claim_ends_when_the_lead_is_no_more(desk, fault):
-    for_alice = desk.claim("alice")
-    for_alice.respond(fault.ref, version=None, how="phone")
-    desk.add_engineer("erin", "Erin", "senior", lead=True)
-    desk.as_user("erin").set_lead("duty", False)
-    with pytest.raises(ClaimRefused):
-        for_alice.pause(fault.ref, version=None, reason="waiting for logs")
+@pytest.mark.parametrize("batch", [False, True])
+def test_a_claim_ends_when_the_lead_is_no_more(desk, fault, batch):
+    with desk.batch() if batch else contextlib.nullcontext():  # a batch checks a lead once
+        for_alice = desk.claim("alice")
+        for_alice.respond(fault.ref, version=None, how="phone")
+        desk.add_engineer("erin", "Erin", "senior", lead=True)
+        desk.as_user("erin").set_lead("duty", False)
+        with pytest.raises(ClaimRefused):
+            for_alice.pause(fault.ref, version=None, reason="waiting for logs")
+    assert desk.fault(fault.ref).status == "responded"
 
 
 # -- alert acknowledgements ----------------------------------------------------------------
 
 
 async def test_acknowledging_is_an_audited_verb_of_a_roster_engineer(
-    desk, clock, fault, services  # noqa: F811
+    desk,
+    clock,
+    fault,
+    services,  # noqa: F811
 ):
     service = services(desk).service
     await service.start()
@@ -246,9 +281,7 @@ def test_roster_commands_for_leads(desk_file):
     assert done.returncode == 0 and "liwei is now senior" in done.stdout, done.stderr
     assert last_event(path)[:3] == (ME, ME, "engineer_edit")
     listed = oncall(path, "engineer", "list").stdout
-    assert [line.split()[-1] for line in listed.splitlines() if line.startswith("zhao")] == [
-        "lead"
-    ]
+    assert [line.split()[-1] for line in listed.splitlines() if line.startswith("zhao")] == ["lead"]
     for user in ("duty", "zhao"):
         assert oncall(path, "engineer", "lead", user, "off").returncode == 0
     assert "last lead" in refused(oncall(path, "engineer", "lead", ME, "off"))
@@ -272,7 +305,10 @@ async def test_the_console_is_read_only_when_the_claim_is_refused(desk, clock, f
 
 
 async def test_the_alerts_screen_cannot_acknowledge_when_read_only(
-    desk, clock, fault, services  # noqa: F811
+    desk,
+    clock,
+    fault,
+    services,  # noqa: F811
 ):
     from test_tui_support import make_app, settle
 

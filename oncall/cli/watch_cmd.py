@@ -95,7 +95,12 @@ async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
         return 0  # asked to stop before the database could be opened
     settings = AlertSettings.from_config(ctx.config)
     service = AlertService(
-        desk, clock=ctx.clock, settings=settings, kind="watch", user=ctx.real_user, poll_every=args.poll
+        desk,
+        clock=ctx.clock,
+        settings=settings,
+        kind="watch",
+        user=ctx.real_user,
+        poll_every=args.poll,
     )
     tz = desk.policy.timezone
     service.on_alert.append(lambda alert: _print(alert, tz, args.json))
