@@ -338,3 +338,21 @@ async def test_the_alerts_screen_cannot_acknowledge_when_read_only(
             await pilot.pause()
         assert [r.acked_at for r in alert_rows(desk.engine)] == [None]
         assert events(desk, "alert_ack") == []
+
+
+def test_schema_0003_downgrades_and_upgrades_again(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from oncall.store import db as store_db
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'down.sqlite3'}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        command.downgrade(store_db._alembic_config(conn), "0002")
+    assert "lead" not in {c["name"] for c in inspect(engine).get_columns("engineer")}
+    upgrade(engine)
+    assert {"real_user", "db_user"} <= {
+        c["name"] for c in inspect(engine).get_columns("audit_event")
+    }
+    engine.dispose()

@@ -252,3 +252,22 @@ def test_the_database_records_each_engineers_role(engineer_roles, pg_db, policy)
     finally:
         as_alice.engine.dispose()
         as_bob.engine.dispose()
+
+
+def test_schema_0003_downgrades_on_postgres(pg_db):
+    from alembic import command
+
+    from oncall.store import db as store_db
+
+    engine = make_engine(pg_db)
+    upgrade(engine)
+    with engine.begin() as conn:
+        command.downgrade(store_db._alembic_config(conn), "0002")
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM pg_proc WHERE proname = 'audit_event_db_user'")
+            ).scalar()
+            == 0
+        )
+    assert upgrade(engine) == head_revision()
+    engine.dispose()
