@@ -82,7 +82,7 @@ def watcher(url: str, folder: Path, name: str) -> subprocess.Popen:
     config = folder / f"config-{name}.toml"
     config.write_text(f"notify_command = 'cat > \"{sent}/$$.json\"'\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONCALL_")}
-    env.update(ONCALL_CONFIG=str(config), ONCALL_USER=name, XDG_DATA_HOME=str(folder / "data"))
+    env.update(ONCALL_CONFIG=str(config), XDG_DATA_HOME=str(folder / "data"))
     return subprocess.Popen(
         [sys.executable, "-c", "import sys; from oncall.cli import main; sys.exit(main())"]
         + ["watch", "--db", url, "--quiet", "--json"],
@@ -166,8 +166,9 @@ def main() -> int:
     for name in ("watch-a", "watch-b"):
         for file in (folder / f"sent-{name}").glob("*.json"):
             runs[json.loads(file.read_text())["alert"]] += 1
-    by_whom = Counter(r.fired_by.split(":")[1].split("@")[0] for r in stored)
-    sent_by = Counter((r.notify_by or "-").split(":")[1].split("@")[0] for r in stored)
+    # kind:user@host:pid: the watchers run as one OS user, so they differ by pid
+    by_whom = Counter(r.fired_by.split("@", 1)[1] for r in stored)
+    sent_by = Counter((r.notify_by or "-@-").split("@", 1)[1] for r in stored)
 
     print()
     print(f"fired: {len(stored)} of {args.alerts}; watchers exited with {codes}")

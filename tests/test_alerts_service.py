@@ -295,7 +295,7 @@ async def test_acknowledging_clears_the_count_for_everyone(
     await one.service.sync()
     await two.service.sync()
     assert one.counts[-1] == 1 and two.counts[-1] == 1  # critical only (warning superseded)
-    assert await one.service.acknowledge(None, "duty") == 1
+    assert await one.service.acknowledge(None) == 1
     await two.service.sync()
     assert one.counts[-1] == 0 and two.counts[-1] == 0
     (row,) = alert_rows(desk.engine)

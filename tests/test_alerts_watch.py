@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import pwd
 import re
 import signal
 import sys
@@ -27,7 +28,6 @@ def environment(folder: Path, config: str = "") -> dict[str, str]:
     env.update(
         ONCALL_CONFIG=str(folder / "config.toml"),
         XDG_DATA_HOME=str(folder / "data"),
-        ONCALL_USER="oncall",
     )
     return env
 
@@ -117,6 +117,7 @@ async def test_watch_json_and_the_notify_command(live_desk, db_url, tmp_path):
     hook = tmp_path / "sent"
     hook.mkdir()
     env = environment(tmp_path, f"notify_command = 'cat > \"{hook}/$$.json\"'\n")
+    env.update(ONCALL_USER="mallory", LOGNAME="mallory", USER="mallory")
     proc = await start_watch(db_url, env, "--json")
     try:
         lines = await read_lines(proc, 1)
@@ -134,7 +135,8 @@ async def test_watch_json_and_the_notify_command(live_desk, db_url, tmp_path):
         sent[got["alert"]] = got
     assert sent[printed["alert"]] == printed
     assert printed["fault"] == "F-2026-00001" and printed["threshold"] == "breach"
-    assert printed["fired_by"].startswith("watch:oncall@")
+    # the watcher's real OS user, from its uid (ONCALL_USER, LOGNAME, USER cannot change it)
+    assert printed["fired_by"].startswith(f"watch:{pwd.getpwuid(os.geteuid()).pw_name}@")
 
 
 async def test_watch_waits_for_an_unreachable_database_and_still_stops_cleanly(tmp_path):

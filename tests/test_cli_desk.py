@@ -1,7 +1,8 @@
 """``oncall fault|engineer|customer|demo|db``: the desk from the shell, end to end.
 
-Every test runs the CLI (``oncall.cli.main``) on its own SQLite file, as the
-user in ``ONCALL_USER``, at the instant in ``ONCALL_NOW`` (a fixed clock).
+Every test runs the CLI (``oncall.cli.main``) on its own SQLite file, in-process
+as a given OS user (``oncall.identity.real_user`` replaced: the test-only way),
+at the instant in ``ONCALL_NOW`` (a fixed clock).
 Times below are in the desk's zone (Asia/Shanghai); Monday 2026-11-23 is a
 working day.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from oncall import identity
 from oncall.cli import main
 
 NOW = "2026-11-23T16:30"
@@ -35,7 +37,7 @@ class Cli:
         if now is not None:
             self.monkeypatch.setenv("ONCALL_NOW", now)
         if user is not None:
-            self.monkeypatch.setenv("ONCALL_USER", user)
+            as_os_user(self.monkeypatch, user)
         self.capsys.readouterr()
         code = main(["--db", str(self.db), *argv])
         out, err = self.capsys.readouterr()
@@ -65,6 +67,11 @@ class Cli:
             return conn.execute("SELECT count(*) FROM audit_event").fetchone()[0]
 
 
+def as_os_user(mp: pytest.MonkeyPatch, user: str) -> None:
+    """Run the in-process CLI as OS user ``user`` (the environment cannot do this)."""
+    mp.setattr(identity, "real_user", lambda: user)
+
+
 def _isolate(mp: pytest.MonkeyPatch, folder: Path) -> None:
     """No user config, no default database, no $ONCALL_DB from the developer's shell."""
     config = folder / "config.toml"
@@ -72,7 +79,8 @@ def _isolate(mp: pytest.MonkeyPatch, folder: Path) -> None:
     mp.setenv("ONCALL_CONFIG", str(config))
     mp.setenv("XDG_DATA_HOME", str(folder / "data"))
     mp.delenv("ONCALL_DB", raising=False)
-    mp.setenv("ONCALL_USER", "duty")
+    mp.delenv("ONCALL_USER", raising=False)
+    as_os_user(mp, "duty")
     mp.setenv("ONCALL_NOW", NOW)
 
 
@@ -885,7 +893,7 @@ def test_demo_then_list_and_demo_again_is_refused(isolated, monkeypatch, capsys)
 def test_the_installed_console_script(isolated):
     script = shutil.which("oncall", path=str(Path(sys.executable).parent))
     assert script, "the oncall console script is installed next to the interpreter"
-    env = dict(os.environ, ONCALL_NOW=NOW, ONCALL_USER="duty")
+    env = dict(os.environ, ONCALL_NOW=NOW)
     db = str(isolated / "script.sqlite3")
     done = subprocess.run(
         [script, "db", "upgrade", "--db", db], capture_output=True, text=True, env=env, check=False

@@ -199,7 +199,8 @@ def test_the_console_opener_peeks_the_database_it_opens(demo_desk, monkeypatch, 
     config = tmp_path / "config.toml"
     config.write_text("")
     monkeypatch.setenv("ONCALL_CONFIG", str(config))
-    monkeypatch.setenv("ONCALL_USER", "duty")
+    monkeypatch.delenv("ONCALL_USER", raising=False)
+    monkeypatch.setattr("oncall.identity.real_user", lambda: "duty")
     monkeypatch.delenv("ONCALL_DB", raising=False)
     ctx = Ctx(argparse.Namespace(db=demo_desk.engine.url.database))
     ctx.clock = demo_desk.clock
@@ -228,7 +229,7 @@ ConsoleOpener(ctx)()
 print(json.dumps([len(peeked.queue), heavy, "sqlalchemy" in sys.modules]))
 """
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONCALL_")}
-    env.update(ONCALL_CONFIG=str(config), ONCALL_USER="duty")
+    env.update(ONCALL_CONFIG=str(config))
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
     )

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from oncall.clock import FixedClock
-from oncall.desk import ContactInfo, Desk, StaleVersion, SystemInfo, open_desk
+from oncall.desk import ContactInfo, Desk, DeskError, StaleVersion, SystemInfo, open_desk
 from oncall.desk.demo import load_demo
 from oncall.store import head_revision, make_engine, schema_state, upgrade
 from oncall.store.models import metadata
@@ -167,3 +167,107 @@ def test_queue_and_demo_on_postgres(pg_db, policy):
     assert queue[-1].fault.next_breach is None  # PostgreSQL sorts NULLs last too
     assert_cache_right(desk)
     desk.engine.dispose()
+
+
+# -- per-engineer database roles ------------------------------------------------------------
+
+# What the README tells a desk to run once (as the tables' owner), with the test's names.
+DESK_GRANTS = """
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'oncall_desk') THEN
+    CREATE ROLE oncall_desk NOLOGIN;
+  END IF;
+END $$;
+GRANT CONNECT ON DATABASE "{db}" TO oncall_desk;
+GRANT USAGE ON SCHEMA public TO oncall_desk;
+GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO oncall_desk;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO oncall_desk;
+"""
+
+
+@pytest.fixture
+def engineer_roles(pg_db, pg_url):  # noqa: F811
+    """Two engineers' own login roles in the oncall_desk group; (name, url) each.
+
+    The throwaway cluster trusts every local connection, so connecting as a role
+    needs no OS user of that name; a real desk uses peer authentication (README).
+    """
+    upgrade(pg_db)
+    base = make_url(pg_db)
+    suffix = uuid.uuid4().hex[:6]
+    names = [f"alice_{suffix}", f"bob_{suffix}"]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(DESK_GRANTS.format(db=base.database)))
+        for name in names:
+            conn.execute(text(f'CREATE ROLE "{name}" LOGIN IN ROLE oncall_desk'))
+    yield [(n, base.set(username=n).render_as_string(hide_password=False)) for n in names]
+    admin.dispose()
+    # The roles hold privileges in the test's database: drop it first, from another one.
+    other = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with other.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{base.database}" WITH (FORCE)'))
+        for name in names:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+    other.dispose()
+
+
+def test_the_database_records_each_engineers_role(engineer_roles, pg_db, policy):
+    (alice, alice_url), (bob, bob_url) = engineer_roles
+    clock = FixedClock(NOW)
+    as_alice = open_desk(alice_url, policy, clock, alice)
+    as_bob = open_desk(bob_url, policy, clock, bob)
+    try:
+        as_alice.add_engineer(alice, "Alice", "senior")  # the first: a lead
+        as_alice.add_engineer(bob, "Bob", "engineer")
+        as_alice.add_customer("华东电网", systems=[SystemInfo("EMS")])
+        f = as_bob.log_fault(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
+        as_alice.respond(f.ref, version=None, how="phone")
+        with as_bob.engine.begin() as conn:  # a client cannot write another name
+            conn.execute(
+                text(
+                    "INSERT INTO audit_event (at, logged_at, os_user, verb, data, db_user) "
+                    "VALUES (now(), now(), :me, 'probe', '{}', :other)"
+                ),
+                {"me": bob, "other": alice},
+            )
+        with as_alice.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT os_user, real_user, verb, db_user FROM audit_event ORDER BY id")
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            (alice, alice, "engineer_add", alice),
+            (alice, alice, "engineer_add", alice),
+            (alice, alice, "customer_add", alice),
+            (bob, bob, "log", bob),
+            (alice, alice, "respond", alice),
+            (bob, None, "probe", bob),
+        ]
+        # another engineer's role is refused, in one line; a shared role is not
+        with pytest.raises(DeskError, match=f"OS user '{alice}' connects to the database as "
+                           f"engineer '{bob}''s role"):  # fmt: skip
+            open_desk(bob_url, policy, clock, alice)
+        shared = open_desk(pg_db, policy, clock, alice)
+        shared.engine.dispose()
+    finally:
+        as_alice.engine.dispose()
+        as_bob.engine.dispose()
+
+
+def test_schema_0003_downgrades_on_postgres(pg_db):
+    from alembic import command
+
+    from oncall.store import db as store_db
+
+    engine = make_engine(pg_db)
+    upgrade(engine)
+    with engine.begin() as conn:
+        command.downgrade(store_db._alembic_config(conn), "0002")
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM pg_proc WHERE proname = 'audit_event_db_user'")
+            ).scalar()
+            == 0
+        )
+    assert upgrade(engine) == head_revision()
+    engine.dispose()

@@ -126,7 +126,8 @@ def test_oncall_with_no_subcommand_opens_the_console_on_the_configured_database(
     monkeypatch.setattr(OncallApp, "run", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
-    monkeypatch.setenv("ONCALL_USER", "duty")
+    monkeypatch.delenv("ONCALL_USER", raising=False)
+    monkeypatch.setattr("oncall.identity.real_user", lambda: "duty")
     monkeypatch.setenv("ONCALL_CONFIG", str(tmp_path / "config.toml"))
     try:
         assert main(["--db", db_url]) == 0

@@ -249,13 +249,13 @@ class AlertService:
     async def recent(self, limit: int = 200) -> list[AlertRecord]:
         return await self._call(store.recent_alerts, self.desk.engine, limit)
 
-    async def acknowledge(self, ids: Iterable[int] | None, user: str | None = None) -> int:
-        """Acknowledge alerts (None: all unacknowledged ones) as ``user``."""
-        who = user or self.user or "?"
+    async def acknowledge(self, ids: Iterable[int] | None) -> int:
+        """Acknowledge alerts (None: all unacknowledged ones) through the desk: an
+        audited verb of its acting engineer (``DeskError`` when not on the roster)."""
         chosen = None if ids is None else list(ids)
-        done = await self._call(store.acknowledge, self.desk.engine, chosen, who, self._now())
+        done = await self._call(self.desk.acknowledge_alerts, chosen)
         await self._refresh_count(force=True)
-        return done
+        return len(done)
 
     # -- the poll ----------------------------------------------------------------------------
 

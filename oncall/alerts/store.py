@@ -334,18 +334,6 @@ def unacked_count(engine: Engine) -> int:
         return conn.execute(_UNACKED).scalar_one()
 
 
-def acknowledge(engine: Engine, ids: Iterable[int] | None, user: str, at: datetime) -> int:
-    """Acknowledge these alerts (None: every unacknowledged one); returns how many."""
-    stmt = update(_ALERT).where(_ALERT.c.acked_at.is_(None))
-    if ids is not None:
-        chosen = sorted(set(ids))
-        if not chosen:
-            return 0
-        stmt = stmt.where(_ALERT.c.id.in_(chosen))
-    with write_engine(engine).begin() as conn:
-        return conn.execute(stmt.values(acked_by=user[:64], acked_at=at)).rowcount
-
-
 # -- the notify hook's claim ------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ class ConsoleOpener:
         self.ctx = ctx
 
     def __call__(self) -> Any:
+        self.ctx.refuse_claim = False  # the console opens read-only instead, saying why
         return self.ctx.desk()
 
     def peek(self) -> Any | None:

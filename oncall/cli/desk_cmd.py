@@ -10,7 +10,9 @@ Nothing here imports the desk, the store or SQLAlchemy at module level: they
 are imported when a handler runs, so ``oncall sla`` stays light.
 
 Environment:
-- ``ONCALL_USER``: the acting user (default: the OS user, ``getpass.getuser()``).
+- ``ONCALL_USER``: act on this roster engineer's behalf (allowed only when the
+  real OS user, from the process's uid, is a roster lead; see ``oncall.identity``).
+  ``LOGNAME`` and ``USER`` are never read.
 - ``ONCALL_NOW``: a testing aid, an ISO 8601 instant the desk takes as "now"
   (a fixed clock). Read in ``clock_from_env`` only.
 - ``ONCALL_DB``: the database, when ``--db`` is not given (read by the store).
@@ -21,7 +23,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import getpass
 import os
 from collections.abc import Callable
 from datetime import date, datetime
@@ -35,7 +36,6 @@ from ..timefmt import TimeInputError, iso, parse_instant
 from .common import CliError, common_options, config_of, instant, policy_of, print_json
 
 NOW_VAR = "ONCALL_NOW"
-USER_VAR = "ONCALL_USER"
 
 # The desk's vocabularies, repeated here so that building the parser imports
 # no database library (tests/test_cli_desk.py checks they match oncall.desk).
@@ -59,18 +59,14 @@ def clock_from_env(tz, env: dict[str, str] | None = None) -> Clock:
         raise CliError(f"{NOW_VAR}: {exc}") from None
 
 
-def acting_user(env: dict[str, str] | None = None) -> str:
-    """Who is acting: ``$ONCALL_USER``, else the OS user."""
-    env = os.environ if env is None else env
-    user = env.get(USER_VAR, "").strip()
-    if user:
-        return user
+def real_user() -> str:
+    """The OS user of the process, from its uid (``oncall.identity``)."""
+    from .. import identity
+
     try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        raise CliError(
-            f"cannot tell which OS user you are; set {USER_VAR} to your roster user name"
-        ) from None
+        return identity.real_user()
+    except identity.UnknownUid as exc:
+        raise CliError(str(exc)) from None
 
 
 class Ctx:
@@ -79,6 +75,9 @@ class Ctx:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._desk = None
+        # A claim the real user may not make ends the command (one line, exit 2);
+        # the console opens read-only instead and says why.
+        self.refuse_claim = True
 
     @cached_property
     def config(self):
@@ -97,8 +96,16 @@ class Ctx:
         return clock_from_env(self.tz)
 
     @cached_property
+    def real_user(self) -> str:
+        """Who runs this process (never the environment's say)."""
+        return real_user()
+
+    @cached_property
     def user(self) -> str:
-        return acting_user()
+        """The engineer who acts: ``$ONCALL_USER`` (a claim), else the real user."""
+        from ..identity import claimed_user
+
+        return claimed_user() or self.real_user
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -143,7 +150,11 @@ class Ctx:
                 )
             from ..desk import open_desk
 
-            self._desk = open_desk(self.url, self.policy, self.clock, self.user)
+            self._desk = open_desk(
+                self.url, self.policy, self.clock, self.user, real_user=self.real_user
+            )
+            if self.refuse_claim:
+                self._desk.check_claim()
         return self._desk
 
     def close(self) -> None:

@@ -68,6 +68,13 @@ def _band(band) -> str:
     return band.value if band is not None else "-"
 
 
+def _who(event) -> str:
+    """The engineer, and the OS user behind them when a lead acted on their behalf."""
+    if event.real_user and event.real_user != event.user:
+        return f"{event.user} (by {event.real_user})"
+    return event.user
+
+
 def _short(text: str, cells: int = TITLE_CELLS) -> str:
     text = one_line(text)
     return fit(text, cells).rstrip() if cell_width(text) > cells else text
@@ -282,7 +289,7 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
         print("Work: none yet")
     print()
     print("Events (newest first)")
-    rows = [[show(e.at, tz), e.user, e.verb, _short(_data(e.data, tz), 60)] for e in view.events]
+    rows = [[show(e.at, tz), _who(e), e.verb, _short(_data(e.data, tz), 60)] for e in view.events]
     print(table(["at", "user", "verb", "details"], rows))
     return 0
 

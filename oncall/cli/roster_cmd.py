@@ -22,6 +22,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--seniority", choices=SENIORITIES, required=True)
     add.add_argument("--phone", default="", help="phone number for alerts and call-outs")
     add.add_argument("--off-duty", action="store_true", help="add the engineer as off duty")
+    add.add_argument(
+        "--lead", action="store_true", help="a roster lead (changes the roster, may act for others)"
+    )
     add.add_argument("--json", action="store_true")
 
     lst = command(sub, "list", _engineer_list, "the roster")
@@ -31,6 +34,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     duty.add_argument("user", metavar="USER")
     duty.add_argument("state", choices=("on", "off"))
     duty.add_argument("--json", action="store_true")
+
+    lead = command(sub, "lead", _engineer_lead, "make an engineer a roster lead, or not")
+    lead.add_argument("user", metavar="USER")
+    lead.add_argument("state", choices=("on", "off"))
+    lead.add_argument("--json", action="store_true")
+
+    rank = command(sub, "seniority", _engineer_seniority, "change an engineer's seniority")
+    rank.add_argument("user", metavar="USER")
+    rank.add_argument("seniority", choices=SENIORITIES)
+    rank.add_argument("--json", action="store_true")
 
     customer = commands.add_parser("customer", help="the customer archive")
     sub = customer.add_subparsers(
@@ -72,14 +85,20 @@ def _engineer_add(args: argparse.Namespace, ctx: Ctx) -> int:
         raise CliError("USER cannot be empty")
     desk = ctx.desk()
     info = desk.add_engineer(
-        args.user.strip(), args.name, args.seniority, phone=args.phone, on_duty=not args.off_duty
+        args.user.strip(),
+        args.name,
+        args.seniority,
+        phone=args.phone,
+        on_duty=not args.off_duty,
+        lead=args.lead,
     )
     if args.json:
         emit(info, ctx.tz)
         return 0
     duty = "on duty" if info.on_duty else "off duty"
+    role = ", a lead" if info.lead else ""
     print(
-        f"Engineer {printable(info.user)} ({printable(info.name)}, {info.seniority}) "
+        f"Engineer {printable(info.user)} ({printable(info.name)}, {info.seniority}{role}) "
         f"is on the roster, {duty}"
     )
     return 0
@@ -101,10 +120,11 @@ def _engineer_list(args: argparse.Namespace, ctx: Ctx) -> int:
             e.seniority,
             e.phone or "-",
             "on" if e.on_duty else "off",
+            "lead" if e.lead else "",
         ]
         for e in engineers
     ]
-    print(table(["user", "name", "seniority", "phone", "duty"], rows))
+    print(table(["user", "name", "seniority", "phone", "duty", "role"], rows))
     return 0
 
 
@@ -114,6 +134,24 @@ def _engineer_duty(args: argparse.Namespace, ctx: Ctx) -> int:
         emit(info, ctx.tz)
         return 0
     print(f"{printable(info.user)} is now {'on' if info.on_duty else 'off'} duty")
+    return 0
+
+
+def _engineer_lead(args: argparse.Namespace, ctx: Ctx) -> int:
+    info = ctx.desk().set_lead(args.user, args.state == "on")
+    if args.json:
+        emit(info, ctx.tz)
+        return 0
+    print(f"{printable(info.user)} is {'now' if info.lead else 'no longer'} a roster lead")
+    return 0
+
+
+def _engineer_seniority(args: argparse.Namespace, ctx: Ctx) -> int:
+    info = ctx.desk().update_engineer(args.user, seniority=args.seniority)
+    if args.json:
+        emit(info, ctx.tz)
+        return 0
+    print(f"{printable(info.user)} is now {info.seniority}")
     return 0
 
 

@@ -62,6 +62,7 @@ def _watch(args: argparse.Namespace, ctx: Ctx) -> int:
         raise CliError("--poll: give a number of seconds between 0 and 60")
     _logging(args.quiet)
     ctx.policy  # noqa: B018 - a bad config or policy stops here, with one line
+    ctx.refuse_claim = False  # the watcher acts for nobody: it writes no audit event
     return asyncio.run(_main(args, ctx))
 
 
@@ -94,7 +95,12 @@ async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
         return 0  # asked to stop before the database could be opened
     settings = AlertSettings.from_config(ctx.config)
     service = AlertService(
-        desk, clock=ctx.clock, settings=settings, kind="watch", user=ctx.user, poll_every=args.poll
+        desk,
+        clock=ctx.clock,
+        settings=settings,
+        kind="watch",
+        user=ctx.real_user,
+        poll_every=args.poll,
     )
     tz = desk.policy.timezone
     service.on_alert.append(lambda alert: _print(alert, tz, args.json))

@@ -6,14 +6,24 @@ upgraded on the spot, any other database must be upgraded explicitly)::
     from oncall.desk import open_desk
     from oncall.store import resolve_database_url
     desk = open_desk(resolve_database_url(args.db, os.environ, config.db), policy,
-                     SystemClock(), getpass.getuser())
+                     SystemClock(), acting_user, real_user=identity.real_user())
 
 or, over an engine you already have (tests): ``Desk(engine, policy, clock, user)``.
 
-Roster and customers (plain dataclasses in and out)::
+Who: ``user`` acts (the audit's ``os_user``), ``real_user`` (default ``user``)
+is the OS user of the process, from its uid (``oncall.identity``), kept in the
+audit's ``real_user``. They differ when a roster lead acts on someone's behalf
+(``ONCALL_USER``; ``desk.claim(user)``); a claim by anyone else raises
+``ClaimRefused`` (``desk.check_claim()`` asks up front). ``desk.as_user(user)``
+is a test aid: the same desk as another OS user.
 
-    desk.add_engineer("alice", "Alice Wang", "senior", phone="138…", on_duty=True)
+Roster and customers (plain dataclasses in and out). Roster changes are a
+lead's (``NotALead``), but for the first engineer on an empty roster, who
+becomes its lead; the last lead cannot step down::
+
+    desk.add_engineer("alice", "Alice Wang", "senior", phone="138…", on_duty=True, lead=False)
     desk.set_on_duty("alice", False); desk.update_engineer("alice", seniority="expert")
+    desk.set_lead("alice", True)
     desk.list_engineers(); desk.engineer("alice"); desk.me()
     desk.add_customer("华东电网", systems=[SystemInfo("EMS", "D5000", "v3")],
                       warranty_start=date(...), warranty_end=date(...), tier="gold",
@@ -60,7 +70,11 @@ the newest audit event: poll it to know when to reload), ``refresh_deadlines()``
 
 Errors: every refusal is a ``DeskError`` with a one-line message:
 ``ValidationError``, ``NotFound`` (``UnknownEngineer``), ``InvalidTransition``,
-``StaleVersion`` (names who changed the fault and when), ``SchemaMismatch``.
+``StaleVersion`` (names who changed the fault and when), ``SchemaMismatch``,
+``NotALead``, ``ClaimRefused``.
+
+Alerts: ``desk.acknowledge_alerts(ids or None)`` (a roster engineer's verb, one
+audit event naming the alerts it acknowledged; returns their ids).
 
 Many verbs in one transaction (each still a savepoint): ``with desk.batch(): ...``.
 
@@ -75,8 +89,10 @@ models, ``history``, ``queue`` and the console's quick read (``peek``) stay ligh
 from typing import TYPE_CHECKING
 
 from .errors import (
+    ClaimRefused,
     DeskError,
     InvalidTransition,
+    NotALead,
     NotFound,
     SchemaMismatch,
     StaleVersion,
@@ -116,6 +132,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "ClaimRefused",
     "MODES",
     "OPEN_STATUSES",
     "RESPONSE_HOW",
@@ -131,6 +148,7 @@ __all__ = [
     "FaultSummary",
     "FaultView",
     "InvalidTransition",
+    "NotALead",
     "NotFound",
     "QueueItem",
     "SchemaMismatch",

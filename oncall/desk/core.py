@@ -10,7 +10,7 @@ before the commit, so nothing is half-written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +33,7 @@ from oncall.store import (
     upgrade,
     write_engine,
 )
+from oncall.store.alert_models import Alert
 from oncall.store.models import (
     AuditEvent,
     Contact,
@@ -50,8 +51,10 @@ from . import history as h
 from . import queue as q
 from . import validate as v
 from .errors import (
+    ClaimRefused,
     DeskError,
     InvalidTransition,
+    NotALead,
     NotFound,
     SchemaMismatch,
     StaleVersion,
@@ -80,6 +83,7 @@ _FAULTS = Fault.__table__
 _CUSTOMERS = Customer.__table__
 _SYSTEMS = System.__table__
 _EVENTS = AuditEvent.__table__
+_ALERTS = Alert.__table__
 _COUNTERS = FaultCounter.__table__
 _FAULT_COLUMNS = tuple(c.name for c in _FAULTS.columns)
 # A queue row: the fault's id, the summary's columns (then customer and system names).
@@ -108,6 +112,8 @@ class _Shared:
     """State a desk shares with its ``as_user`` copies."""
 
     batch: Session | None = None
+    # Real users whose lead role the batch's transaction has already checked.
+    leads_seen: set[str] = field(default_factory=set)
 
 
 class Desk:
@@ -126,9 +132,17 @@ class Desk:
     resume, resolve, close, reopen, change level, escalate, propose solution)
     before the fault's last such change.
 
-    Fault verbs need the acting OS user on the roster (``UnknownEngineer``
-    says how to be added); so do customer changes. Roster changes do not, so
-    the first engineer can add themselves.
+    Who: ``user`` is the engineer who acts (the audit's ``os_user``);
+    ``real_user`` is the OS user of the process (default: ``user``; the CLI
+    and the console take it from the uid, ``oncall.identity``). When they
+    differ, ``real_user`` acts on ``user``'s behalf: allowed only while
+    ``real_user`` is a roster lead (``ClaimRefused``), checked by every
+    verb, and the audit keeps both.
+
+    Fault verbs, customer changes and alert acknowledgements need the acting
+    engineer on the roster (``UnknownEngineer`` says how to be added). Roster
+    changes need a lead (``NotALead``), except the first engineer put on an
+    empty roster, who becomes its lead.
 
     ``require_onsite_signoff``: closing a fault with on-site work that the
     customer has not signed off is refused (the contract's 现场服务 rule).
@@ -141,12 +155,14 @@ class Desk:
         clock: Clock,
         user: str,
         *,
+        real_user: str | None = None,
         require_onsite_signoff: bool = True,
     ) -> None:
         self.engine = engine
         self.policy = policy
         self.clock = clock
         self.user = user
+        self.real_user = real_user or user
         self.require_onsite_signoff = require_onsite_signoff
         self._writer = write_engine(engine)
         self._shared = _Shared()
@@ -157,12 +173,25 @@ class Desk:
         self._watch: ChangeWatch | None | bool = False  # made on first use
 
     def as_user(self, user: str) -> Desk:
-        """The same desk acting as another OS user (demo data, tests)."""
+        """The same desk run by another OS user (a test aid: in-process only)."""
+        return self._copy(user, user)
+
+    def claim(self, user: str) -> Desk:
+        """The same desk acting on ``user``'s behalf (the real user must be a lead)."""
+        return self._copy(user, self.real_user)
+
+    @property
+    def claimed(self) -> bool:
+        """True when the real user acts on someone else's behalf."""
+        return self.real_user != self.user
+
+    def _copy(self, user: str, real_user: str) -> Desk:
         other = Desk(
             self.engine,
             self.policy,
             self.clock,
             user,
+            real_user=real_user,
             require_onsite_signoff=self.require_onsite_signoff,
         )
         other._shared = self._shared
@@ -188,6 +217,7 @@ class Desk:
                 yield
             finally:
                 self._shared.batch = None
+                self._shared.leads_seen.clear()
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -229,12 +259,37 @@ class Desk:
         return at
 
     def _actor(self, s: Session) -> None:
-        """Refuse an OS user who is not on the roster (nobody leaves it once on)."""
+        """Refuse an acting engineer not on the roster (nobody leaves it once on), or a
+        claim by a real user who is not a lead (checked every time: leads change)."""
+        if self.claimed:
+            self._check_claim(s)
         if self._rostered:
             return
         if s.get(Engineer, self.user) is None:
             raise UnknownEngineer(self.user, acting=True)
         self._rostered = True
+
+    def _check_claim(self, s: Session) -> None:
+        batch = s is self._shared.batch
+        if batch and self.real_user in self._shared.leads_seen:
+            return  # checked in this very transaction (a demo load: thousands of verbs)
+        real = s.get(Engineer, self.real_user)
+        if real is None or not real.lead:
+            raise ClaimRefused(self.real_user, self.user)
+        if batch:
+            self._shared.leads_seen.add(self.real_user)
+
+    def _lead(self, s: Session, what: str) -> None:
+        """Refuse a roster change unless the acting engineer is a lead."""
+        self._actor(s)
+        if not self._engineer(s, self.user).lead:
+            raise NotALead(self.user, what)
+
+    def check_claim(self) -> None:
+        """Raise ``ClaimRefused`` when acting on someone's behalf is not allowed."""
+        if self.claimed:
+            with self._read() as s:
+                self._check_claim(s)
 
     def _engineer(self, s: Session, user: str) -> Engineer:
         engineer = s.get(Engineer, user) if isinstance(user, str) else None
@@ -254,7 +309,13 @@ class Desk:
     ) -> None:
         s.connection().execute(
             insert(_EVENTS).values(
-                fault_id=fault_id, at=at, logged_at=now, os_user=self.user, verb=verb, data=data
+                fault_id=fault_id,
+                at=at,
+                logged_at=now,
+                os_user=self.user,
+                real_user=self.real_user,
+                verb=verb,
+                data=data,
             )
         )
 
@@ -383,13 +444,21 @@ class Desk:
         seniority: str = "engineer",
         phone: str = "",
         on_duty: bool = False,
+        lead: bool = False,
     ) -> EngineerInfo:
-        """Put an OS user on the roster (anyone may: the first engineer adds themselves)."""
+        """Put an OS user on the roster: a lead's verb, except the first engineer
+        on an empty roster (whoever sets the desk up), who becomes its lead."""
         user = v.user_name(user)
         name = v.text(name, "name", required=True, max_chars=200, strip=True)
         v.one_of(seniority, SENIORITIES, "seniority")
         phone = v.text(phone, "phone", max_chars=64, strip=True)
         with self._write() as s:
+            first = s.exec(select(Engineer.os_user).limit(1)).first() is None
+            if first:
+                if self.claimed:  # nobody is a lead yet, so nobody may claim
+                    raise ClaimRefused(self.real_user, self.user)
+            else:
+                self._lead(s, "adding an engineer")
             if s.get(Engineer, user) is not None:
                 raise ValidationError(f"{user!r} is already on the roster")
             now = self._now()
@@ -399,6 +468,7 @@ class Desk:
                 seniority=seniority,
                 phone=phone,
                 on_duty=bool(on_duty),
+                lead=bool(lead) or first,
                 created_at=now,
             )
             s.add(row)
@@ -413,8 +483,10 @@ class Desk:
         seniority: str | None = None,
         phone: str | None = None,
         on_duty: bool | None = None,
+        lead: bool | None = None,
     ) -> EngineerInfo:
-        """Change an engineer's name, seniority, phone or duty flag."""
+        """Change an engineer's name, seniority, phone, duty flag or lead role (a lead's
+        verb; the roster always keeps at least one lead)."""
         changes: dict[str, Any] = {}
         if name is not None:
             changes["name"] = v.text(name, "name", required=True, max_chars=200, strip=True)
@@ -424,13 +496,27 @@ class Desk:
             changes["phone"] = v.text(phone, "phone", max_chars=64, strip=True)
         if on_duty is not None:
             changes["on_duty"] = bool(on_duty)
+        if lead is not None:
+            changes["lead"] = bool(lead)
         with self._write() as s:
+            self._lead(s, "changing the roster")
             row = self._engineer(s, user)
             before = {k: getattr(row, k) for k in changes if getattr(row, k) != changes[k]}
             if not before:
                 return _engineer(row)
+            if before.get("lead"):  # taking a lead's role away
+                # Locks the leads' rows, so two leads cannot drop each other at once.
+                leads = s.exec(
+                    select(Engineer.os_user).where(Engineer.lead.is_(True)).with_for_update()
+                ).all()
+                if set(leads) <= {row.os_user}:
+                    raise ValidationError(
+                        f"{row.os_user!r} is the roster's last lead: make another lead first"
+                    )
             for key in before:
                 setattr(row, key, changes[key])
+            if "lead" in before:
+                self._shared.leads_seen.clear()
             now = self._now()
             after = {k: changes[k] for k in before}
             self._event(
@@ -446,6 +532,10 @@ class Desk:
         """Mark an engineer on or off duty."""
         return self.update_engineer(user, on_duty=on_duty)
 
+    def set_lead(self, user: str, lead: bool) -> EngineerInfo:
+        """Make an engineer a roster lead, or not (never the last one)."""
+        return self.update_engineer(user, lead=lead)
+
     def list_engineers(self) -> list[EngineerInfo]:
         """The roster, most senior first, then by name."""
         with self._read() as s:
@@ -459,8 +549,11 @@ class Desk:
             return _engineer(self._engineer(s, user))
 
     def me(self) -> EngineerInfo:
-        """The acting OS user's roster entry; ``UnknownEngineer`` tells how to be added."""
+        """The acting engineer's roster entry; ``UnknownEngineer`` tells how to be added,
+        ``ClaimRefused`` that the real user may not act on their behalf."""
         with self._read() as s:
+            if self.claimed:
+                self._check_claim(s)
             row = s.get(Engineer, self.user)
         if row is None:
             raise UnknownEngineer(self.user, acting=True)
@@ -1388,6 +1481,32 @@ class Desk:
             rows = s.exec(stmt).all()
         return [_event_view(e, r) for e, r in rows]
 
+    def acknowledge_alerts(self, ids: Iterable[int] | None) -> list[int]:
+        """Acknowledge alerts (None: every unacknowledged one) as the acting engineer.
+
+        One audit event names the alerts this call acknowledged (none written
+        when there were none left: another console got there first). Returns
+        their ids.
+        """
+        chosen = None
+        if ids is not None:
+            chosen = sorted({int(i) for i in ids})
+            if not chosen:
+                return []
+        stmt = update(_ALERTS).where(_ALERTS.c.acked_at.is_(None))
+        if chosen is not None:
+            stmt = stmt.where(_ALERTS.c.id.in_(chosen))
+        with self._write() as s:
+            self._actor(s)
+            now = self._now()
+            rows = s.connection().execute(
+                stmt.values(acked_by=self.user, acked_at=now).returning(_ALERTS.c.id)
+            )
+            done = sorted(row.id for row in rows)
+            if done:
+                self._event(s, h.ALERT_ACK, {"alerts": done}, at=now, now=now)
+            return done
+
     def last_change(self) -> int:
         """The id of the newest audit event (0 if none): poll it to know when to reload."""
         with self._read() as s:
@@ -1440,6 +1559,7 @@ def open_desk(
     clock: Clock,
     user: str,
     *,
+    real_user: str | None = None,
     auto_upgrade: bool | None = None,
     require_onsite_signoff: bool = True,
 ) -> Desk:
@@ -1453,6 +1573,13 @@ def open_desk(
     runs ``oncall db upgrade`` on purpose (after a backup), and always when it
     is newer than the code. ``auto_upgrade`` overrides the choice (None: only
     the default database).
+
+    ``user`` acts, ``real_user`` (default: ``user``) is the OS user of the
+    process (see ``Desk``). On PostgreSQL a session role named after a roster
+    engineer is that engineer's own role (per-engineer roles, peer
+    authentication): it must be the real user's, or the database would record
+    someone else as the writer. A role that is not an engineer's (a shared
+    ``oncall`` role) is accepted.
     """
     engine = make_engine(url)
     where = make_url(url).render_as_string(hide_password=True)
@@ -1481,13 +1608,36 @@ def open_desk(
                 f"{current_revision(engine)}, this one knows up to {head_revision()}): "
                 "upgrade oncall",
             )
+        if engine.dialect.name == "postgresql":
+            _check_database_role(engine, real_user or user)
     except OperationalError as exc:
         engine.dispose()
         raise DeskError(f"cannot open the database {where}: {_first_line(exc)}") from exc
     except DeskError:
         engine.dispose()
         raise
-    return Desk(engine, policy, clock, user, require_onsite_signoff=require_onsite_signoff)
+    return Desk(
+        engine,
+        policy,
+        clock,
+        user,
+        real_user=real_user,
+        require_onsite_signoff=require_onsite_signoff,
+    )
+
+
+def _check_database_role(engine: Engine, real_user: str) -> None:
+    """Refuse a PostgreSQL session role that is another engineer's own role."""
+    with engine.connect() as conn:
+        role = conn.execute(select(func.session_user())).scalar()
+        if role == real_user:
+            return
+        engineer = conn.execute(select(Engineer.os_user).where(Engineer.os_user == role)).scalar()
+    if engineer is not None:
+        raise DeskError(
+            f"OS user {real_user!r} connects to the database as engineer {role!r}'s role: "
+            f"connect as your own role (peer authentication over the local socket)"
+        )
 
 
 # -- row -> view -----------------------------------------------------------------------
@@ -1570,11 +1720,12 @@ def _event_view(row: AuditEvent, ref: str | None) -> EventView:
         user=row.os_user,
         verb=row.verb,
         data=dict(row.data or {}),
+        real_user=row.real_user,
     )
 
 
 def _engineer(row: Engineer) -> EngineerInfo:
-    return EngineerInfo(row.os_user, row.name, row.seniority, row.phone, row.on_duty)
+    return EngineerInfo(row.os_user, row.name, row.seniority, row.phone, row.on_duty, row.lead)
 
 
 def _engineer_data(row: Engineer) -> dict[str, Any]:
@@ -1584,6 +1735,7 @@ def _engineer_data(row: Engineer) -> dict[str, Any]:
         "seniority": row.seniority,
         "phone": row.phone,
         "on_duty": row.on_duty,
+        "lead": row.lead,
     }
 
 

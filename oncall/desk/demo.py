@@ -44,6 +44,7 @@ ROSTER = (
     ("zhaolei", "赵磊", "expert", "138-0000-3001", True),
     ("pkumar", "Priya Kumar", "expert", "+91 90000 00300", False),
 )
+LEADS = ("zhaolei", "chenjing")  # the demo roster's leads (and whoever loads the demo)
 
 CUSTOMERS = (
     # (name, tier, warranty start, years, systems, contacts)
@@ -274,8 +275,9 @@ class _Generator:
     # -- helpers ------------------------------------------------------------------------
 
     def as_(self, user: str) -> Desk:
+        """The desk acting on ``user``'s behalf: the audit keeps who loaded the demo."""
         if user not in self._desks:
-            self._desks[user] = self.desk.as_user(user)
+            self._desks[user] = self.desk.claim(user)
         return self._desks[user]
 
     def pick(self, seq):
@@ -301,13 +303,20 @@ class _Generator:
     # -- people and customers -------------------------------------------------------
 
     def roster(self) -> None:
+        """Whoever loads the demo goes on the roster first, so is its lead (the demo
+        writes on the engineers' behalf), then the demo's engineers."""
+        me = self.desk.user
+        mine = [r for r in ROSTER if r[0] == me] or [(me, me, "senior", "", True)]
+        try:
+            self.desk.me()
+        except DeskError:
+            user, name, seniority, phone, on_duty = mine[0]
+            self.desk.add_engineer(user, name, seniority, phone=phone, on_duty=on_duty, lead=True)
         for user, name, seniority, phone, on_duty in ROSTER:
-            self.desk.add_engineer(user, name, seniority, phone=phone, on_duty=on_duty)
-        if self.desk.user not in {r[0] for r in ROSTER}:
-            try:
-                self.desk.me()
-            except DeskError:
-                self.desk.add_engineer(self.desk.user, self.desk.user, "senior", on_duty=True)
+            if user != me:
+                self.desk.add_engineer(
+                    user, name, seniority, phone=phone, on_duty=on_duty, lead=user in LEADS
+                )
 
     def customers(self) -> None:
         admin = self.as_("zhaolei")

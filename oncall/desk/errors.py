@@ -28,8 +28,8 @@ class UnknownEngineer(NotFound):
         self.user = user
         if acting:
             message = (
-                f"{user!r} is not on the engineers' roster; to be added, run: "
-                f"oncall engineer add {user} --name NAME --seniority engineer|senior|expert"
+                f"{user!r} is not on the engineers' roster; to be added, ask a roster lead "
+                f"to run: oncall engineer add {user} --name NAME --seniority engineer|senior|expert"
             )
         else:
             message = (
@@ -37,6 +37,29 @@ class UnknownEngineer(NotFound):
                 f"add one with `oncall engineer add {user} --name NAME --seniority ...`)"
             )
         super().__init__(message)
+
+
+class NotALead(DeskError):
+    """A roster change by an engineer who is not a lead."""
+
+    def __init__(self, user: str, what: str) -> None:
+        self.user = user
+        super().__init__(
+            f"{what} needs a roster lead, and {user!r} is not one "
+            "(see `oncall engineer list`; a lead runs `oncall engineer lead USER on`)"
+        )
+
+
+class ClaimRefused(DeskError):
+    """The real OS user claimed to act as someone else without being a roster lead."""
+
+    def __init__(self, real_user: str, claimed: str) -> None:
+        self.real_user = real_user
+        self.claimed = claimed
+        super().__init__(
+            f"OS user {real_user!r} cannot act as {claimed!r}: only a roster lead may act "
+            "on someone's behalf (unset ONCALL_USER to act as yourself)"
+        )
 
 
 class InvalidTransition(DeskError):

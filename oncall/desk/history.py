@@ -35,6 +35,7 @@ ENGINEER_ADD = "engineer_add"
 ENGINEER_EDIT = "engineer_edit"
 CUSTOMER_ADD = "customer_add"
 SYSTEM_ADD = "system_add"
+ALERT_ACK = "alert_ack"
 
 _SIMPLE = {
     RESPOND: Event.RESPONDED,

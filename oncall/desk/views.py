@@ -63,6 +63,7 @@ class EngineerInfo:
     seniority: str  # one of SENIORITIES
     phone: str
     on_duty: bool
+    lead: bool = False  # may change the roster and act on others' behalf
 
 
 @dataclass(frozen=True)
@@ -169,9 +170,10 @@ class EventView:
     fault_ref: str | None  # None for roster and customer changes
     at: datetime  # when it happened (may be back-dated)
     logged_at: datetime  # when it was written
-    user: str  # the OS user who did it
+    user: str  # the engineer it is recorded as (who acted, or whom a lead acted for)
     verb: str
     data: dict[str, Any] = field(default_factory=dict)
+    real_user: str | None = None  # the OS user of the process (None: before schema 0003)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    FetchedValue,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime
@@ -51,6 +61,7 @@ class Engineer(SQLModel, table=True):
     seniority: str = Field(max_length=16)
     phone: str = Field(default="", max_length=64)
     on_duty: bool = Field(default=False)
+    lead: bool = Field(default=False)  # may change the roster and act on others' behalf
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -182,7 +193,15 @@ class AuditEvent(SQLModel, table=True):
 
     ``at`` is when it happened (may be back-dated), ``logged_at`` when it was
     written; ``verb`` and ``data`` say what. A fault's SLA history is rebuilt
-    from its events. Roster and customer changes have no fault.
+    from its events. Roster, customer and alert acknowledgements have no fault.
+
+    Who: ``os_user`` is the engineer the change is recorded as (who acted, or
+    whom a lead acted for with ``ONCALL_USER``); ``real_user`` is the OS user
+    of the process that wrote it, from its uid (NULL on rows older than
+    schema 0003). On PostgreSQL the database fills ``db_user`` itself with
+    the session's role (a trigger overrides whatever the client sends), so
+    with per-engineer roles the database vouches for who wrote each row; on
+    SQLite it stays NULL.
     """
 
     __tablename__ = "audit_event"
@@ -192,6 +211,11 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(sa_type=UTCDateTime)
     logged_at: datetime = Field(sa_type=UTCDateTime)
     os_user: str = Field(max_length=64)
+    real_user: str | None = Field(default=None, max_length=64)
+    # Written by the database (server default and trigger on PostgreSQL), never by us.
+    db_user: str | None = Field(
+        default=None, sa_column=Column(String(64), server_default=FetchedValue(), nullable=True)
+    )
     verb: str = Field(max_length=32)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 

@@ -33,11 +33,10 @@ class AlertsScreen(Screen):
         Binding("escape", "back", N_("Back"), id="alerts-back"),
     ]
 
-    def __init__(self, service: Any, *, user: str | None = None, limit: int = LIMIT) -> None:
+    def __init__(self, service: Any, *, limit: int = LIMIT) -> None:
         super().__init__()
         translate_bindings(self)
         self.service = service
-        self.user = user
         self.limit = limit
         self.alerts: list[Any] = []
 
@@ -128,13 +127,14 @@ class AlertsScreen(Screen):
                 table.move_cursor(row=ids.index(current))
         unacked = sum(1 for a in alerts if a.acked_at is None)
         if not alerts:
-            self._note(_("No alerts yet."))
+            note = _("No alerts yet.")
         else:
-            self._note(
-                _("{count} alerts shown, {unacked} not acknowledged.").format(
-                    count=len(alerts), unacked=unacked
-                )
+            note = _("{count} alerts shown, {unacked} not acknowledged.").format(
+                count=len(alerts), unacked=unacked
             )
+        if self.read_only:
+            note += " " + _("Read-only: only a roster engineer can acknowledge alerts.")
+        self._note(note)
 
     def cursor_alert(self) -> int | None:
         """The id of the alert under the cursor."""
@@ -157,10 +157,19 @@ class AlertsScreen(Screen):
         if self.service is not None:
             await self._acknowledge(None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("acknowledge", "acknowledge_all") and self.read_only:
+            return None  # shown disabled: acknowledging is a roster engineer's verb
+        return True
+
+    @property
+    def read_only(self) -> bool:
+        main = getattr(self.app, "main", None)
+        return bool(getattr(main, "read_only", False))
+
     async def _acknowledge(self, ids: list[int] | None) -> None:
-        user = self.user or getattr(self.app, "user", None) or None
         try:
-            await self.service.acknowledge(ids, user)
+            await self.service.acknowledge(ids)
         except Exception as exc:  # noqa: BLE001 - refused by the database: say so
             self.notify(
                 _("Cannot acknowledge: {error}").format(error=fmt.safe(str(exc))),

@@ -147,7 +147,7 @@ class OncallApp(App[int]):
         from .alerts_screen import AlertsScreen
 
         if not isinstance(self.screen, AlertsScreen):
-            self.push_screen(AlertsScreen(self.alerts, user=self.user))
+            self.push_screen(AlertsScreen(self.alerts))
 
     def watch_unacked_alerts(self, count: int) -> None:
         if self.main is not None and self.main.is_mounted:

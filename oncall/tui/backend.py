@@ -27,13 +27,14 @@ class Opened:
     """What the console needs once the desk is open."""
 
     desk: Any
-    me: Any | None  # EngineerInfo, None when the user is not on the roster
-    not_on_roster: str | None  # the desk's message telling how to be added
+    me: Any | None  # EngineerInfo, None when the user is not on the roster (or may not act)
+    not_on_roster: str | None  # the desk's message telling how to be added, or why not
     queue: list
     last_change: int
     empty: bool  # a new database: no customers, no faults
     engineers: list = field(default_factory=list)
     customers: list = field(default_factory=list)
+    refused_claim: Any | None = None  # ClaimRefused: a non-lead set ONCALL_USER
 
 
 @dataclass
@@ -58,21 +59,24 @@ def peek(opener: Callable[[], Any]) -> Any | None:
 
 def open_and_load(opener: Callable[[], Any]) -> Opened:
     """Open the desk and read what the first full screen shows (runs on the backend thread)."""
-    from ..desk import UnknownEngineer
+    from ..desk import ClaimRefused, UnknownEngineer
 
     desk = opener()
     me = None
     not_on_roster = None
+    refused = None
     try:
         me = desk.me()
     except UnknownEngineer as exc:
         not_on_roster = str(exc)
+    except ClaimRefused as exc:
+        not_on_roster, refused = str(exc), exc
     queue = desk.open_queue()
     customers = desk.list_customers()
     engineers = desk.list_engineers()
     last = desk.last_change()
     empty = not queue and not customers and last == 0
-    return Opened(desk, me, not_on_roster, queue, last, empty, engineers, customers)
+    return Opened(desk, me, not_on_roster, queue, last, empty, engineers, customers, refused)
 
 
 def reload(desk: Any, ref: str | None) -> Reloaded:

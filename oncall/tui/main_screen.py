@@ -267,7 +267,16 @@ class MainScreen(Screen):
         self.detail.names = names
         self.read_only = opened.me is None
         self.header.read_only = self.read_only
-        if self.read_only:
+        refused = opened.refused_claim
+        if refused is not None:
+            self._banner(
+                _(
+                    "Read-only: {real} is not a roster lead, so cannot act as {user} "
+                    "(ONCALL_USER). Unset it to act as yourself."
+                ).format(real=fmt.safe(refused.real_user), user=fmt.safe(refused.claimed)),
+                "warning",
+            )
+        elif self.read_only:
             self._banner(
                 _(
                     "Read-only: {user} is not on the engineers' roster. To be added, ask a lead "
