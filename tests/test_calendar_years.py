@@ -275,7 +275,7 @@ def test_fault_show_warns_for_a_deadline_in_a_year_not_known(
     package_knows_until(2026)
     db = str(tmp_path / "desk.sqlite3")
     monkeypatch.setenv("ONCALL_NOW", "2026-12-28T10:00")
-    monkeypatch.setenv("ONCALL_USER", "duty")
+    monkeypatch.setattr("oncall.identity.real_user", lambda: "duty")
     for argv in (
         ["db", "upgrade"],
         ["engineer", "add", "duty", "--name", "Duty", "--seniority", "engineer"],
