@@ -144,7 +144,18 @@ class Ctx:
             from ..desk import open_desk
 
             self._desk = open_desk(self.url, self.policy, self.clock, self.user)
+            self.check_damage()
         return self._desk
+
+    def check_damage(self) -> None:
+        """SQLite's quick check of the file (about 1 ms per MB): a damaged page that this
+        command would not read still stops it, with what to do (``DatabaseDamaged``)."""
+        from ..store import sqlite_file
+        from ..store.health import check_damage, where_of
+
+        file = sqlite_file(self.url)
+        if file is not None and file.exists():
+            check_damage(file, where_of(self.url))
 
     def close(self) -> None:
         desk, self._desk = self._desk, None
@@ -235,15 +246,15 @@ def _explain(exc: BaseException, ctx: Ctx) -> str | None:
     if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
         return None
     where = _where(ctx)
+    from ..store.health import translated, where_of
+
+    health = translated(exc, where_of(ctx.url) if "url" in vars(ctx) else where)
+    if health is not None:  # damaged (restore a backup) or unreachable (try again)
+        return _one_line(str(health))
     detail = _one_line(str(getattr(exc, "orig", None) or exc))
     low = detail.lower()
     if isinstance(exc, sa_exc.ArgumentError | sa_exc.NoSuchModuleError):
         return f"cannot use the database URL {where}: {detail}"
-    if "database is locked" in low or "database table is locked" in low:
-        return (
-            f"the database {where} is locked by another oncall process; "
-            "nothing was written: try again in a moment"
-        )
     if "unable to open database" in low or "readonly database" in low:
         return (
             f"cannot open the database {where} for writing: check that it exists and that "
@@ -341,11 +352,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo.add_argument("--force", action="store_true", help="go on even if the database has faults")
     demo.add_argument("--json", action="store_true")
 
-    db = commands.add_parser("db", help="the database: schema state and upgrades")
+    db = commands.add_parser("db", help="the database: schema, health, upgrades and backups")
     sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     command(sub, "upgrade", _db_upgrade, "bring the database to the current schema")
-    status = command(sub, "status", _db_status, "where the database is and its schema state")
+    status = command(
+        sub, "status", _db_status, "where the database is, its schema state and a quick check"
+    )
     status.add_argument("--json", action="store_true")
+    backup = command(
+        sub, "backup", _db_backup, "copy the SQLite database while in use, then check the copy"
+    )
+    backup.add_argument("path", metavar="PATH", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    check = command(sub, "check", _db_check, "check that an SQLite file (a backup) can be restored")
+    check.add_argument("path", metavar="PATH", help="the file to check")
 
 
 # -- demo and db ------------------------------------------------------------------------------
@@ -410,6 +430,8 @@ def _state(url: str) -> str:
 def _db_upgrade(args: argparse.Namespace, ctx: Ctx) -> int:
     from ..store import current_revision, head_revision, make_engine, schema_state, upgrade
 
+    if ctx.missing_file() is None:
+        ctx.check_damage()  # never migrate a damaged file: restore a backup first
     engine = make_engine(ctx.url)
     try:
         state = schema_state(engine)
@@ -448,9 +470,11 @@ def _db_status(args: argparse.Namespace, ctx: Ctx) -> int:
             info.update(state=state_of(engine), revision=current_revision(engine))
         finally:
             engine.dispose()
+    info["integrity"] = _quick_check(ctx) if missing is None else None
+    damaged = info["integrity"] not in (None, "ok", "not checked")
     if args.json:
         print_json(info)
-        return 0
+        return _damaged(ctx, info["integrity"]) if damaged else 0
     advice = {
         "current": "up to date",
         "empty": "no tables yet: run oncall db upgrade" + _db_hint(args),
@@ -461,4 +485,57 @@ def _db_status(args: argparse.Namespace, ctx: Ctx) -> int:
     print(f"database  {info['url']}" + ("  (the default)" if info["default"] else ""))
     print(f"schema    {info['state']}: {advice}")
     print(f"revision  {info['revision'] or '-'} (this oncall: {info['head_revision']})")
+    if info["integrity"] is not None:
+        print(f"integrity {info['integrity'] if not damaged else 'DAMAGED'}")
+    return _damaged(ctx, info["integrity"]) if damaged else 0
+
+
+def _quick_check(ctx: Ctx) -> str:
+    """SQLite's quick check: "ok" or the problem; "not checked" for other databases."""
+    from ..store import sqlite_file
+    from ..store.health import integrity
+
+    file = sqlite_file(ctx.url)
+    if file is None:
+        return "not checked"
+    return integrity(file) or "ok"
+
+
+def _damaged(ctx: Ctx, problem: str) -> int:
+    from ..store.health import DatabaseDamaged, where_of
+
+    raise DatabaseDamaged(where_of(ctx.url), problem)
+
+
+def _backup_source(ctx: Ctx):
+    from ..store import sqlite_file
+    from ..store.backup import PG_DUMP_HINT
+
+    file = sqlite_file(ctx.url)
+    if file is None:
+        from sqlalchemy.engine import make_url
+
+        plain = make_url(ctx.url).set(drivername=make_url(ctx.url).get_backend_name())
+        raise CliError(PG_DUMP_HINT.replace("DBURL", plain.render_as_string(hide_password=True)))
+    if not file.exists():
+        raise CliError(f"no database at {printable(str(file))}")
+    return file
+
+
+def _db_backup(args: argparse.Namespace, ctx: Ctx) -> int:
+    from pathlib import Path
+
+    from ..store.backup import backup
+
+    report = backup(_backup_source(ctx), Path(args.path).expanduser(), force=args.force)
+    print(f"backed up to {printable(report.line())}")
+    return 0
+
+
+def _db_check(args: argparse.Namespace, ctx: Ctx) -> int:
+    from pathlib import Path
+
+    from ..store.backup import check
+
+    print(printable(check(Path(args.path).expanduser()).line()))
     return 0
