@@ -222,3 +222,34 @@ def _sqlite_failure(exc: sqlite3.Error, path: Path) -> StoreError:
     return translated(exc, str(path)) or StoreError(
         f"cannot read the database {path}: {problem_of(exc)}"
     )
+
+
+def probe(engine, *, write: bool = False, timeout_ms: int = 100) -> None:
+    """Raise (a DB-API error) unless the database answers now.
+
+    ``write``: on SQLite, also that the write lock can be had (``BEGIN IMMEDIATE``,
+    rolled back), waiting at most ``timeout_ms`` instead of the busy timeout, so a
+    probe of a locked file never holds up the caller's thread for long. Elsewhere a
+    plain read (``SELECT 1``) on a fresh or pinged connection.
+    """
+    from . import db
+
+    if engine.dialect.name != "sqlite":
+        from sqlalchemy import text
+
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            cursor.execute("SELECT count(*) FROM sqlite_master")
+            cursor.execute("ROLLBACK")
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
+            cursor.close()
+    finally:
+        raw.close()
