@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from dbdamage import damage_page
 from pgcluster import pg_url  # noqa: F401
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -139,3 +140,18 @@ async def test_postgres_going_away_keeps_the_form_and_the_console_recovers(pg_de
         await save(pilot)
         assert not isinstance(app.screen, FormScreen)
         assert desk.fault(fault.ref).assignee == "bob"
+
+
+async def test_a_damaged_page_the_queue_does_not_read_still_shows(desk, clock, fault, db_url):
+    desk.engine.dispose()
+    damage_page(db_url.removeprefix("sqlite:///"))
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        banner = str(main.query_one("#banner").render())
+        assert "damaged" in banner and "backup" in banner
+        assert "database damaged since 10:00" in header_text(main)
+        main.tick_now()  # not retried away: it needs a restore
+        await settle(pilot)
+        assert "database damaged" in header_text(main)

@@ -10,7 +10,9 @@ counted rather than read off a clock, so tests drive them one by one). A retry
 asks the database on the desk's thread (``store.health.probe``): for the write
 lock when a save failed (SQLite readers go on under a writer's lock, so a read
 proves nothing), else a read. Once it answers, the header clears and the queue
-is re-read.
+is re-read. A damaged database is not retried (it needs a restore): the header
+and the banner say so until the console is restarted; what still reads is shown.
+Once the desk is open, ``check_file`` runs SQLite's quick check in the background.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class DatabaseHealth:
         if kind is None:
             return False
         self.write = self.write or write
+        if self.trouble == "damaged":
+            return True  # it stays damaged until restored, whatever comes after
         if self.trouble != kind:
             screen = self.screen
             now = screen.clock.now()
@@ -62,7 +66,7 @@ class DatabaseHealth:
 
     def read_ok(self) -> None:
         """A read went through: the database is back, unless it was a save that failed."""
-        if not self.write:
+        if self.trouble == "unreachable" and not self.write:
             self.back()
 
     def back(self) -> None:
@@ -77,8 +81,9 @@ class DatabaseHealth:
         self.screen.header.show()
 
     def tick(self) -> bool:
-        """One tick; True while in trouble (the screen then skips its regular poll)."""
-        if self.trouble is None:
+        """One tick; True while out of reach (the screen then skips its regular poll).
+        A damaged database is not retried: what still reads is shown, the banner stays."""
+        if self.trouble != "unreachable":
             return False
         self._retry_in -= 1
         if self._retry_in <= 0 and not self._retrying and self.screen.backend.desk is not None:
@@ -101,6 +106,22 @@ class DatabaseHealth:
             self._retrying = False
         self.back()
         screen.database_answered()
+
+
+async def check_file(health: DatabaseHealth, desk: Any) -> None:
+    """Once the desk is open, SQLite's quick check of its file, on the desk's thread (about
+    1 ms per MB): a damaged page that the queue does not read still shows in the header."""
+    from ..store import sqlite_file
+    from ..store.health import check_damage, where_of
+
+    url = desk.engine.url.render_as_string(hide_password=False)
+    file = sqlite_file(url)
+    if file is None:
+        return
+    try:
+        await health.screen.backend.call(check_damage, file, where_of(url))
+    except Exception as exc:  # noqa: BLE001 - a check that cannot run proves nothing
+        health.failed(exc)
 
 
 def one_line(exc: BaseException) -> str:

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 from ..i18n import N_, _
 from . import fmt
 from .backend import Backend, Opened, Reloaded, open_and_load, reload
-from .db_health import DatabaseHealth, one_line
+from .db_health import DatabaseHealth, check_file, one_line
 from .detail import DetailPane
 from .filters import DoneItem, QueueFilter, QueueView, queue_view
 from .header import DeskHeader
@@ -225,6 +225,7 @@ class MainScreen(Screen):
         self.refresh_keys()
         if self.ticking:
             self.set_interval(1.0, self._tick, name="tick")
+        self.run_worker(check_file(self.health, desk), group="check")
         if opened.empty:
             from .confirm import ConfirmScreen
 
