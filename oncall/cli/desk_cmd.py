@@ -474,7 +474,8 @@ def _db_status(args: argparse.Namespace, ctx: Ctx) -> int:
     damaged = info["integrity"] not in (None, "ok", "not checked")
     if args.json:
         print_json(info)
-        return _damaged(ctx, info["integrity"]) if damaged else 0
+        _stop_if_damaged(ctx, info["integrity"] if damaged else None)
+        return 0
     advice = {
         "current": "up to date",
         "empty": "no tables yet: run oncall db upgrade" + _db_hint(args),
@@ -487,7 +488,8 @@ def _db_status(args: argparse.Namespace, ctx: Ctx) -> int:
     print(f"revision  {info['revision'] or '-'} (this oncall: {info['head_revision']})")
     if info["integrity"] is not None:
         print(f"integrity {info['integrity'] if not damaged else 'DAMAGED'}")
-    return _damaged(ctx, info["integrity"]) if damaged else 0
+    _stop_if_damaged(ctx, info["integrity"] if damaged else None)
+    return 0
 
 
 def _quick_check(ctx: Ctx) -> str:
@@ -501,10 +503,12 @@ def _quick_check(ctx: Ctx) -> str:
     return integrity(file) or "ok"
 
 
-def _damaged(ctx: Ctx, problem: str) -> int:
+def _stop_if_damaged(ctx: Ctx, problem: str | None) -> None:
+    """Exit 2 with the one line that says what to do (``guarded`` prints it)."""
     from ..store.health import DatabaseDamaged, where_of
 
-    raise DatabaseDamaged(where_of(ctx.url), problem)
+    if problem is not None:
+        raise DatabaseDamaged(where_of(ctx.url), problem)
 
 
 def _backup_source(ctx: Ctx):
@@ -515,8 +519,11 @@ def _backup_source(ctx: Ctx):
     if file is None:
         from sqlalchemy.engine import make_url
 
-        plain = make_url(ctx.url).set(drivername=make_url(ctx.url).get_backend_name())
-        raise CliError(PG_DUMP_HINT.replace("DBURL", plain.render_as_string(hide_password=True)))
+        url = make_url(ctx.url)
+        if url.get_backend_name() != "postgresql":
+            raise CliError(f"only an SQLite file can be backed up this way, not {ctx.shown_url}")
+        plain = url.set(drivername="postgresql").render_as_string(hide_password=True)
+        raise CliError(PG_DUMP_HINT.replace("DBURL", plain))
     if not file.exists():
         raise CliError(f"no database at {printable(str(file))}")
     return file
