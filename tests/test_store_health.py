@@ -33,9 +33,14 @@ def cli(templates, tmp_path, monkeypatch, capsys):
 
 
 class _PgError(Exception):
+    """What psycopg raises: a message, and a SQLSTATE when the server sent one."""
+
     def __init__(self, message: str, sqlstate: str | None) -> None:
         super().__init__(message)
         self.sqlstate = sqlstate
+
+
+_PgError.__module__ = "psycopg.errors"
 
 
 @pytest.mark.parametrize(
@@ -67,6 +72,13 @@ def test_errors_are_told_apart(error, kind):
     assert classify(error) == kind
     wrapped = OperationalError("SELECT 1", {}, error)  # as SQLAlchemy hands it over
     assert classify(wrapped) == kind
+
+
+def test_words_in_a_refusal_are_not_read_as_a_database_problem():
+    from oncall.desk import ValidationError
+
+    refusal = ValidationError("the title 'SCADA: connection refused' is longer than 200 characters")
+    assert classify(refusal) is None
 
 
 def test_real_sqlite_errors_are_classified(tmp_path):

@@ -118,6 +118,8 @@ def classify(exc: BaseException) -> Kind | None:
             if state in _PG_UNREACHABLE or state.startswith("08"):
                 return "unreachable"
     for e in _chain(exc):
+        if not _from_a_driver(e):
+            continue  # a refusal's message may quote what someone typed ("connection refused")
         text = str(e).lower()
         if any(w in text for w in _DAMAGED_WORDS):
             return "damaged"
@@ -126,6 +128,14 @@ def classify(exc: BaseException) -> Kind | None:
         if getattr(e, "connection_invalidated", False):  # SQLAlchemy: the connection died
             return "unreachable"
     return None
+
+
+def _from_a_driver(exc: BaseException) -> bool:
+    """Raised by sqlite3, SQLAlchemy or a PostgreSQL driver (whose words we may read)."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    module = type(exc).__module__.split(".")[0]
+    return module in ("sqlite3", "sqlalchemy", "psycopg", "psycopg2", "psycopg_pool")
 
 
 def problem_of(exc: BaseException) -> str:
