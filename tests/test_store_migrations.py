@@ -162,8 +162,9 @@ def test_tables_without_revision_are_not_touched(tmp_path):
     engine.dispose()
 
 
-def test_unreachable_database_is_a_desk_error(policy, clock):
-    from oncall.desk import DeskError
+def test_an_unreachable_database_is_unavailable_not_damaged(policy, clock):
+    from oncall.store.health import DatabaseUnavailable
 
-    with pytest.raises(DeskError, match="cannot open the database"):
+    with pytest.raises(DatabaseUnavailable, match="cannot be reached now") as caught:
         open_desk("postgresql+psycopg://nobody:secret@127.0.0.1:1/x", policy, clock, "duty")
+    assert "secret" not in str(caught.value)

@@ -57,6 +57,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from oncall.clock import Clock, PreciseClock, SystemClock
 from oncall.desk.errors import DeskError
 from oncall.sla import evaluate
+from oncall.store import StoreError
+from oncall.store.health import classify
 from oncall.store.watch import ChangeReader
 
 from . import store
@@ -66,7 +68,7 @@ from .store import AlertRecord, FaultInfo
 
 log = logging.getLogger("oncall.alerts")
 
-DB_ERRORS = (SQLAlchemyError, DeskError, OSError)
+DB_ERRORS = (SQLAlchemyError, DeskError, StoreError, OSError)
 _OVERLAP_EVENTS = 50  # PostgreSQL: ids may commit out of order; look back this far
 _SHOWN_WINDOW = 50  # alerts: look back this many ids for rows committed out of order
 _LEASE_FLOOR = timedelta(minutes=15)  # a notify claim older than this may be taken over
@@ -104,7 +106,8 @@ class AlertService:
     ``on_alert(record)`` for each alert this process shows (fired here or by
     another process while it runs); ``on_count(n)`` when the number of
     unacknowledged alerts changes; ``on_notify_failed(record, error)`` when the
-    hook gave up; ``on_health(ok, error)`` when the database goes away or comes back.
+    hook gave up; ``on_health(ok, error)`` when the database goes away or comes back;
+    ``on_damaged(error)`` when a database error says it is corrupt (``store.health``).
     """
 
     def __init__(
@@ -134,6 +137,7 @@ class AlertService:
         self.on_count: list[Callable[[int], Any]] = []
         self.on_notify_failed: list[Callable[[AlertRecord, str], Any]] = []
         self.on_health: list[Callable[[bool, str | None], Any]] = []
+        self.on_damaged: list[Callable[[BaseException], Any]] = []
         self.scheduler: AsyncIOScheduler | None = None
         self.running = False
         self.started = asyncio.Event()  # set once start() has planned (and caught up)
@@ -495,6 +499,10 @@ class AlertService:
                     log.exception("alert count listener failed")
 
     def _set_health(self, ok: bool, exc: BaseException | None = None) -> None:
+        if not ok and exc is not None and self.on_damaged and classify(exc) == "damaged":
+            for listener in list(self.on_damaged):  # waiting will not mend it: they say so
+                listener(exc)
+            return
         if ok == self.healthy:
             return
         self.healthy = ok

@@ -12,7 +12,8 @@ command runs once), so alerts go out even when nobody has the console open.
 - A database that is locked or unreachable, at start or later, is retried
   (every second while running, with a growing pause at start); what came due
   meanwhile fires when it is back, marked late. A schema that does not match
-  the code stops it (exit 2): run ``oncall db upgrade``.
+  the code stops it (exit 2): run ``oncall db upgrade``; so does a damaged
+  database (``oncall.store.health``), at start or later: restore a backup.
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
         user=ctx.real_user,
         poll_every=args.poll,
     )
+    damaged: list[BaseException] = []
+    # A damaged database will not mend by waiting: stop, and exit 2 (below).
+    service.on_damaged.append(lambda exc: (damaged.append(exc), stop.set()))
     tz = desk.policy.timezone
     service.on_alert.append(lambda alert: _print(alert, tz, args.json))
     await service.start()
@@ -116,6 +120,10 @@ async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
     await stop.wait()
     log.info("stopping")
     await service.stop()
+    if damaged:
+        from ..store.health import translated, where_of
+
+        raise translated(damaged[0], where_of(ctx.url)) or damaged[0]
     return 0
 
 
@@ -124,19 +132,26 @@ async def _open(ctx: Ctx, stop, log) -> Any:
     import asyncio
 
     from ..desk import DeskError, SchemaMismatch
+    from ..store import StoreError
+    from ..store.health import DatabaseDamaged, classify, problem_of
 
     delay = 1.0
     while not stop.is_set():
         try:
             return await asyncio.get_running_loop().run_in_executor(None, ctx.desk)
-        except SchemaMismatch:
-            raise
-        except (DeskError, OSError) as exc:
-            log.warning("cannot open the database yet, retrying in %g s: %s", delay, exc)
+        except (SchemaMismatch, DatabaseDamaged):
+            raise  # retrying will not help: one line, exit 2
+        except (DeskError, StoreError, OSError) as exc:
+            problem = problem_of(exc) if classify(exc) else str(exc)
+            log.warning("cannot open the database yet, retrying in %g s: %s", delay, problem)
         except Exception as exc:  # noqa: BLE001 - SQLAlchemy's, without importing it here
             if type(exc).__module__.split(".")[0] != "sqlalchemy":
                 raise
-            log.warning("cannot open the database yet, retrying in %g s: %s", delay, exc)
+            if classify(exc) == "damaged":
+                raise
+            log.warning(
+                "cannot open the database yet, retrying in %g s: %s", delay, problem_of(exc)
+            )
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), delay)
         delay = min(delay * 2, _START_RETRY_MAX)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Row, Text, cast, func, insert, update
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from oncall.clock import Clock
@@ -34,6 +34,7 @@ from oncall.store import (
     write_engine,
 )
 from oncall.store.alert_models import Alert
+from oncall.store.health import translated, where_of
 from oncall.store.models import (
     AuditEvent,
     Contact,
@@ -229,7 +230,10 @@ class Desk:
                 return
             with Session(self._writer, expire_on_commit=False) as s, s.begin():
                 yield s
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            self._health(exc)
+            if not isinstance(exc, OperationalError):
+                raise
             raise DeskError(f"the database refused the change: {_first_line(exc)}") from exc
 
     @contextmanager
@@ -240,8 +244,17 @@ class Desk:
                 return
             with Session(self.engine, expire_on_commit=False) as s:
                 yield s
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            self._health(exc)
+            if not isinstance(exc, OperationalError):
+                raise
             raise DeskError(f"cannot read the database: {_first_line(exc)}") from exc
+
+    def _health(self, exc: DBAPIError) -> None:
+        """A damaged or unreachable database: say which (``oncall.store.health``)."""
+        found = translated(exc, where_of(self.engine.url.render_as_string(hide_password=False)))
+        if found is not None:
+            raise found from exc
 
     def _now(self) -> datetime:
         return q.desk_now(self.clock.now())
@@ -1610,8 +1623,13 @@ def open_desk(
             )
         if engine.dialect.name == "postgresql":
             _check_database_role(engine, real_user or user)
-    except OperationalError as exc:
+    except DBAPIError as exc:
         engine.dispose()
+        found = translated(exc, where_of(url))
+        if found is not None:
+            raise found from exc
+        if not isinstance(exc, OperationalError):
+            raise
         raise DeskError(f"cannot open the database {where}: {_first_line(exc)}") from exc
     except DeskError:
         engine.dispose()

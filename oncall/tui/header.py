@@ -11,7 +11,10 @@ from .lines import DiffLines, Line
 
 
 class DeskHeader(DiffLines):
-    """``2026-10-09 14:05:33 CST │ BRCH 2 CRIT 1 WARN 3 ok 10 │ alerts 0 │ alice │ db``."""
+    """``2026-10-09 14:05:33 CST │ BRCH 2 CRIT 1 WARN 3 ok 10 │ alerts 0 │ alice │ db``.
+
+    While the database cannot be used, ``trouble`` says so right after the time.
+    """
 
     COMPONENT_CLASSES = {
         "header--time",
@@ -26,6 +29,7 @@ class DeskHeader(DiffLines):
         "header--db",
         "header--readonly",
         "header--calendar",
+        "header--trouble",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -37,6 +41,7 @@ class DeskHeader(DiffLines):
         self.counts: Counter[str] = Counter()
         self.unacked = 0
         self.loaded = False
+        self.trouble = ""  # "database unreachable since 03:12, retrying" (the screen says)
         self._now: datetime | None = None
         # (calendar, year) whose working days are not known, from now to the lookahead.
         self.unknown_years: list[tuple[str, int]] = []
@@ -92,6 +97,9 @@ class DeskHeader(DiffLines):
         else:
             line.append((_("starting…"), "header--time"))
         line.append(sep)
+        if self.trouble:  # before the counts: they may be stale, and this must show
+            line.append((fmt.safe(self.trouble), "header--trouble"))
+            line.append(sep)
         if self.loaded:
             for band in fmt.BAND_ORDER:
                 n = self.counts.get(band, 0)

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 from ..i18n import N_, _
 from . import fmt
 from .backend import Backend, Opened, Reloaded, open_and_load, reload
+from .db_health import DatabaseHealth, check_file, one_line
 from .detail import DetailPane
 from .filters import DoneItem, QueueFilter, QueueView, queue_view
 from .header import DeskHeader
@@ -128,6 +129,8 @@ class MainScreen(Screen):
         self._news: Any = None  # ChangeReader of the desk's commits, once it is open
         self._want_ref: str | None = None
         self.last_refusal = ""
+        self.last_unreachable = False  # the last refusal: the database could not be reached
+        self.health = DatabaseHealth(self)  # the database out of reach: header, retries
         self._actions = tuple(dict.fromkeys(b.action for b in self.BINDINGS))  # type: ignore[union-attr]
         self._keys_state: tuple | None = None
         self.ready = ready or asyncio.Event()  # set once the desk is open and the queue shown
@@ -224,6 +227,7 @@ class MainScreen(Screen):
         self.refresh_keys()
         if self.ticking:
             self.set_interval(1.0, self._tick, name="tick")
+        self.run_worker(check_file(self.health, desk), group="check")
         if opened.empty:
             from .confirm import ConfirmScreen
 
@@ -326,31 +330,38 @@ class MainScreen(Screen):
             return
         self._reloading = True
         try:
-            while True:
-                self._reload_again = False
-                ref = self.queue.cursor_ref
-                if self.filter.show != "open":
-                    await self._load_done()
-                # Everything heavy (the read, the row texts, the filter) on the backend
-                # thread; the loop only applies the rows that changed.
-                shown = (self.filter, self.done_items, self.queue.names, self.read_only)
-                data, view = await self.backend.call(
-                    _reload_and_prepare, self.backend.desk, ref, self._queue_view
-                )
-                self.last_change = data.last_change
-                self._last_reload = self._last_view = time.monotonic()
-                if shown != (self.filter, self.done_items, self.queue.names, self.read_only):
-                    view = self._queue_view(data.queue)  # the filter changed meanwhile
-                self._show_queue(view)
-                self._keep_view(data.view)
-                if data.view is not None and data.view.fault.ref == self.queue.cursor_ref:
-                    self._show_view(data.view)
-                elif self.queue.cursor_ref is not None:
-                    await self._load_view(self.queue.cursor_ref)
-                if not self._reload_again:
-                    break
+            await self._reload()
+        except Exception as exc:
+            if not self.health.failed(exc):
+                raise
         finally:
             self._reloading = False
+
+    async def _reload(self) -> None:
+        while True:
+            self._reload_again = False
+            ref = self.queue.cursor_ref
+            if self.filter.show != "open":
+                await self._load_done()
+            # Everything heavy (the read, the row texts, the filter) on the backend
+            # thread; the loop only applies the rows that changed.
+            shown = (self.filter, self.done_items, self.queue.names, self.read_only)
+            data, view = await self.backend.call(
+                _reload_and_prepare, self.backend.desk, ref, self._queue_view
+            )
+            self.health.read_ok()
+            self.last_change = data.last_change
+            self._last_reload = self._last_view = time.monotonic()
+            if shown != (self.filter, self.done_items, self.queue.names, self.read_only):
+                view = self._queue_view(data.queue)  # the filter changed meanwhile
+            self._show_queue(view)
+            self._keep_view(data.view)
+            if data.view is not None and data.view.fault.ref == self.queue.cursor_ref:
+                self._show_view(data.view)
+            elif self.queue.cursor_ref is not None:
+                await self._load_view(self.queue.cursor_ref)
+            if not self._reload_again:
+                break
 
     async def _load_done(self) -> None:
         status = self.filter.show
@@ -402,6 +413,10 @@ class MainScreen(Screen):
             view = await self.backend.desk_call("fault_view", ref)
         except NotFound:
             view = None
+        except Exception as exc:
+            if not self.health.failed(exc):
+                raise
+            return  # the detail keeps what it showed; the retry reloads it
         self._keep_view(view)
         if ref == self.queue.cursor_ref:
             self._show_view(view)
@@ -449,7 +464,12 @@ class MainScreen(Screen):
             self.run_worker(partial(self._fetch_views, wanted), group="ahead", exclusive=True)
 
     async def _fetch_views(self, refs: list[str]) -> None:
-        views = await self.backend.call(_views_of, self.backend.desk, refs)
+        try:
+            views = await self.backend.call(_views_of, self.backend.desk, refs)
+        except Exception as exc:
+            if not self.health.failed(exc):
+                raise
+            return
         for view in views:
             self._keep_view(view)
 
@@ -481,6 +501,8 @@ class MainScreen(Screen):
         self.header.show(now)
         self.queue.tick(now)
         self.detail.tick(now)
+        if self.health.tick():  # the database is away: retrying instead of polling
+            return
         since = time.monotonic()
         if since - self._last_reload >= RELOAD_EVERY:
             self.run_worker(self.reload(), group="reload")
@@ -538,13 +560,20 @@ class MainScreen(Screen):
         self._polling = True
         try:
             last = await self.backend.desk_call("last_change")
-        except Exception:
+        except Exception as exc:
             self._news.forget()  # ask again next time
+            self.health.failed(exc)
             return
         finally:
             self._polling = False
         if last != self.last_change:
             await self.reload()
+
+    def database_answered(self) -> None:
+        """After the database was away: ask for news and re-read the queue."""
+        if self._news is not None:
+            self._news.forget()
+        self.run_worker(self.reload(), group="reload")
 
     def show_unacked(self, n: int) -> None:
         self.header.show(unacked=n)
@@ -583,24 +612,23 @@ class MainScreen(Screen):
         return row.item.fault if row is not None else None
 
     async def perform(self, verb: str, *args: Any, notice: str = "", **kwargs: Any) -> Any | None:
-        """Call the desk's ``verb``; on a refusal notify and reload; returns None then."""
-        from ..desk import DeskError
+        """Call the desk's ``verb``; on a refusal notify and reload; returns None then.
 
+        The database out of reach (or damaged) is no refusal: the header says so and
+        ``last_unreachable`` tells the form that nothing was saved."""
         self.last_refusal = ""
+        self.last_unreachable = False
         try:
             result = await self.backend.desk_call(verb, *args, **kwargs)
-        except DeskError as exc:
-            self.last_refusal = str(exc)
+        except Exception as exc:
+            if not self.health.failed(exc, write=True):
+                return self._refused(exc)
+            # Nothing was written: the form stays open with what was typed.
+            self.last_refusal = one_line(exc)
+            self.last_unreachable = True
             self.notify(
-                fmt.safe(str(exc)), title=_("Refused"), severity="error", timeout=12, markup=False
-            )
-            self.run_worker(self.reload(), group="reload")
-            return None
-        except Exception as exc:  # a database failure: say it, keep the console up
-            self.last_refusal = f"{type(exc).__name__}: {exc}"
-            self.notify(
-                fmt.safe(f"{type(exc).__name__}: {exc}"),
-                title=_("Error"),
+                fmt.safe(self.last_refusal),
+                title=_("Not saved"),
                 severity="error",
                 timeout=12,
                 markup=False,
@@ -610,6 +638,28 @@ class MainScreen(Screen):
             self.notify(notice, markup=False)
         self.run_worker(self.reload(), group="reload")
         return result
+
+    def _refused(self, exc: Exception) -> None:
+        """A refusal by the desk (notify, reload) or another failure (notify)."""
+        from ..desk import DeskError
+
+        if isinstance(exc, DeskError):
+            self.last_refusal = str(exc)
+            self.notify(
+                fmt.safe(str(exc)), title=_("Refused"), severity="error", timeout=12, markup=False
+            )
+            self.run_worker(self.reload(), group="reload")
+            return None
+        # a database failure: say it, keep the console up
+        self.last_refusal = f"{type(exc).__name__}: {exc}"
+        self.notify(
+            fmt.safe(f"{type(exc).__name__}: {exc}"),
+            title=_("Error"),
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+        return None
 
     async def fresh_fault(self, ref: str) -> Any | None:
         try:

@@ -4,7 +4,8 @@ A form is a modal screen. Enter moves to the next field (and saves from the
 last one), ctrl+s saves from anywhere, Escape cancels. Each field says what is
 wrong under itself; a verb the desk refuses leaves the form open with
 everything typed, shows the desk's message, and takes the fault's new version
-so that saving again applies to what is stored now.
+so that saving again applies to what is stored now. A save that fails because the
+database is out of reach says that nothing was saved and keeps the form as typed.
 """
 
 from __future__ import annotations
@@ -339,8 +340,16 @@ class FormScreen(ModalScreen[Any]):
         if result is not None and result is not False:
             self.dismiss(result)
             return
-        # Refused: keep everything typed; take the fault's current version.
         message = getattr(self.ctx.screen, "last_refusal", "") or ""
+        if getattr(self.ctx.screen, "last_unreachable", False):
+            # The database is away: nothing was saved; keep everything typed, as it is.
+            self._form_error(
+                _("Not saved: {reason}").format(reason=fmt.safe(message))
+                + "\n"
+                + _("Your input is kept; save again once the header no longer says so.")
+            )
+            return
+        # Refused: keep everything typed; take the fault's current version.
         self._form_error(
             _("Not saved: {reason}").format(reason=fmt.safe(message))
             + "\n"
