@@ -222,3 +222,36 @@ async def test_the_migration_down_and_up_turns_an_old_sending_into_unknown(
     assert "ix_alert_fired_at" in {i["name"] for i in inspect(engine).get_indexes("alert")}
     # it may have paged: unknown, never sent again by itself
     assert notify_states(engine) == [("unknown", 0)]
+
+
+async def test_oncall_alert_resend_queues_an_unknown_delivery_and_refuses_the_rest(
+    desk, clock, fault, services, db_url, tmp_path, monkeypatch, capsys
+):
+    from oncall.cli import main
+
+    alert_id = await _one_alert(services, desk, clock)
+    (tmp_path / "config.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("ONCALL_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("ONCALL_USER", "alice")
+    monkeypatch.setenv("ONCALL_NOW", "2026-03-10T10:31:00+08:00")
+
+    def cli(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(["--db", db_url, "alert", "resend", *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, err = cli(str(alert_id))  # not sent yet: nothing to resend
+    assert (code, out) == (2, "") and err.strip().splitlines() == [
+        f"oncall: alert {alert_id} is not sent yet: only a delivery that is unknown or "
+        "failed is sent again"
+    ]
+    assert cli("999")[::2] == (2, "oncall: no alert 999\n")
+    with desk.engine.begin() as conn:
+        conn.execute(update(Alert.__table__).values(notify_state="unknown", notify_pid=7))
+    code, out, err = cli(str(alert_id))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"alert {alert_id} (warning respond of {fault.ref}): queued by alice")
+    (row,) = alert_rows(desk.engine)
+    assert (row.notify_state, row.notify_pid, row.notify_resent_by) == (None, None, "alice")
+    assert row.notify_resent_at == WARNING + timedelta(minutes=1)
