@@ -186,6 +186,42 @@ async def test_the_alerts_screen_shows_a_delivery_unknown_and_resends_it_on_r(de
         service.close()
 
 
+async def test_the_console_toasts_a_delivery_it_finds_unknown(desk, clock, fault):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from oncall.store.alert_models import Alert
+
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = Seen(app)
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        clock.set(WARNING)
+        await service.sync()
+        service.close()
+        with desk.engine.begin() as conn:  # a watcher and its supervisor died mid-send
+            conn.execute(
+                update(Alert.__table__).values(
+                    notify_state="sending",
+                    notify_by="watch",
+                    notify_pid=7,
+                    notify_claimed_at=WARNING - timedelta(hours=1),
+                )
+            )
+        paging = attach_alerts(
+            app, desk, None, clock, settings=AlertSettings(notify_command="true"), poll_every=3600
+        )
+        await started(pilot, paging)
+        await pilot.pause()
+        (toast,) = [t for t in seen.toasts if "Delivery unknown" in t["message"]]
+        assert toast["message"].startswith(f"Delivery unknown for {fault.ref} (Warning): ")
+        assert toast["severity"] == "error"
+        assert [r.notify_state for r in alert_rows(desk.engine)] == ["unknown"]
+        paging.close()
+
+
 async def test_an_alert_two_seconds_ahead_fires_in_the_running_console(engine, policy):
     """Real time: the scheduler's job fires it, not a test calling sync()."""
     clock = SystemClock()

@@ -6,8 +6,11 @@ share, ``breach`` at the deadline.
 
 - ``plan``: pure planning (clocks -> alert keys and instants; which fire now,
   the "highest due threshold only" catch-up rule).
-- ``store``: the database side (the truth; the once-only INSERT; the notify claim).
-- ``notify``: the settings, the hook's JSON and its subprocess runs.
+- ``store``: the database side (the truth; the once-only INSERT; the notify
+  claim, ``unknown`` deliveries, resends).
+- ``notify``: the settings and the hook's JSON; ``hook``: one run of the command.
+- ``deliver``: the delivery supervisor, a process per alert sent that runs the
+  command and records the outcome even if its parent dies.
 - ``service``: ``AlertService``, the APScheduler ``AsyncIOScheduler`` glue,
   used by the console (``oncall.tui.alerts_bridge``) and ``oncall watch``.
 

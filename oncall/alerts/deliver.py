@@ -82,16 +82,19 @@ class Job:
     at: str | None = None  # a fixed clock's instant (tests, ``ONCALL_NOW``); None: real time
 
 
-def spawn(job: Job) -> subprocess.Popen:
+def spawn(job: Job, *, quiet: bool = False) -> subprocess.Popen:
     """Start a supervisor for ``job``; it goes on by itself if this process dies.
 
     A plain ``Popen``, not an asyncio subprocess: asyncio kills the children
     of its transports when the loop closes, and a clean stop must not.
+    ``quiet``: its stderr (a line when it cannot record) goes nowhere, not to
+    the terminal a console is drawing on.
     """
     proc = subprocess.Popen(
         [sys.executable, "-m", "oncall.alerts.deliver"],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if quiet else None,
         start_new_session=True,  # no terminal signal, no process-group kill reaches it
         close_fds=True,
     )

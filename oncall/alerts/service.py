@@ -130,6 +130,7 @@ class AlertService:
         self._real = isinstance(self.clock, PreciseClock | SystemClock)
         self.settings = settings or AlertSettings()
         self.user = user or getattr(desk, "user", None)
+        self.kind = kind
         self.name = process_name(kind, self.user)
         self.poll_every = poll_every
         self.replan_every = timedelta(seconds=replan_every)
@@ -592,7 +593,7 @@ class AlertService:
                 return
             self._held.add(record.id)
             try:
-                proc = deliver.spawn(self._delivery_job(record, now))
+                proc = deliver.spawn(self._delivery_job(record, now), quiet=self.kind == "console")
             except OSError as exc:
                 log.error("alert %s: cannot start the delivery: %s", record.id, exc)
                 await self._call(store.release_notify, engine, self.name, [record.id])
