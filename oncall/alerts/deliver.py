@@ -17,8 +17,9 @@ If it dies between 1 and 3, nothing tells whether the page went out: once
 the claim's lease has run out a watcher or console marks the alert
 ``unknown`` (``store.mark_unknown``); it is never resent automatically.
 
-Exit status: 0 the outcome is recorded; 3 the claim was gone, nothing ran;
-1 the outcome could not be written (the database stayed unreachable).
+Exit status: 0 the outcome is recorded; 3 the claim was gone (before the
+command ran, or taken by a resend before the outcome could be written); 1 the
+outcome could not be written (the database stayed unreachable).
 
 This module imports only SQLAlchemy's core and small modules of its own,
 so that a supervisor starts in a fraction of a second.
@@ -225,10 +226,12 @@ def supervise(job: Job, clock: Clock | None = None) -> int:
                 progress(engine, job, attempt, result)
 
         runs, result = asyncio.run(attempts(job, failed))
+        outcome = "sent" if result.ok else "failed"
         try:
-            _persist(finish, engine, job, runs, result, clock.now())
+            if not _persist(finish, engine, job, runs, result, clock.now()):
+                _say(job, f"{outcome}, not recorded: the claim was taken meanwhile")
+                return CLAIM_GONE
         except SQLAlchemyError as exc:
-            outcome = "sent" if result.ok else "failed"
             _say(job, f"{outcome}, but cannot record it: {_one_line(exc)}")
             return NOT_RECORDED
         return 0

@@ -649,7 +649,7 @@ class AlertService:
         elif state == "unknown":
             self._unknown([record])
         elif code == deliver.CLAIM_GONE:
-            log.info("%s: the claim was gone before the command started", what)
+            log.info("%s: the claim was taken elsewhere; its outcome is not this one", what)
         else:
             log.warning("%s: the delivery did not start (exit %s); it will be retried", what, code)
 
