@@ -120,9 +120,10 @@ async def test_watch_json_and_the_notify_command(live_desk, db_url, tmp_path):
     proc = await start_watch(db_url, env, "--json")
     try:
         lines = await read_lines(proc, 1)
+        alert = json.loads(lines[0])["alert"]
         # the supervisor records "sent" once the command has exited (a bound, not a limit)
         end = time.monotonic() + 30
-        while "sent" not in _states(live_desk.engine) and time.monotonic() < end:
+        while _states(live_desk.engine).get(alert) != "sent" and time.monotonic() < end:
             await asyncio.sleep(0.05)
     finally:
         code, err = await terminate(proc)
@@ -138,13 +139,14 @@ async def test_watch_json_and_the_notify_command(live_desk, db_url, tmp_path):
     assert printed["fired_by"].startswith("watch:oncall@")
 
 
-def _states(engine) -> list[str | None]:
+def _states(engine) -> dict[int, str | None]:
+    """Each alert's notify state, by id."""
     from sqlalchemy import select
 
     from oncall.store.alert_models import Alert
 
     with engine.connect() as conn:
-        return list(conn.execute(select(Alert.notify_state)).scalars())
+        return dict(conn.execute(select(Alert.id, Alert.notify_state)).all())
 
 
 async def test_watch_waits_for_an_unreachable_database_and_still_stops_cleanly(tmp_path):
