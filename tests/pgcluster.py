@@ -8,12 +8,14 @@ the tests that use it are skipped (``.ci/run`` installs it, so CI runs them).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,15 +34,14 @@ def _as_owner(cmd: list[str], user: str | None) -> list[str]:
     return ["runuser", "-u", user, "--", *cmd] if user else cmd
 
 
-@pytest.fixture(scope="session")
-def pg_url():
-    url = os.environ.get("ONCALL_TEST_PG_URL")
-    if url:
-        yield url
-        return
+@contextlib.contextmanager
+def throwaway_cluster() -> Iterator[str | None]:
+    """A cluster in a temporary folder for as long as the block runs: its URL,
+    or None when PostgreSQL is not installed (``bench/`` uses this too)."""
     bins = _bin_dir()
     if bins is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+        yield None
+        return
     user = "postgres" if os.geteuid() == 0 else None
     root = Path(tempfile.mkdtemp(prefix="oncall-pg-"))
     data, sock = root / "data", root / "sock"
@@ -100,3 +101,15 @@ def pg_url():
         )
         time.sleep(0.2)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    url = os.environ.get("ONCALL_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    with throwaway_cluster() as url:
+        if url is None:
+            pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+        yield url

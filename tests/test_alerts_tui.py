@@ -136,6 +136,92 @@ async def test_the_alerts_screen_lists_newest_first_and_acknowledges(desk, clock
         service.close()
 
 
+async def test_the_alerts_screen_shows_a_delivery_unknown_and_resends_it_on_r(desk, clock, fault):
+    from sqlalchemy import update
+
+    from oncall.store.alert_models import Alert
+
+    app = make_app(desk, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        seen = Seen(app)
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        for instant in (WARNING, CRITICAL):
+            clock.set(instant)
+            await service.sync()
+        rows = {r.threshold: r for r in alert_rows(desk.engine)}
+        with desk.engine.begin() as conn:  # its sender died mid-send; the other was sent
+            table = Alert.__table__
+            conn.execute(
+                update(table)
+                .where(table.c.id == rows["critical"].id)
+                .values(notify_state="unknown", notify_by="watch", notify_pid=7)
+            )
+            conn.execute(
+                update(table).where(table.c.id == rows["warning"].id).values(notify_state="sent")
+            )
+        screen = AlertsScreen(service)
+        app.push_screen(screen)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notify_column = 7
+        cells = [str(screen.table.get_row_at(n)[notify_column]) for n in (0, 1)]
+        assert cells == ["delivery unknown", "sent"]
+        note = str(screen.query_one("#alerts-note").render())
+        assert "1 with delivery unknown: R sends one again." in note
+        await pilot.press("R")  # the cursor is on the newest: the unknown one
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        again = {r.threshold: r for r in alert_rows(desk.engine)}["critical"]
+        assert again.notify_state is None and again.notify_resent_by == "duty"
+        assert again.notify_resent_at == CRITICAL
+        assert seen.toasts[-1]["message"] == f"Alert {again.id} will be sent again."
+        assert str(screen.table.get_row_at(0)[notify_column]) == "not sent"
+        await pilot.press("down", "R")  # a sent alert is not sent again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen.toasts[-1]["severity"] == "warning"
+        assert {r.threshold: r for r in alert_rows(desk.engine)}["warning"].notify_state == "sent"
+        service.close()
+
+
+async def test_the_console_toasts_a_delivery_it_finds_unknown(desk, clock, fault):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from oncall.store.alert_models import Alert
+
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = Seen(app)
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        clock.set(WARNING)
+        await service.sync()
+        service.close()
+        with desk.engine.begin() as conn:  # a watcher and its supervisor died mid-send
+            conn.execute(
+                update(Alert.__table__).values(
+                    notify_state="sending",
+                    notify_by="watch",
+                    notify_pid=7,
+                    notify_claimed_at=WARNING - timedelta(hours=1),
+                )
+            )
+        paging = attach_alerts(
+            app, desk, None, clock, settings=AlertSettings(notify_command="true"), poll_every=3600
+        )
+        await started(pilot, paging)
+        await pilot.pause()
+        (toast,) = [t for t in seen.toasts if "Delivery unknown" in t["message"]]
+        assert toast["message"].startswith(f"Delivery unknown for {fault.ref} (Warning): ")
+        assert toast["severity"] == "error"
+        assert [r.notify_state for r in alert_rows(desk.engine)] == ["unknown"]
+        paging.close()
+
+
 async def test_an_alert_two_seconds_ahead_fires_in_the_running_console(engine, policy):
     """Real time: the scheduler's job fires it, not a test calling sync()."""
     clock = SystemClock()

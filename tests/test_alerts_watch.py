@@ -121,8 +121,10 @@ async def test_watch_json_and_the_notify_command(live_desk, db_url, tmp_path):
     proc = await start_watch(db_url, env, "--json")
     try:
         lines = await read_lines(proc, 1)
-        end = time.monotonic() + 5
-        while not list(hook.glob("*.json")) and time.monotonic() < end:
+        alert = json.loads(lines[0])["alert"]
+        # the supervisor records "sent" once the command has exited (a bound, not a limit)
+        end = time.monotonic() + 30
+        while _states(live_desk.engine).get(alert) != "sent" and time.monotonic() < end:
             await asyncio.sleep(0.05)
     finally:
         code, err = await terminate(proc)
@@ -137,6 +139,16 @@ async def test_watch_json_and_the_notify_command(live_desk, db_url, tmp_path):
     assert printed["fault"] == "F-2026-00001" and printed["threshold"] == "breach"
     # the watcher's real OS user, from its uid (ONCALL_USER, LOGNAME, USER cannot change it)
     assert printed["fired_by"].startswith(f"watch:{pwd.getpwuid(os.geteuid()).pw_name}@")
+
+
+def _states(engine) -> dict[int, str | None]:
+    """Each alert's notify state, by id."""
+    from sqlalchemy import select
+
+    from oncall.store.alert_models import Alert
+
+    with engine.connect() as conn:
+        return dict(conn.execute(select(Alert.id, Alert.notify_state)).all())
 
 
 async def test_watch_waits_for_an_unreachable_database_and_still_stops_cleanly(tmp_path):

@@ -6,8 +6,11 @@ share, ``breach`` at the deadline.
 
 - ``plan``: pure planning (clocks -> alert keys and instants; which fire now,
   the "highest due threshold only" catch-up rule).
-- ``store``: the database side (the truth; the once-only INSERT; the notify claim).
-- ``notify``: the settings, the hook's JSON and its subprocess runs.
+- ``store``: the database side (the truth; the once-only INSERT; the notify
+  claim, ``unknown`` deliveries, resends).
+- ``notify``: the settings and the hook's JSON; ``hook``: one run of the command.
+- ``deliver``: the delivery supervisor, a process per alert sent that runs the
+  command and records the outcome even if its parent dies.
 - ``service``: ``AlertService``, the APScheduler ``AsyncIOScheduler`` glue,
   used by the console (``oncall.tui.alerts_bridge``) and ``oncall watch``.
 
@@ -19,33 +22,44 @@ Use::
     ...
     await service.stop()
 
-Importing this package imports the alert table model, so the shared metadata
-knows the ``alert`` table.
+Names are imported on first use (PEP 562), so that ``python -m
+oncall.alerts.deliver`` (the delivery supervisor, one per alert sent) does
+not pay for the scheduler, the desk and the table models. Asking for any of
+the names below imports the alert table model too.
 """
 
-from oncall.store import alert_models as _alert_models  # noqa: F401  (the table)
+from __future__ import annotations
 
-from ..clock import PreciseClock
-from .notify import ENV_COMMAND, AlertSettings, payload, run_hook
-from .plan import CLOCKS, RANK, THRESHOLDS, AlertKey, Plan, Selection, plan_fault, select
-from .service import AlertService
-from .store import LATE_AFTER, AlertRecord
+import importlib
+from typing import Any
 
-__all__ = [
-    "CLOCKS",
-    "ENV_COMMAND",
-    "LATE_AFTER",
-    "RANK",
-    "THRESHOLDS",
-    "AlertKey",
-    "AlertRecord",
-    "AlertService",
-    "AlertSettings",
-    "Plan",
-    "PreciseClock",
-    "Selection",
-    "payload",
-    "plan_fault",
-    "run_hook",
-    "select",
-]
+_HOMES = {
+    "CLOCKS": ".plan",
+    "ENV_COMMAND": ".notify",
+    "LATE_AFTER": ".store",
+    "RANK": ".plan",
+    "THRESHOLDS": ".plan",
+    "AlertKey": ".plan",
+    "AlertRecord": ".store",
+    "AlertService": ".service",
+    "AlertSettings": ".notify",
+    "Plan": ".plan",
+    "PreciseClock": "oncall.clock",
+    "Selection": ".plan",
+    "payload": ".notify",
+    "plan_fault": ".plan",
+    "run_hook": ".hook",
+    "select": ".plan",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    importlib.import_module("oncall.store.alert_models")  # the table, for the metadata
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value

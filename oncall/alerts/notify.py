@@ -5,18 +5,17 @@ The command line comes from the config's ``notify_command`` (or
 session of its own, so that a timeout kills it and everything it started.
 A run fails when it exits non-zero, cannot be started, or outlives
 ``notify_timeout`` seconds; it is then retried ``notify_retries`` more times
-with a growing pause. Runs are asyncio subprocesses: they never block the
-event loop. The JSON format is an interface people script against: keep
-``payload`` and the README's "Alerts" section in step.
+with a growing pause. The runs themselves (``hook.run_hook``) happen in a
+delivery supervisor of their own (``deliver``), which outlives the process
+that fired the alert and writes the outcome to the alert's row. The JSON
+format is an interface people script against: keep ``payload`` and the
+README's "Alerts" section in step.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import os
-import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -24,12 +23,21 @@ from typing import Any
 
 from oncall.timefmt import iso
 
+from .hook import HookResult, run_hook
 from .store import AlertRecord
+
+__all__ = [
+    "ENV_COMMAND",
+    "AlertSettings",
+    "HookResult",
+    "payload",
+    "payload_bytes",
+    "run_hook",
+]
 
 ENV_COMMAND = "ONCALL_NOTIFY_COMMAND"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_RETRIES = 2
-_OUTPUT_LIMIT = 2000  # characters of a failed run's output kept for the log
 
 
 @dataclass(frozen=True)
@@ -78,50 +86,3 @@ def payload(alert: AlertRecord, tz: tzinfo) -> dict[str, Any]:
 
 def payload_bytes(alert: AlertRecord, tz: tzinfo) -> bytes:
     return (json.dumps(payload(alert, tz), ensure_ascii=False) + "\n").encode("utf-8")
-
-
-@dataclass(frozen=True)
-class HookResult:
-    ok: bool
-    error: str | None = None  # why it failed, one line
-    output: str = ""  # what it printed (trimmed)
-
-
-async def run_hook(command: str, data: bytes, timeout: float) -> HookResult:
-    """Run ``command`` once with ``data`` on stdin; never raises (but may be cancelled)."""
-    try:
-        proc = await asyncio.create_subprocess_shell(
-            command,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        return HookResult(False, f"cannot start the notify command: {exc}")
-    try:
-        out, _ = await asyncio.wait_for(proc.communicate(data), timeout)
-    except TimeoutError:
-        _kill(proc)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(proc.wait(), 5)
-        return HookResult(False, f"the notify command timed out after {timeout:g} s")
-    except asyncio.CancelledError:
-        _kill(proc)
-        raise
-    text = out.decode("utf-8", "replace")[-_OUTPUT_LIMIT:] if out else ""
-    if proc.returncode != 0:
-        last = text.strip().splitlines()[-1] if text.strip() else ""
-        why = f"the notify command exited with status {proc.returncode}"
-        return HookResult(False, f"{why}: {last}" if last else why, text)
-    return HookResult(True, None, text)
-
-
-def _kill(proc: asyncio.subprocess.Process) -> None:
-    if proc.returncode is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the shell and whatever it started
-    except (ProcessLookupError, PermissionError):
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()

@@ -20,9 +20,12 @@ How it works:
   fires nothing. Firing is an INSERT of the alert's unique key; the process
   whose INSERT wins fired it, the others show the stored row.
 - The notify hook, when configured, is claimed per alert in the database
-  (``store.claim_notify``): exactly one process runs it. It runs as an asyncio
-  subprocess with a timeout, retried a bounded number of times; at most
-  ``NOTIFY_AT_ONCE`` run at the same time (a catch-up never forks dozens).
+  (``store.claim_notify``): exactly one process runs it, under a delivery
+  supervisor (``deliver``) that outlives this process and records the
+  outcome, with a timeout, retried a bounded number of times; at most
+  ``NOTIFY_AT_ONCE`` run at the same time (a catch-up never forks dozens). A
+  delivery whose supervisor died without an outcome becomes ``unknown``:
+  at most once automatically, never resent unless a person asks (``resend``).
 - Database calls run on one thread of the service's own, never on the loop. A
   database that is locked or unreachable is logged and retried on the next
   poll; what came due meanwhile fires when it is back (late, and says so).
@@ -45,7 +48,7 @@ import os
 import socket
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -61,8 +64,8 @@ from oncall.store import StoreError
 from oncall.store.health import classify
 from oncall.store.watch import ChangeReader
 
-from . import store
-from .notify import AlertSettings, payload_bytes, run_hook
+from . import deliver, store
+from .notify import AlertSettings, payload_bytes
 from .plan import AlertKey, Plan, plan_fault, select
 from .store import AlertRecord, FaultInfo
 
@@ -106,7 +109,9 @@ class AlertService:
     ``on_alert(record)`` for each alert this process shows (fired here or by
     another process while it runs); ``on_count(n)`` when the number of
     unacknowledged alerts changes; ``on_notify_failed(record, error)`` when the
-    hook gave up; ``on_health(ok, error)`` when the database goes away or comes back;
+    hook gave up; ``on_notify_unknown(record)`` when this process found a
+    delivery whose sender died mid-send (the page may or may not have gone
+    out); ``on_health(ok, error)`` when the database goes away or comes back;
     ``on_damaged(error)`` when a database error says it is corrupt (``store.health``).
     """
 
@@ -128,6 +133,7 @@ class AlertService:
         self._real = isinstance(self.clock, PreciseClock | SystemClock)
         self.settings = settings or AlertSettings()
         self.user = user or getattr(desk, "user", None)
+        self.kind = kind
         self.name = process_name(kind, self.user)
         self.poll_every = poll_every
         self.replan_every = timedelta(seconds=replan_every)
@@ -136,6 +142,7 @@ class AlertService:
         self.on_alert: list[Callable[[AlertRecord], Any]] = []
         self.on_count: list[Callable[[int], Any]] = []
         self.on_notify_failed: list[Callable[[AlertRecord, str], Any]] = []
+        self.on_notify_unknown: list[Callable[[AlertRecord], Any]] = []
         self.on_health: list[Callable[[bool, str | None], Any]] = []
         self.on_damaged: list[Callable[[BaseException], Any]] = []
         self.scheduler: AsyncIOScheduler | None = None
@@ -198,7 +205,10 @@ class AlertService:
         return self
 
     async def stop(self) -> None:
-        """Stop cleanly: no new alerts, running hooks cancelled, their claims given back."""
+        """Stop cleanly: no new alerts; claims whose command has not started given back.
+
+        Deliveries under way go on in their supervisors, which record the outcome.
+        """
         self._closed = True
         if not self.running:
             return
@@ -342,6 +352,12 @@ class AlertService:
             if not self._seeded:
                 self._seed = self._watermark = seed
                 self._seeded = True
+            if self.settings.notify_command:
+                # At once, not at the first poll: a restarted watcher reports the
+                # deliveries left unknown and sends what nobody sent (before firing
+                # anything new, so that those claims are asked for first).
+                self._last_backlog = self._now()
+                await self._notify_backlog(self._last_backlog)
             await self._process(None)
             await self._refresh_count()
             self._set_health(True)
@@ -527,7 +543,7 @@ class AlertService:
         return max(timedelta(seconds=s.notify_timeout * attempts + backoff + 60), _LEASE_FLOOR)
 
     def _spawn_notify(self, record: AlertRecord) -> None:
-        if record.id in self._notifying or record.notify_state in ("sent", "failed"):
+        if record.id in self._notifying or record.notify_state in ("sent", "failed", "unknown"):
             return
         if not self.running or self._loop is None:
             return
@@ -537,18 +553,43 @@ class AlertService:
         task.add_done_callback(self._tasks.discard)
 
     async def _notify_backlog(self, now: datetime) -> None:
+        """Claims whose sender died mid-send become unknown; send what nobody sent."""
+        engine = self.desk.engine
+        self._unknown(await self._call(store.mark_unknown, engine, now - self._lease, now))
         rows = await self._call(
-            store.notify_backlog, self.desk.engine, now - self.notify_backlog, now - self._lease
+            store.notify_backlog, engine, now - self.notify_backlog, now - self._lease
         )
         for record in rows:
             self._spawn_notify(record)
+
+    async def resend(self, alert_id: int) -> tuple[AlertRecord | None, bool]:
+        """The desk's engineer asks to send an ``unknown`` or ``failed`` alert again.
+
+        Audited (``alert_resend``) and on the row; (the alert or None, True if
+        it was queued). Sent at once when this process has a notify command,
+        else by the next watcher or console that has one.
+        """
+        who = self.desk.user
+        queued = await self._call(self.desk.resend_alert, alert_id)
+        record = await self._call(store.alert_by_id, self.desk.engine, alert_id)
+        if queued and record is not None:
+            log.warning("alert %s (%s): resent by %s", record.id, record.ref, who)
+            if self.settings.notify_command:
+                self._spawn_notify(record)
+        return record, queued
 
     async def _notify(self, record: AlertRecord) -> None:
         async with self._senders:  # the claim's lease starts when the sending can
             await self._send(record)
 
     async def _send(self, record: AlertRecord) -> None:
-        settings, engine = self.settings, self.desk.engine
+        """Claim the alert, hand it to a delivery supervisor, report what it recorded.
+
+        The supervisor (``deliver``) runs the command and writes the outcome to
+        the row itself, so the outcome is kept even if this process is killed;
+        a stop cancels only the waiting here, never the supervisor.
+        """
+        engine = self.desk.engine
         try:
             now = self._now()
             claimed = await self._call(
@@ -557,70 +598,84 @@ class AlertService:
             if not claimed:
                 return
             self._held.add(record.id)
-            data = payload_bytes(record, self.tz)
-            attempts = settings.notify_retries + 1
-            error: str | None = None
-            for attempt in range(1, attempts + 1):
-                result = await run_hook(settings.notify_command, data, settings.notify_timeout)
-                if result.ok:
-                    await self._db_retry(
-                        store.notify_finished,
-                        engine,
-                        record.id,
-                        self.name,
-                        sent=True,
-                        at=self._now(),
-                        attempts=attempt,
-                        error=None,
-                    )
-                    self._held.discard(record.id)
-                    log.info("alert %s: notify command done (%s)", record.id, record.ref)
-                    return
-                error = result.error
-                log.warning(
-                    "alert %s (%s %s of %s): attempt %d of %d: %s",
-                    record.id,
-                    record.threshold,
-                    record.clock,
-                    record.ref,
-                    attempt,
-                    attempts,
-                    error,
-                )
-                with contextlib.suppress(*DB_ERRORS):
-                    await self._call(
-                        store.notify_attempted, engine, record.id, self.name, attempt, error
-                    )
-                if attempt < attempts:
-                    await asyncio.sleep(self.notify_backoff * 2 ** (attempt - 1))
-            await self._db_retry(
-                store.notify_finished,
-                engine,
-                record.id,
-                self.name,
-                sent=False,
-                at=self._now(),
-                attempts=attempts,
-                error=error,
-            )
+            try:
+                proc = deliver.spawn(self._delivery_job(record, now), quiet=self.kind == "console")
+            except OSError as exc:
+                log.error("alert %s: cannot start the delivery: %s", record.id, exc)
+                await self._call(store.release_notify, engine, self.name, [record.id])
+                self._held.discard(record.id)
+                return
+            code = await deliver.wait_exit(proc)
             self._held.discard(record.id)
-            log.error(
-                "alert %s (%s): the notify command failed %d times, giving up: %s",
-                record.id,
-                record.ref,
-                attempts,
-                error,
-            )
-            for listener in list(self.on_notify_failed):
-                try:
-                    listener(record, error or "")
-                except Exception:  # noqa: BLE001
-                    log.exception("notify listener failed")
+            done = await self._db_retry(store.alert_by_id, engine, record.id)
+            if done is not None and done.notify_state == "sending":  # it died, no outcome
+                state = await self._db_retry(
+                    store.supervisor_gone, engine, record.id, self.name, self._now()
+                )
+                done = replace(done, notify_state=state)
+            self._report(done or record, code)
         except DB_ERRORS as exc:
-            # The claim (if taken) stays until its lease runs out; then any process retries.
+            # The claim (if taken) stays until its lease runs out; then it is taken over
+            # (the command never started) or marked unknown (it did).
             log.warning("alert %s: notify: database unavailable: %s", record.id, _one_line(exc))
         finally:
             self._notifying.discard(record.id)
+
+    def _delivery_job(self, record: AlertRecord, now: datetime) -> deliver.Job:
+        settings = self.settings
+        return deliver.Job(
+            url=self.desk.engine.url.render_as_string(hide_password=False),
+            alert=record.id,
+            claim=self.name,
+            command=settings.notify_command or "",
+            timeout=settings.notify_timeout,
+            retries=settings.notify_retries,
+            backoff=self.notify_backoff,
+            payload=payload_bytes(record, self.tz).decode("utf-8"),
+            at=None if self._real else now.isoformat(),
+        )
+
+    def _report(self, record: AlertRecord, code: int) -> None:
+        what = f"alert {record.id} ({record.threshold} {record.clock} of {record.ref})"
+        state = record.notify_state
+        if state == "sent":
+            log.info("%s: notify command done", what)
+        elif state == "failed":
+            log.error(
+                "%s: the notify command failed %d times, giving up: %s",
+                what,
+                record.notify_attempts,
+                record.notify_error,
+            )
+            for listener in list(self.on_notify_failed):
+                try:
+                    listener(record, record.notify_error or "")
+                except Exception:  # noqa: BLE001
+                    log.exception("notify listener failed")
+        elif state == "unknown":
+            self._unknown([record])
+        elif code == deliver.CLAIM_GONE:
+            log.info("%s: the claim was taken elsewhere; its outcome is not this one", what)
+        else:
+            log.warning("%s: the delivery did not start (exit %s); it will be retried", what, code)
+
+    def _unknown(self, records: Iterable[AlertRecord]) -> None:
+        for record in records:
+            log.warning(
+                "alert %s (%s %s of %s): delivery unknown: its sender stopped mid-send; "
+                "not resent automatically (resend it with `oncall alert resend %s` "
+                "or in the alerts screen, or acknowledge it)",
+                record.id,
+                record.threshold,
+                record.clock,
+                record.ref,
+                record.id,
+            )
+            for listener in list(self.on_notify_unknown):
+                try:
+                    listener(record)
+                except Exception:  # noqa: BLE001
+                    log.exception("notify listener failed")
 
     async def _db_retry(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A write that must not be lost to a briefly locked database (a few tries)."""

@@ -10,8 +10,11 @@ are only read here; the one table written is ``alert``:
   the same on SQLite (writes start with BEGIN IMMEDIATE) and PostgreSQL (the
   second INSERT waits for the first to commit, then fails).
 - ``claim_notify``: the claim to run the notify hook, a guarded UPDATE
-  (``notify_state`` NULL -> ``sending``; a ``sending`` claim older than its
-  lease may be taken over, the sender having died).
+  (``notify_state`` NULL -> ``sending``). The delivery supervisor
+  (``deliver``) then marks the row started and writes the outcome. A claim
+  older than its lease whose command never started may be taken over; one
+  whose command started without an outcome becomes ``unknown``
+  (``mark_unknown``): never resent unless a person asks (``resend``).
 
 A fault's SLA history is rebuilt with the desk's own ``fault_history``.
 """
@@ -91,6 +94,11 @@ class AlertRecord:
     notify_by: str | None = None
     notify_attempts: int = 0
     notify_error: str | None = None
+    notify_pid: int | None = None
+    notify_host: str | None = None
+    notify_exit: int | None = None
+    notify_resent_by: str | None = None
+    notify_resent_at: datetime | None = None
 
     @property
     def late(self) -> bool:
@@ -273,6 +281,11 @@ def _record(row) -> AlertRecord:
         notify_by=m["notify_by"],
         notify_attempts=m["notify_attempts"],
         notify_error=m["notify_error"],
+        notify_pid=m["notify_pid"],
+        notify_host=m["notify_host"],
+        notify_exit=m["notify_exit"],
+        notify_resent_by=m["notify_resent_by"],
+        notify_resent_at=m["notify_resent_at"],
     )
 
 
@@ -338,9 +351,14 @@ def unacked_count(engine: Engine) -> int:
 
 
 def _claimable(stale_before: datetime):
+    """Nobody claimed it, or a claim ran out before its supervisor started the command."""
     return or_(
         _ALERT.c.notify_state.is_(None),
-        and_(_ALERT.c.notify_state == "sending", _ALERT.c.notify_claimed_at < stale_before),
+        and_(
+            _ALERT.c.notify_state == "sending",
+            _ALERT.c.notify_pid.is_(None),
+            _ALERT.c.notify_claimed_at < stale_before,
+        ),
     )
 
 
@@ -357,42 +375,12 @@ def claim_notify(
     return result.rowcount == 1
 
 
-def notify_attempted(
-    engine: Engine, alert_id: int, me: str, attempts: int, error: str | None
-) -> None:
-    with write_engine(engine).begin() as conn:
-        conn.execute(
-            update(_ALERT)
-            .where(_ALERT.c.id == alert_id, _ALERT.c.notify_by == me[:200])
-            .values(notify_attempts=attempts, notify_error=error)
-        )
-
-
-def notify_finished(
-    engine: Engine,
-    alert_id: int,
-    me: str,
-    *,
-    sent: bool,
-    at: datetime,
-    attempts: int,
-    error: str | None,
-) -> None:
-    with write_engine(engine).begin() as conn:
-        conn.execute(
-            update(_ALERT)
-            .where(_ALERT.c.id == alert_id, _ALERT.c.notify_by == me[:200])
-            .values(
-                notify_state="sent" if sent else "failed",
-                notify_done_at=at,
-                notify_attempts=attempts,
-                notify_error=error,
-            )
-        )
-
-
 def release_notify(engine: Engine, me: str, ids: Iterable[int]) -> int:
-    """Give back claims this process holds but did not finish (a clean shutdown)."""
+    """Give back claims this process holds whose command has not started (a clean stop).
+
+    A started one is left to its supervisor, which records the outcome; a
+    supervisor that starts after this finds the claim gone and runs nothing.
+    """
     chosen = sorted(set(ids))
     if not chosen:
         return 0
@@ -403,19 +391,74 @@ def release_notify(engine: Engine, me: str, ids: Iterable[int]) -> int:
                 _ALERT.c.id.in_(chosen),
                 _ALERT.c.notify_by == me[:200],
                 _ALERT.c.notify_state == "sending",
+                _ALERT.c.notify_pid.is_(None),
             )
             .values(notify_state=None, notify_by=None, notify_claimed_at=None)
         ).rowcount
 
 
+def _started_without_outcome():
+    return and_(_ALERT.c.notify_state == "sending", _ALERT.c.notify_pid.is_not(None))
+
+
+def mark_unknown(
+    engine: Engine, stale_before: datetime, at: datetime, limit: int = 100
+) -> list[AlertRecord]:
+    """Claims whose command started and whose lease ran out with no outcome: ``unknown``.
+
+    Their supervisor is gone (it gives up well within the lease): the page may
+    or may not have gone out. Returns the alerts this call marked.
+    """
+    stale = and_(_started_without_outcome(), _ALERT.c.notify_claimed_at < stale_before)
+    with write_engine(engine).begin() as conn:
+        ids = (
+            conn.execute(select(_ALERT.c.id).where(stale).order_by(_ALERT.c.id).limit(limit))
+            .scalars()
+            .all()
+        )
+        if not ids:
+            return []
+        conn.execute(
+            update(_ALERT)
+            .where(_ALERT.c.id.in_(ids), stale)
+            .values(notify_state="unknown", notify_done_at=at)
+        )
+        rows = conn.execute(_alert_query().where(_ALERT.c.id.in_(ids))).all()
+    return [_record(r) for r in rows if r.notify_state == "unknown"]
+
+
+def supervisor_gone(engine: Engine, alert_id: int, me: str, at: datetime) -> str | None:
+    """Our supervisor exited without an outcome: release the claim or mark it unknown.
+
+    Returns the state now: None (the command never started: claimable again),
+    ``unknown`` (it started), or the outcome it did record.
+    """
+    mine = and_(_ALERT.c.id == alert_id, _ALERT.c.notify_by == me[:200])
+    with write_engine(engine).begin() as conn:
+        conn.execute(
+            update(_ALERT)
+            .where(mine, _ALERT.c.notify_state == "sending", _ALERT.c.notify_pid.is_(None))
+            .values(notify_state=None, notify_by=None, notify_claimed_at=None)
+        )
+        conn.execute(
+            update(_ALERT)
+            .where(mine, _started_without_outcome())
+            .values(notify_state="unknown", notify_done_at=at)
+        )
+        return conn.execute(
+            select(_ALERT.c.notify_state).where(_ALERT.c.id == alert_id)
+        ).scalar_one_or_none()
+
+
 def notify_backlog(
     engine: Engine, since: datetime, stale_before: datetime, limit: int = 100
 ) -> list[AlertRecord]:
-    """Alerts fired after ``since`` whose notification nobody has (or still holds) claimed."""
+    """Alerts fired (or asked to be resent) after ``since`` that nobody has claimed."""
+    recent = or_(_ALERT.c.fired_at >= since, _ALERT.c.notify_resent_at >= since)
     with engine.connect() as conn:
         rows = conn.execute(
             _alert_query()
-            .where(_ALERT.c.fired_at >= since, _claimable(stale_before))
+            .where(recent, _claimable(stale_before))
             .order_by(_ALERT.c.id)
             .limit(limit)
         ).all()

@@ -352,11 +352,12 @@ def command(
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    from . import fault_cmd, roster_cmd, watch_cmd
+    from . import alert_cmd, fault_cmd, roster_cmd, watch_cmd
 
     fault_cmd.register(commands)
     roster_cmd.register(commands)
     watch_cmd.register(commands)
+    alert_cmd.register(commands)
 
     demo = command(commands, "demo", _demo, "fill a database with demo data")
     demo.add_argument("--seed", type=int, metavar="N", help="random seed (same seed, same data)")

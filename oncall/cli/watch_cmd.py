@@ -7,8 +7,11 @@ command runs once), so alerts go out even when nobody has the console open.
 - Each alert is one line on stdout (``--json``: the notify hook's JSON object),
   flushed at once; everything else (start, database trouble, notify failures)
   goes to stderr.
-- SIGTERM or SIGINT: stop scheduling, cancel running notify commands and give
-  their claims back to the database, exit 0.
+- SIGTERM or SIGINT: stop scheduling, give back the notify claims whose command
+  has not started, exit 0. Deliveries under way go on in their supervisors
+  (``oncall.alerts.deliver``), which record the outcome; so does a ``kill -9``.
+- A delivery found unknown (its supervisor died mid-send) is a warning line on
+  stderr, never sent again unless a person asks (``oncall alert resend``).
 - A database that is locked or unreachable, at start or later, is retried
   (every second while running, with a growing pause at start); what came due
   meanwhile fires when it is back, marked late. A schema that does not match

@@ -33,7 +33,7 @@ from oncall.store import (
     upgrade,
     write_engine,
 )
-from oncall.store.alert_models import Alert
+from oncall.store.alert_models import RESENDABLE, Alert, resend_values
 from oncall.store.health import translated, where_of
 from oncall.store.models import (
     AuditEvent,
@@ -1519,6 +1519,29 @@ class Desk:
             if done:
                 self._event(s, h.ALERT_ACK, {"alerts": done}, at=now, now=now)
             return done
+
+    def resend_alert(self, alert_id: int) -> bool:
+        """Ask for an alert whose delivery is unknown or failed to be sent again (audited).
+
+        True when this call queued it; False when its state is not one to resend
+        (sent meanwhile, or someone else asked first). The next process with a
+        notify command claims and sends it.
+        """
+        with self._write() as s:
+            self._actor(s)
+            now = self._now()
+            queued = (
+                s.connection()
+                .execute(
+                    update(_ALERTS)
+                    .where(_ALERTS.c.id == alert_id, _ALERTS.c.notify_state.in_(RESENDABLE))
+                    .values(resend_values(self.user, now))
+                )
+                .rowcount
+            )
+            if queued:
+                self._event(s, h.ALERT_RESEND, {"alert": alert_id}, at=now, now=now)
+            return queued == 1
 
     def last_change(self) -> int:
         """The id of the newest audit event (0 if none): poll it to know when to reload."""

@@ -36,6 +36,7 @@ ENGINEER_EDIT = "engineer_edit"
 CUSTOMER_ADD = "customer_add"
 SYSTEM_ADD = "system_add"
 ALERT_ACK = "alert_ack"
+ALERT_RESEND = "alert_resend"
 
 _SIMPLE = {
     RESPOND: Event.RESPONDED,

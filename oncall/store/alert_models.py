@@ -7,10 +7,16 @@ it; the others see ``IntegrityError`` and show the stored row instead.
 
 The notify hook is claimed separately (``notify_state`` goes from NULL to
 ``sending`` with a guarded UPDATE), since not every process has a hook
-configured. A claim older than its lease may be taken over (the sender died).
+configured. The command then runs under a delivery supervisor
+(``oncall.alerts.deliver``) that writes its pid and host into the row before
+it starts the command, and the outcome (``sent`` or ``failed``) when it ends.
+A claim whose supervisor never started may be taken over once its lease ran
+out; one whose supervisor started and left no outcome becomes ``unknown``
+(the page may or may not have gone out): never resent automatically, shown,
+and resent only when a person asks (``notify_resent_by``).
 
-This module is imported by ``oncall.alerts`` and by the migration that makes
-the table (``0002``), so the shared metadata sees it whenever the schema is
+This module is imported by ``oncall.alerts`` and by the migrations of the
+table (``0002``, ``0004``), so the shared metadata sees it whenever the schema is
 compared or upgraded. ``tests/test_store_migrations.py`` compares the two.
 """
 
@@ -24,7 +30,26 @@ from sqlmodel import Field, SQLModel
 from .types import UTCDateTime
 
 THRESHOLDS = ("warning", "critical", "breach")
-NOTIFY_STATES = ("sending", "sent", "failed")
+NOTIFY_STATES = ("sending", "sent", "failed", "unknown")
+# A person may ask to send again an alert whose delivery is unknown or failed.
+RESENDABLE = ("unknown", "failed")
+
+
+def resend_values(user: str, at: datetime) -> dict:
+    """The columns of an alert asked to be sent again: claimable, its last try forgotten."""
+    return {
+        "notify_state": None,
+        "notify_by": None,
+        "notify_claimed_at": None,
+        "notify_pid": None,
+        "notify_host": None,
+        "notify_exit": None,
+        "notify_done_at": None,
+        "notify_error": None,
+        "notify_attempts": 0,
+        "notify_resent_by": user[:64],
+        "notify_resent_at": at,
+    }
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -57,10 +82,17 @@ class Alert(SQLModel, table=True):
     fired_by: str = Field(max_length=200)  # kind:user@host:pid of the process that fired it
     acked_by: str | None = Field(default=None, max_length=64)
     acked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # The notify hook: NULL (nobody has claimed it), sending, sent or failed.
+    # The notify hook: NULL (nobody has claimed it), sending, sent, failed or unknown.
     notify_state: str | None = Field(default=None, max_length=16)
     notify_by: str | None = Field(default=None, max_length=200)
     notify_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     notify_attempts: int = Field(default=0)
     notify_done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     notify_error: str | None = Field(default=None, sa_type=Text)
+    # The delivery supervisor running the command (set once it starts it).
+    notify_pid: int | None = Field(default=None)
+    notify_host: str | None = Field(default=None, max_length=255)
+    notify_exit: int | None = Field(default=None)  # the last run's exit status
+    # Who asked for it to be sent again (after unknown or failed), and when.
+    notify_resent_by: str | None = Field(default=None, max_length=64)
+    notify_resent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

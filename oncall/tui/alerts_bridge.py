@@ -140,6 +140,19 @@ def _notify_failed(app: Any, alert: AlertRecord, error: str) -> None:
     )
 
 
+def _notify_unknown(app: Any, alert: AlertRecord) -> None:
+    app.notify(
+        _(
+            "Delivery unknown for {ref} ({threshold}): its sender stopped mid-send. "
+            "Not sent again by itself: check, then acknowledge or resend it (! then R)."
+        ).format(ref=alert.ref, threshold=threshold_name(alert.threshold)),
+        title=_("Alerts"),
+        severity="error",
+        timeout=30,
+        markup=False,
+    )
+
+
 def attach_alerts(
     app: Any,
     desk: Any = None,
@@ -166,6 +179,7 @@ def attach_alerts(
     service.on_alert.append(_Toaster(app, service).add)
     service.on_count.append(lambda count: _set_count(app, count))
     service.on_notify_failed.append(lambda alert, error: _notify_failed(app, alert, error))
+    service.on_notify_unknown.append(lambda alert: _notify_unknown(app, alert))
     app.run_worker(_start(app, service, desk), name="alerts-start", group="alerts")
     return service
 

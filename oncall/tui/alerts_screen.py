@@ -1,5 +1,10 @@
 """The alerts screen: every alert, newest first; acknowledge one (a) or all (A); Esc back.
 
+The Notify column says what became of the notify command: not sent (yet),
+sending, sent, failed, or "delivery unknown" (its sender died mid-send: the
+page may or may not have gone out). Those last two are never sent again by
+themselves; R sends the one under the cursor again, deliberately.
+
 The list comes from the alert service (read on its own thread) and is read
 again when an alert fires or the unacknowledged count changes (another
 console acknowledged). The cursor stays on the same alert across reloads.
@@ -23,6 +28,14 @@ from .translate import translate_bindings
 
 LIMIT = 200
 _STYLE = {"warning": "", "critical": "bold", "breach": "bold reverse"}
+_NOTIFY = {
+    None: N_("not sent"),
+    "sending": N_("sending"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "unknown": N_("delivery unknown"),
+}
+_NOTIFY_STYLE = {"failed": "bold", "unknown": "bold reverse"}
 
 
 class AlertsScreen(Screen):
@@ -30,6 +43,7 @@ class AlertsScreen(Screen):
     BINDINGS = [
         Binding("a", "acknowledge", N_("Acknowledge"), id="alerts-ack"),
         Binding("A", "acknowledge_all", N_("Acknowledge all"), id="alerts-ack-all"),
+        Binding("R", "resend", N_("Resend"), id="alerts-resend"),
         Binding("escape", "back", N_("Back"), id="alerts-back"),
     ]
 
@@ -59,6 +73,7 @@ class AlertsScreen(Screen):
             _("Clock"),
             _("Deadline"),
             _("Late"),
+            _("Notify"),
             _("Customer"),
             _("Title"),
             _("Acknowledged"),
@@ -116,6 +131,7 @@ class AlertsScreen(Screen):
                 fmt.clock_name(alert.clock),
                 fmt.short_when(alert.deadline, tz),
                 fmt.duration(int(alert.late_seconds)) if alert.late else "",
+                notify_cell(alert.notify_state),
                 fmt.safe(alert.customer),
                 fmt.safe(alert.title),
                 acked,
@@ -126,11 +142,16 @@ class AlertsScreen(Screen):
             if current in ids:
                 table.move_cursor(row=ids.index(current))
         unacked = sum(1 for a in alerts if a.acked_at is None)
+        unknown = sum(1 for a in alerts if a.notify_state == "unknown")
         if not alerts:
             note = _("No alerts yet.")
         else:
             note = _("{count} alerts shown, {unacked} not acknowledged.").format(
                 count=len(alerts), unacked=unacked
+            )
+        if unknown:
+            note += " " + _("{unknown} with delivery unknown: R sends one again.").format(
+                unknown=unknown
             )
         if self.read_only:
             note += " " + _("Read-only: only a roster engineer can acknowledge alerts.")
@@ -158,8 +179,8 @@ class AlertsScreen(Screen):
             await self._acknowledge(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("acknowledge", "acknowledge_all") and self.read_only:
-            return None  # shown disabled: acknowledging is a roster engineer's verb
+        if action in ("acknowledge", "acknowledge_all", "resend") and self.read_only:
+            return None  # shown disabled: acknowledging and resending are a roster engineer's
         return True
 
     @property
@@ -179,5 +200,34 @@ class AlertsScreen(Screen):
             return
         await self.reload()
 
+    async def action_resend(self) -> None:
+        """Send the alert under the cursor again (its delivery unknown or failed)."""
+        chosen = self.cursor_alert()
+        if chosen is None or self.service is None:
+            return
+        try:
+            record, queued = await self.service.resend(chosen)
+        except Exception as exc:  # noqa: BLE001 - refused by the database: say so
+            self.notify(
+                _("Cannot resend: {error}").format(error=fmt.safe(str(exc))),
+                severity="error",
+                markup=False,
+            )
+            return
+        if queued:
+            self.notify(_("Alert {id} will be sent again.").format(id=chosen), markup=False)
+        else:
+            self.notify(
+                _("Only an alert whose delivery is unknown or failed is sent again."),
+                severity="warning",
+                markup=False,
+            )
+        await self.reload()
+
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def notify_cell(state: str | None) -> Text:
+    """What became of the notify command, as the Notify column shows it."""
+    return Text(_(_NOTIFY.get(state, state or "")), style=_NOTIFY_STYLE.get(state, ""))
