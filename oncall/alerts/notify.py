@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 from collections.abc import Mapping
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from oncall.text import json_text, printable
 from oncall.timefmt import iso
 
 from .store import AlertRecord
@@ -77,7 +77,7 @@ def payload(alert: AlertRecord, tz: tzinfo) -> dict[str, Any]:
 
 
 def payload_bytes(alert: AlertRecord, tz: tzinfo) -> bytes:
-    return (json.dumps(payload(alert, tz), ensure_ascii=False) + "\n").encode("utf-8")
+    return (json_text(payload(alert, tz)) + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ async def run_hook(command: str, data: bytes, timeout: float) -> HookResult:
             start_new_session=True,
         )
     except OSError as exc:
-        return HookResult(False, f"cannot start the notify command: {exc}")
+        return HookResult(False, f"cannot start the notify command: {printable(str(exc))}")
     try:
         out, _ = await asyncio.wait_for(proc.communicate(data), timeout)
     except TimeoutError:
@@ -111,7 +111,8 @@ async def run_hook(command: str, data: bytes, timeout: float) -> HookResult:
         raise
     text = out.decode("utf-8", "replace")[-_OUTPUT_LIMIT:] if out else ""
     if proc.returncode != 0:
-        last = text.strip().splitlines()[-1] if text.strip() else ""
+        # Its output ends up on a terminal (the log, the console): escaped, once, here.
+        last = printable(text.strip().splitlines()[-1]) if text.strip() else ""
         why = f"the notify command exited with status {proc.returncode}"
         return HookResult(False, f"{why}: {last}" if last else why, text)
     return HookResult(True, None, text)

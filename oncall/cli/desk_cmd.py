@@ -12,7 +12,7 @@ are imported when a handler runs, so ``oncall sla`` stays light.
 Environment:
 - ``ONCALL_USER``: the acting user (default: the OS user, ``getpass.getuser()``).
 - ``ONCALL_NOW``: a testing aid, an ISO 8601 instant the desk takes as "now"
-  (a fixed clock). Read in ``clock_from_env`` only.
+  (a fixed clock), within the times the desk serves. Read in ``Ctx.clock`` only.
 - ``ONCALL_DB``: the database, when ``--db`` is not given (read by the store).
 """
 
@@ -31,8 +31,16 @@ from typing import Any
 
 from ..clock import Clock, FixedClock, SystemClock
 from ..text import printable
-from ..timefmt import TimeInputError, iso, parse_instant
-from .common import CliError, common_options, config_of, instant, policy_of, print_json
+from ..timefmt import iso
+from .common import (
+    CliError,
+    common_options,
+    config_of,
+    policy_of,
+    print_json,
+    served,
+    served_instant,
+)
 
 NOW_VAR = "ONCALL_NOW"
 USER_VAR = "ONCALL_USER"
@@ -45,18 +53,6 @@ SENIORITIES = ("engineer", "senior", "expert")
 
 
 # -- what a handler works with ---------------------------------------------------------
-
-
-def clock_from_env(tz, env: dict[str, str] | None = None) -> Clock:
-    """The desk's clock: ``$ONCALL_NOW`` (a testing aid) fixes it, else the real time."""
-    env = os.environ if env is None else env
-    fixed = env.get(NOW_VAR, "").strip()
-    if not fixed:
-        return SystemClock()
-    try:
-        return FixedClock(parse_instant(fixed, tz))
-    except TimeInputError as exc:
-        raise CliError(f"{NOW_VAR}: {exc}") from None
 
 
 def acting_user(env: dict[str, str] | None = None) -> str:
@@ -94,7 +90,16 @@ class Ctx:
 
     @cached_property
     def clock(self) -> Clock:
-        return clock_from_env(self.tz)
+        fixed = os.environ.get(NOW_VAR, "").strip()
+        if not fixed:
+            return SystemClock()
+        # A testing aid, and only a time the desk serves.
+        return FixedClock(served_instant(fixed, self.policy, NOW_VAR))
+
+    @cached_property
+    def served_range(self):
+        """The times the desk serves (its clock's today)."""
+        return served(self.policy, self.now())
 
     @cached_property
     def user(self) -> str:
@@ -105,7 +110,7 @@ class Ctx:
 
     def time(self, text: str | None, what: str) -> datetime | None:
         """A time typed on the command line (None when not given)."""
-        return None if text is None else instant(text, self.tz, what)
+        return None if text is None else served_instant(text, self.policy, what, self.served_range)
 
     @cached_property
     def url(self) -> str:

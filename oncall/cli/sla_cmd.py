@@ -8,7 +8,7 @@ from ..clock import SystemClock
 from ..sla.names import CHANNELS
 from ..text import table
 from ..timefmt import iso, show
-from .common import CliError, common_options, instant, policy_of, print_json
+from .common import CliError, common_options, policy_of, print_json, served_instant
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -55,7 +55,9 @@ def _due(args: argparse.Namespace) -> int:
         known = ", ".join(str(n) for n in policy.levels)
         raise CliError(f"unknown level {args.level} (the policy has {known})")
     reported = (
-        instant(args.reported_at, tz, "--reported-at") if args.reported_at else SystemClock().now()
+        served_instant(args.reported_at, policy, "--reported-at")
+        if args.reported_at is not None
+        else SystemClock().now()
     )
     history = FaultHistory(level=args.level, channel=args.channel, reported_at=reported)
     clocks = evaluate(policy, history, reported).clocks
@@ -99,11 +101,18 @@ def _window(args: argparse.Namespace):
 
 
 def _add(args: argparse.Namespace) -> int:
+    from ..sla.served import OutOfRange, check_seconds
+
     policy, window = _window(args)
-    if args.seconds < 0:
-        raise CliError("--seconds cannot be negative")
-    start = instant(args.start, policy.timezone, "--from")
-    due = window.add(start, args.seconds)
+    try:
+        check_seconds(args.seconds, "--seconds")
+    except OutOfRange as exc:
+        raise CliError(str(exc)) from None
+    start = served_instant(args.start, policy, "--from")
+    try:
+        due = window.add(start, args.seconds)
+    except ValueError as exc:  # a window with too little service for the span
+        raise CliError(str(exc)) from None
     if args.json:
         print_json({"due": iso(due, policy.timezone)})
     else:
@@ -115,8 +124,8 @@ def _between(args: argparse.Namespace) -> int:
     from ..sla.policy import format_duration
 
     policy, window = _window(args)
-    start = instant(args.start, policy.timezone, "--from")
-    end = instant(args.end, policy.timezone, "--to")
+    start = served_instant(args.start, policy, "--from")
+    end = served_instant(args.end, policy, "--to")
     if end < start:
         raise CliError("--to comes before --from")
     seconds = window.between(start, end)

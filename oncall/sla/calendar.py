@@ -70,6 +70,19 @@ class WorkingCalendar:
     def is_working_day(self, day: date) -> bool:
         return self.day_kind(day) is not DayKind.OFF
 
+    def special_days(self, year: int) -> frozenset[date]:
+        """The dates of ``year`` whose kind may not follow the year's weekend rule.
+
+        Every other date of the year is a working day or a weekend day by its
+        weekday alone: service-time arithmetic counts whole years from this
+        (``window.py``). Keep it a superset of the exceptions ``day_kind`` makes.
+        """
+        days = {d for d in self.holidays | self.workdays if d.year == year}
+        if self.country is not None:
+            off, makeup, _ = self._country_year(year)
+            days |= off | makeup
+        return frozenset(days)
+
 
 def _package_stamp() -> str | None:
     """Identifies the installed holidays package without importing it (cheaply)."""
