@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -84,6 +85,7 @@ class WorkingCalendar:
         return frozenset(days)
 
 
+@cache  # the installed package does not change under a running process
 def _package_stamp() -> str | None:
     """Identifies the installed holidays package without importing it (cheaply)."""
     spec = find_spec("holidays")
@@ -118,6 +120,9 @@ def is_known_country(country: str) -> bool:
     return any(country in names for names in COUNTRIES.values())
 
 
+_READ: dict[Path, dict] = {}  # cache files as this process read (and extended) them
+
+
 def country_year(
     country: str, subdivision: str | None, year: int
 ) -> tuple[frozenset[date], frozenset[date], frozenset[int]]:
@@ -130,10 +135,13 @@ def country_year(
     cache = _cache_file(country, subdivision)
     stored: dict = {}
     if cache is not None:
-        try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = {}
+        stored = _READ.get(cache)  # read once per process: a span of decades asks each year
+        if stored is None:
+            try:
+                stored = json.loads(cache.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                stored = {}
+            _READ[cache] = stored
     entry = stored.get(str(year))
     if entry is None:
         import holidays as holidays_pkg

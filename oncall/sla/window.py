@@ -298,11 +298,15 @@ class ServiceWindow:
                 usual[day.weekday()] = sum(c - o for o, c in self.spans_on(day))
             day += timedelta(days=1)
         total = sum(n * s for n, s in zip(_weekday_counts(year), usual, strict=True))
-        # Dates that differ from their weekday's ordinary wall seconds count exactly:
-        # special days, offset changes, and Dec 31, whose last interval may run into
-        # next year (clipped at its end); plus the part of last year's Dec 31 in this one.
-        exact = special | _offset_change_days(self.tz, year) | {date(year, 12, 31)}
-        for day in exact:
+        # Dates that differ from their weekday's ordinary wall seconds count on their own:
+        # special days by their wall seconds; in real seconds, days the offset changes
+        # and Dec 31, whose last interval may run into next year (clipped at its end);
+        # plus the part of last year's Dec 31 that runs into this one.
+        real = _offset_change_days(self.tz, year) | {date(year, 12, 31)}
+        for day in special - real:
+            if day.year == year:
+                total += sum(c - o for o, c in self.spans_on(day)) - usual[day.weekday()]
+        for day in real:
             if day.year == year:
                 total += self._real_seconds(day, begin, end) - usual[day.weekday()]
         return total + self._real_seconds(date(year - 1, 12, 31), begin, end)
