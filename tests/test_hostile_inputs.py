@@ -150,3 +150,9 @@ def test_oncall_now_out_of_range_is_one_line(run, prepared, monkeypatch, name, v
         assert code == 2 and out == "" and len(err.splitlines()) == 1, err
     else:  # empty: the real clock
         assert code == 0, err
+
+
+@pytest.mark.parametrize("poll", ["nan", "inf", "-1", "0", "61", "1e308"])
+def test_watch_refuses_a_poll_interval_it_cannot_keep(run, poll):
+    code, out, err = run(["watch", "--poll", poll])
+    assert code == 2 and out == "" and len(err.splitlines()) == 1, err
