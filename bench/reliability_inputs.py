@@ -36,10 +36,11 @@ PLAIN_BY_SLOT = {"sla-add-seconds": "3600", "new-level": "2", "level": "1"}
 
 
 class _Env:
-    """The variables ``hostile.environment`` sets, for a plain script (no pytest)."""
+    """What ``hostile.environment`` patches (a MonkeyPatch's calls), for a plain script."""
 
     def __init__(self) -> None:
         self.saved: dict[str, str | None] = {}
+        self.patched: list[tuple[object, str, object]] = []
 
     def setenv(self, key: str, value: str) -> None:
         import os
@@ -53,9 +54,15 @@ class _Env:
         self.saved.setdefault(key, os.environ.get(key))
         os.environ.pop(key, None)
 
+    def setattr(self, target: object, name: str, value: object) -> None:
+        self.patched.append((target, name, getattr(target, name)))
+        setattr(target, name, value)
+
     def restore(self) -> None:
         import os
 
+        for target, name, value in reversed(self.patched):
+            setattr(target, name, value)
         for key, value in self.saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -97,7 +104,7 @@ def _process(prepared: Path, copy: Path, argv: list[str], runs: int = 5) -> floa
 
 def _cases():
     """(kind, slot, argv builder, values) for every slot, with the whole corpus."""
-    for slot, build, _reader in hostile.TEXT_SLOTS:
+    for slot, build, *_readers in hostile.TEXT_SLOTS:
         yield "text", slot, build, hostile.TEXTS
     for slot, build in hostile.TIME_SLOTS:
         yield "time", slot, build, hostile.TIMES

@@ -143,13 +143,20 @@ def setup_commands() -> list[list[str]]:
 
 
 def environment(mp, folder: Path) -> None:
+    """No user config or database; the desk at ``NOW``, as ``duty`` (``mp``: a MonkeyPatch)."""
     config = folder / "config.toml"
     config.write_text("", encoding="utf-8")
     mp.setenv("ONCALL_CONFIG", str(config))
     mp.setenv("XDG_DATA_HOME", str(folder / "data"))
     mp.delenv("ONCALL_DB", raising=False)
-    mp.setenv("ONCALL_USER", "duty")
     mp.setenv("ONCALL_NOW", NOW)
+    try:  # where the acting user is the real OS user, replaced the test-only way
+        from oncall import identity
+    except ImportError:
+        mp.setenv("ONCALL_USER", "duty")
+    else:
+        mp.delenv("ONCALL_USER", raising=False)
+        mp.setattr(identity, "real_user", lambda: "duty")
 
 
 # -- the verbs and where each takes its input -------------------------------------------------
@@ -158,12 +165,12 @@ Argv = Callable[[str], list[str]]
 _NEW = ["fault", "new", "--customer", "华东电网", "--system", "EMS", "--channel", "phone"]
 _WORK = ["fault", "work", F1, "--mode", "remote", "--start", "2026-11-23T11:00"]
 
-# (case id, argv with the hostile value, the command that shows what was stored)
-TEXT_SLOTS: list[tuple[str, Argv, list[str]]] = [
+# (case id, argv with the hostile value, the commands that show what was stored)
+TEXT_SLOTS: list[tuple] = [  # (id, argv, *readers)
     ("new", lambda v: [*_NEW, "--level", "2", "--title", v, "--symptom", v, "--contact", v],
-     ["fault", "show", "F-2026-00004"]),
+     ["fault", "show", "F-2026-00004"], ["fault", "list", "--all"]),
     ("new-customer", lambda v: [*_NEW[:3], v, "--system", v, "--level", "2", "--channel",
-     "phone", "--title", "t"], ["fault", "list"]),
+     "phone", "--title", "t"], ["fault", "list"]),  # never found: the reader never runs
     ("respond", lambda v: ["fault", "respond", F1, "--via", "phone", "--note", v],
      ["fault", "show", F1]),
     ("propose", lambda v: ["fault", "propose", F1, "--text", v], ["fault", "show", F1]),
@@ -194,8 +201,7 @@ TEXT_SLOTS: list[tuple[str, Argv, list[str]]] = [
     ("engineer-add-user", lambda v: ["engineer", "add", v, "--name", "n", "--seniority",
      "engineer"], ["engineer", "list"]),
     ("engineer-duty", lambda v: ["engineer", "duty", v, "off"], ["engineer", "list"]),
-    ("sla-window", lambda v: ["sla", "add", "--window", v, "--from", NOW, "--seconds", "60"],
-     []),
+    ("sla-window", lambda v: ["sla", "add", "--window", v, "--from", NOW, "--seconds", "60"]),
 ]  # fmt: skip
 
 # Every fault verb: (name, argv before --at/--version, with its ref where it takes one).

@@ -53,10 +53,13 @@ def prepared(tmp_path_factory) -> tuple[Path, str]:
     return db, fingerprint(db)
 
 
-def _cases(slots, corpus, sample=None, full=()):
-    """Each slot with the sample, the slots named in ``full`` with the whole corpus."""
+def _cases(slots, corpus, sample=None, full=(), readers=False):
+    """Each slot with the sample, the slots named in ``full`` with the whole corpus.
+
+    A text slot's readers (the commands that show what was stored) come as one tuple.
+    """
     return [
-        pytest.param(slot[1], value, *slot[2:], id=f"{slot[0]}-{name}")
+        pytest.param(slot[1], value, *([slot[2:]] if readers else []), id=f"{slot[0]}-{name}")
         for slot in slots
         for name, value in (corpus if sample is None or slot[0] in full else sample)
     ]
@@ -95,7 +98,7 @@ def _strings(value) -> list[str]:
     return []
 
 
-def check(run: Run, prepared, argv: list[str], value: str, reader: list[str] | None = None):
+def check(run: Run, prepared, argv: list[str], value: str, *readers: list[str]) -> int:
     """The rule every case obeys; returns the exit code."""
     code, out, err = run(argv)
     assert code in (0, 2), (code, err[-2000:])
@@ -108,7 +111,7 @@ def check(run: Run, prepared, argv: list[str], value: str, reader: list[str] | N
         return code
     assert err == ""
     assert shown_escaped(out), out[:2000]
-    if reader:
+    for reader in readers:
         text_code, text, _ = run(reader)
         assert text_code == 0 and shown_escaped(text), text[:2000]
         json_code, dumped, _ = run([*reader, "--json"])
@@ -119,10 +122,10 @@ def check(run: Run, prepared, argv: list[str], value: str, reader: list[str] | N
 
 
 @pytest.mark.parametrize(
-    ("argv", "value", "reader"), _cases(TEXT_SLOTS, TEXTS, TEXT_SAMPLE, FULL_TEXT)
+    ("argv", "value", "readers"), _cases(TEXT_SLOTS, TEXTS, TEXT_SAMPLE, FULL_TEXT, readers=True)
 )
-def test_text(run, prepared, argv, value, reader):
-    check(run, prepared, argv(value), value, reader)
+def test_text(run, prepared, argv, value, readers):
+    check(run, prepared, argv(value), value, *readers)
 
 
 @pytest.mark.parametrize(("argv", "value"), _cases(TIME_SLOTS, TIMES, TIME_SAMPLE, FULL_TIME))
