@@ -13,6 +13,10 @@ class TimeInputError(ValueError):
     """A time a person typed that cannot be read."""
 
 
+class TimeOutOfRange(TimeInputError):
+    """A time that reads but lies outside the dates Python can hold (year 1 to 9999)."""
+
+
 def parse_instant(text: str, tz: tzinfo) -> datetime:
     """ISO 8601 (``2026-10-09T15:00``, ``2026-10-09 15:00:00+08:00``, ``…Z``) -> UTC.
 
@@ -30,7 +34,10 @@ def parse_instant(text: str, tz: tzinfo) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(UTC).replace(microsecond=0)
+    try:
+        return parsed.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):  # 0001-01-01 in a zone east of UTC: before year 1
+        raise TimeOutOfRange(f"{text!r} is out of the range of dates") from None
 
 
 def local(at: datetime, tz: tzinfo) -> datetime:

@@ -13,6 +13,8 @@ import os
 import signal
 from dataclasses import dataclass
 
+from oncall.text import printable
+
 _OUTPUT_LIMIT = 2000  # characters of a failed run's output kept for the log
 
 
@@ -39,7 +41,7 @@ async def run_hook(command: str, data: bytes, timeout: float) -> HookResult:
             start_new_session=True,
         )
     except OSError as exc:
-        return HookResult(False, f"cannot start the notify command: {exc}")
+        return HookResult(False, f"cannot start the notify command: {printable(str(exc))}")
     try:
         out, _ = await asyncio.wait_for(proc.communicate(data), timeout)
     except TimeoutError:
@@ -52,7 +54,8 @@ async def run_hook(command: str, data: bytes, timeout: float) -> HookResult:
         raise
     text = out.decode("utf-8", "replace")[-_OUTPUT_LIMIT:] if out else ""
     if proc.returncode != 0:
-        last = text.strip().splitlines()[-1] if text.strip() else ""
+        # Its output ends up on a terminal (the log, the console): escaped, once, here.
+        last = printable(text.strip().splitlines()[-1]) if text.strip() else ""
         why = f"the notify command exited with status {proc.returncode}"
         return HookResult(False, f"{why}: {last}" if last else why, text, proc.returncode)
     return HookResult(True, None, text, 0)

@@ -14,13 +14,13 @@ README's "Alerts" section in step.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from oncall.text import json_text
 from oncall.timefmt import iso
 
 from .hook import HookResult, run_hook
@@ -85,4 +85,4 @@ def payload(alert: AlertRecord, tz: tzinfo) -> dict[str, Any]:
 
 
 def payload_bytes(alert: AlertRecord, tz: tzinfo) -> bytes:
-    return (json.dumps(payload(alert, tz), ensure_ascii=False) + "\n").encode("utf-8")
+    return (json_text(payload(alert, tz)) + "\n").encode("utf-8")

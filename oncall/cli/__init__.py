@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Sequence
@@ -44,16 +45,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The parser, built once per process (parsing leaves it as it was; building
+    it is most of an in-process call's cost, e.g. in the tests)."""
+    return build_parser()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = _console_args(argv) or build_parser().parse_args(argv)
+        args = _console_args(argv) or _parser().parse_args(argv)
         handler = getattr(args, "handler", None)
         if handler is None:
             return _console(args)
         return handler(args) or 0
     except CliError as exc:
-        print(f"oncall: {exc}" if not str(exc).startswith("oncall") else str(exc), file=sys.stderr)
+        from ..text import printable  # one line, whatever text the message quotes
+
+        message = printable(str(exc))
+        print(message if message.startswith("oncall") else f"oncall: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

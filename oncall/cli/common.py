@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config, ConfigError, load_config
-from ..timefmt import TimeInputError, parse_instant
+from ..text import json_text
+from ..timefmt import TimeInputError, TimeOutOfRange, parse_instant
 
 if TYPE_CHECKING:
     from ..sla.policy import Policy
+    from ..sla.served import ServedRange
 
 
 class CliError(Exception):
@@ -91,8 +92,33 @@ def instant(text: str, tz: tzinfo, what: str):
         raise CliError(f"{what}: {exc}") from None
 
 
+def served(policy: Policy, today: datetime | None = None) -> ServedRange:
+    """The times the desk serves under ``policy`` (``today``: default the real time)."""
+    from ..clock import SystemClock
+    from ..sla.served import served_range
+
+    return served_range(policy, today or SystemClock().now())
+
+
+def served_instant(text: str, policy: Policy, what: str, within: ServedRange | None = None):
+    """A time typed on the command line, refused when outside the served range."""
+    from ..sla.served import OutOfRange
+
+    within = within or served(policy)
+    try:
+        return within.check(parse_instant(text, policy.timezone), what)
+    except TimeOutOfRange:
+        raise CliError(
+            f"{what} {text.strip()} is outside the times the desk serves ({within.describe()})"
+        ) from None
+    except TimeInputError as exc:
+        raise CliError(f"{what}: {exc}") from None
+    except OutOfRange as exc:
+        raise CliError(str(exc)) from None
+
+
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write(json_text(value, indent=2))
     sys.stdout.write("\n")
 
 

@@ -14,7 +14,7 @@ Environment:
   real OS user, from the process's uid, is a roster lead; see ``oncall.identity``).
   ``LOGNAME`` and ``USER`` are never read.
 - ``ONCALL_NOW``: a testing aid, an ISO 8601 instant the desk takes as "now"
-  (a fixed clock). Read in ``clock_from_env`` only.
+  (a fixed clock), within the times the desk serves. Read in ``Ctx.clock`` only.
 - ``ONCALL_DB``: the database, when ``--db`` is not given (read by the store).
 """
 
@@ -32,8 +32,16 @@ from typing import Any
 
 from ..clock import Clock, FixedClock, SystemClock
 from ..text import printable
-from ..timefmt import TimeInputError, iso, parse_instant
-from .common import CliError, common_options, config_of, instant, policy_of, print_json
+from ..timefmt import iso
+from .common import (
+    CliError,
+    common_options,
+    config_of,
+    policy_of,
+    print_json,
+    served,
+    served_instant,
+)
 
 NOW_VAR = "ONCALL_NOW"
 
@@ -47,16 +55,13 @@ SENIORITIES = ("engineer", "senior", "expert")
 # -- what a handler works with ---------------------------------------------------------
 
 
-def clock_from_env(tz, env: dict[str, str] | None = None) -> Clock:
-    """The desk's clock: ``$ONCALL_NOW`` (a testing aid) fixes it, else the real time."""
-    env = os.environ if env is None else env
-    fixed = env.get(NOW_VAR, "").strip()
+def clock_from_env(policy) -> Clock:
+    """The desk's clock: ``$ONCALL_NOW`` (a testing aid, and only a time the desk
+    serves) fixes it, else the real time."""
+    fixed = os.environ.get(NOW_VAR, "").strip()
     if not fixed:
         return SystemClock()
-    try:
-        return FixedClock(parse_instant(fixed, tz))
-    except TimeInputError as exc:
-        raise CliError(f"{NOW_VAR}: {exc}") from None
+    return FixedClock(served_instant(fixed, policy, NOW_VAR))
 
 
 def real_user() -> str:
@@ -93,7 +98,12 @@ class Ctx:
 
     @cached_property
     def clock(self) -> Clock:
-        return clock_from_env(self.tz)
+        return clock_from_env(self.policy)
+
+    @cached_property
+    def served_range(self):
+        """The times the desk serves (its clock's today)."""
+        return served(self.policy, self.now())
 
     @cached_property
     def real_user(self) -> str:
@@ -112,7 +122,7 @@ class Ctx:
 
     def time(self, text: str | None, what: str) -> datetime | None:
         """A time typed on the command line (None when not given)."""
-        return None if text is None else instant(text, self.tz, what)
+        return None if text is None else served_instant(text, self.policy, what, self.served_range)
 
     @cached_property
     def url(self) -> str:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..clock import SystemClock
 from ..sla.names import CHANNELS
 from ..text import table
 from ..timefmt import iso, show
 from .common import (
     CliError,
     common_options,
-    instant,
     policy_of,
     print_json,
+    served_instant,
     unknown_year_line,
     unknown_years_of,
 )
@@ -64,7 +63,9 @@ def _due(args: argparse.Namespace) -> int:
         known = ", ".join(str(n) for n in policy.levels)
         raise CliError(f"unknown level {args.level} (the policy has {known})")
     reported = (
-        instant(args.reported_at, tz, "--reported-at") if args.reported_at else SystemClock().now()
+        served_instant(args.reported_at, policy, "--reported-at")
+        if args.reported_at is not None
+        else _now(policy)
     )
     history = FaultHistory(level=args.level, channel=args.channel, reported_at=reported)
     clocks = _engine(lambda: evaluate(policy, history, reported).clocks)
@@ -103,6 +104,12 @@ def _due(args: argparse.Namespace) -> int:
     return 0
 
 
+def _now(policy):
+    from .desk_cmd import clock_from_env  # $ONCALL_NOW, as every command reads it
+
+    return clock_from_env(policy).now()
+
+
 def _engine(compute):
     """The engine's answer, or its refusal as one line (a window with no hours ahead)."""
     try:
@@ -120,10 +127,14 @@ def _window(args: argparse.Namespace):
 
 
 def _add(args: argparse.Namespace) -> int:
+    from ..sla.served import OutOfRange, check_seconds
+
     policy, window = _window(args)
-    if args.seconds < 0:
-        raise CliError("--seconds cannot be negative")
-    start = instant(args.start, policy.timezone, "--from")
+    try:
+        check_seconds(args.seconds, "--seconds")
+    except OutOfRange as exc:
+        raise CliError(str(exc)) from None
+    start = served_instant(args.start, policy, "--from")
     due = _engine(lambda: window.add(start, args.seconds))
     if args.json:
         print_json({"due": iso(due, policy.timezone)})
@@ -136,8 +147,8 @@ def _between(args: argparse.Namespace) -> int:
     from ..sla.policy import format_duration
 
     policy, window = _window(args)
-    start = instant(args.start, policy.timezone, "--from")
-    end = instant(args.end, policy.timezone, "--to")
+    start = served_instant(args.start, policy, "--from")
+    end = served_instant(args.end, policy, "--to")
     if end < start:
         raise CliError("--to comes before --from")
     seconds = _engine(lambda: window.between(start, end))
@@ -206,11 +217,10 @@ def _policy(args: argparse.Namespace) -> int:
 def _calendars(policy) -> None:
     """Each calendar, and whether the years from now to the lookahead are known."""
     from ..sla.window import WEEKDAYS
-    from .desk_cmd import clock_from_env
 
     if not policy.calendars:
         return
-    now = clock_from_env(policy.timezone).now()
+    now = _now(policy)
     first = now.astimezone(policy.timezone).year
     last = (now + policy.calendar_lookahead).astimezone(policy.timezone).year
     years = range(first, last + 1)

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import sys
 from typing import Any
 
-from ..text import printable
+from ..text import json_text, printable
 from .common import CliError
 from .desk_cmd import Ctx, command
 
@@ -62,7 +61,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _watch(args: argparse.Namespace, ctx: Ctx) -> int:
     import asyncio
 
-    if args.poll <= 0 or args.poll > 60:
+    if not 0 < args.poll <= 60:  # also refuses nan
         raise CliError("--poll: give a number of seconds between 0 and 60")
     _logging(args.quiet)
     ctx.policy  # noqa: B018 - a bad config or policy stops here, with one line
@@ -70,9 +69,17 @@ def _watch(args: argparse.Namespace, ctx: Ctx) -> int:
     return asyncio.run(_main(args, ctx))
 
 
+class _Escaped(logging.Formatter):
+    """Log lines with control characters escaped: they quote the notify command's
+    output, database messages and paths, none of which may drive the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), keep_newlines=True)
+
+
 def _logging(quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(_Escaped("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger("oncall")
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING if quiet else logging.INFO)
@@ -162,7 +169,8 @@ async def _open(ctx: Ctx, stop, log) -> Any:
 
 
 def _quoted(text: str) -> str:
-    return json.dumps(printable(text), ensure_ascii=False)
+    """Stored text in a line: a JSON string, its control characters escaped once."""
+    return json_text(text)
 
 
 def _print(alert, tz, as_json: bool) -> None:
@@ -170,11 +178,12 @@ def _print(alert, tz, as_json: bool) -> None:
     from ..timefmt import iso
 
     if as_json:
-        line = json.dumps(payload(alert, tz), ensure_ascii=False)
+        line = json_text(payload(alert, tz))
     else:
         late = f" late={alert.late_seconds:.0f}s" if alert.late else ""
         line = (
-            f"{iso(alert.fired_at, tz)} {alert.threshold.upper():8} {alert.ref} {alert.clock} "
+            f"{iso(alert.fired_at, tz)} {printable(alert.threshold.upper()):8} "
+            f"{printable(alert.ref)} {printable(alert.clock)} "
             f"deadline={iso(alert.deadline, tz)} level={alert.level}{late} alert={alert.id} "
             f"customer={_quoted(alert.customer)} title={_quoted(alert.title)}"
         )

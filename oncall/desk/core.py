@@ -269,7 +269,7 @@ class Desk:
             raise ValidationError(
                 f"{what} {self._show(at)} is in the future (now {self._show(now)})"
             )
-        return at
+        return v.served(at, self.policy, now, what)
 
     def _actor(self, s: Session) -> None:
         """Refuse an acting engineer not on the roster (nobody leaves it once on), or a
@@ -384,7 +384,8 @@ class Desk:
             self._actor(s)
             entry = None
             if entry_id is not None:
-                entry = s.get(WorkEntryRow, entry_id) if isinstance(entry_id, int) else None
+                known = v.row_id(entry_id)
+                entry = s.get(WorkEntryRow, known) if known is not None else None
                 if entry is None:
                     raise NotFound(f"no work entry #{entry_id}")
                 fault = self._lock(s, _FAULTS.c.id == entry.fault_id)

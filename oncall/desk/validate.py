@@ -7,7 +7,10 @@ from datetime import UTC, datetime, tzinfo
 
 from .errors import ValidationError
 
+# The desk's input limits, declared once. Times and service-time durations are
+# bounded by the policy's served range (``oncall.sla.served``).
 MAX_TEXT_BYTES = 64 * 1024  # free text (symptom, record, work notes …)
+MAX_ID = 2**31 - 1  # a row id: the database's INTEGER column (32 bits on PostgreSQL)
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
 
 
@@ -63,7 +66,27 @@ def instant(value: object, what: str) -> datetime:
         raise ValidationError(f"{what} must be a date and time, not {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(f"{what} {value.isoformat()} has no time zone")
-    return value.astimezone(UTC).replace(microsecond=0)
+    try:
+        return value.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):
+        raise ValidationError(f"{what} is out of the range of dates") from None
+
+
+def row_id(value: object) -> int | None:
+    """A row id the database can hold, else None (the caller says "no such …")."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        return None
+    return value
+
+
+def served(at: datetime, policy, now: datetime, what: str) -> datetime:
+    """``at`` when the policy's served range holds it, else a ValidationError naming the range."""
+    from oncall.sla.served import OutOfRange, served_range
+
+    try:
+        return served_range(policy, now).check(at, what)
+    except OutOfRange as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def show(at: datetime, tz: tzinfo) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import NamedTuple
@@ -141,7 +142,21 @@ class WorkingCalendar:
                 out.append((day, kind, dates[day]))
         return out
 
+    def special_days(self, year: int) -> frozenset[date]:
+        """The dates of ``year`` whose kind may not follow the year's weekend rule.
 
+        Every other date of the year is a working day or a weekend day by its
+        weekday alone: service-time arithmetic counts whole years from this
+        (``window.py``). Keep it a superset of the exceptions ``day_kind`` makes.
+        """
+        days = {d for d in self.holidays | self.workdays if d.year == year}
+        if self.country is not None:
+            known = self._country_year(year)
+            days |= known.off | known.makeup
+        return frozenset(days)
+
+
+@cache  # the installed package does not change under a running process
 def _package_stamp() -> str | None:
     """Identifies the installed holidays package without importing it (cheaply)."""
     spec = find_spec("holidays")
@@ -177,6 +192,9 @@ def is_known_country(country: str) -> bool:
     return any(country in names for names in COUNTRIES.values())
 
 
+_READ: dict[Path, dict] = {}  # cache files as this process read (and extended) them
+
+
 def country_year(country: str, subdivision: str | None, year: int) -> CountryYear:
     """A country's days off, make-up working days and weekend for one year, and
     whether the year's official schedule is known.
@@ -188,10 +206,13 @@ def country_year(country: str, subdivision: str | None, year: int) -> CountryYea
     cache = _cache_file(country, subdivision)
     stored: dict = {}
     if cache is not None:
-        try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = {}
+        stored = _READ.get(cache)  # read once per process: a span of decades asks each year
+        if stored is None:
+            try:
+                stored = json.loads(cache.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                stored = {}
+            _READ[cache] = stored
     entry = stored.get(str(year))
     if entry is None:
         entry = _from_package(country, subdivision, year)

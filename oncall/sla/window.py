@@ -16,15 +16,19 @@ calendar. Conventions, the same everywhere in the engine:
 
 The arithmetic is closed-form: the window's intervals are laid out once per year
 as epoch seconds with a running sum of service seconds, so ``add`` and
-``between`` are two binary searches, whatever the holidays in between.
+``between`` are two binary searches, whatever the holidays in between. Years
+between the two ends count whole, by totals computed without laying them out,
+so a span of decades costs about what a span of days does.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from calendar import isleap
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .calendar import DayKind, WorkingCalendar
@@ -34,6 +38,11 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 # A window with no service for this many years in a row is a broken policy.
 _MAX_EMPTY_YEARS = 5
+# How far ``add`` looks ahead: 10 years of service time (the longest duration the
+# desk serves, see served.py) on a window open 8 hours on 5 days a week take 44.
+MAX_SPAN_YEARS = 100
+# The years the engine computes at all (a policy serves a narrower range: served.py).
+ENGINE_YEARS = (1900, 9000)
 
 
 def parse_span(text: str) -> tuple[int, int]:
@@ -81,25 +90,69 @@ def from_epoch(seconds: int) -> datetime:
 
 
 @dataclass(frozen=True)
-class _Index:
-    """Merged service intervals of the years [first, last] as epoch seconds."""
+class _Year:
+    """The merged service intervals of one local year, clipped to it, as epoch seconds.
 
-    first: int
-    last: int
+    The year runs from the instant its Jan 1 00:00 opens (``begin``) to the
+    next year's (``end``); an interval that runs past New Year is split there.
+    """
+
+    begin: int
+    end: int
     starts: list[int]
     ends: list[int]
-    cum_start: list[int]  # service seconds before each interval
+    cum_start: list[int]  # service seconds of the year before each interval
     cum_end: list[int]
 
+    @property
+    def total(self) -> int:
+        return self.cum_end[-1] if self.cum_end else 0
+
     def cumulative(self, t: int) -> int:
-        """Service seconds from the start of the index to epoch ``t``."""
+        """Service seconds from the start of the year to epoch ``t`` (inside the year)."""
         i = bisect_right(self.starts, t) - 1
         if i < 0:
             return 0
         return self.cum_start[i] + min(t - self.starts[i], self.ends[i] - self.starts[i])
 
-    def total(self) -> int:
-        return self.cum_end[-1] if self.cum_end else 0
+    def at(self, used: int) -> int:
+        """The instant at which ``used`` (0 < used <= total) service seconds of the year passed."""
+        # bisect_left: a duration that runs out exactly at a close is due at that close.
+        j = bisect_left(self.cum_end, used)
+        return self.starts[j] + (used - self.cum_start[j])
+
+
+def _weekday_counts(year: int) -> list[int]:
+    """How many Mondays, Tuesdays … Sundays ``year`` has (52 each, plus one or two)."""
+    counts = [52] * 7
+    first = date(year, 1, 1).weekday()
+    for extra in range((366 if isleap(year) else 365) - 364):
+        counts[(first + extra) % 7] += 1
+    return counts
+
+
+@lru_cache(maxsize=512)
+def _offset_change_days(tz: tzinfo, year: int) -> frozenset[date]:
+    """Dates of ``year`` whose next 48 hours may see the zone's UTC offset change.
+
+    Only these dates' intervals can last more or less real time than wall time.
+    The offset is sampled weekly and the weeks where it differs are looked at day
+    by day (an offset that changes and changes back within a week is missed:
+    no zone does that).
+    """
+    first = date(year, 1, 1) - timedelta(days=7)
+
+    def offset(day: date):
+        return tz.utcoffset(datetime.combine(day, time()))
+
+    marked: set[date] = set()
+    week, before = first, offset(first)
+    while week.year <= year:
+        after = offset(week + timedelta(days=7))
+        if after != before:
+            marked.update(week + timedelta(days=i) for i in range(-2, 8))
+        week, before = week + timedelta(days=7), after
+    return frozenset(d for d in marked if d.year == year)
 
 
 @dataclass(eq=False)
@@ -117,8 +170,13 @@ class ServiceWindow:
     makeup_as: int = 0  # the weekday whose hours a make-up working day keeps
     always: bool = False
     description: str = ""
-    # The lazily built index, replaced whole so that threads never see half of one.
-    _index: _Index | None = field(default=None, repr=False)
+    _days_overlap = False  # set in __post_init__ (not a field)
+    # Years laid out (each added whole, so threads never see half of one), year
+    # totals and year boundaries, made on first use.
+    _years: dict[int, _Year] = field(default_factory=dict, repr=False)
+    _totals: dict[int, int] = field(default_factory=dict, repr=False)
+    _bounds: dict[int, int] = field(default_factory=dict, repr=False)
+    years_built: int = field(default=0, repr=False)  # years laid out so far (a cost measure)
 
     def __post_init__(self) -> None:
         if self.always:
@@ -134,6 +192,10 @@ class ServiceWindow:
                     raise ValueError(
                         f"window {self.name!r}: overlapping intervals on {WEEKDAYS[weekday]}"
                     )
+        # Can a day's interval past midnight overlap the next day's? Then a year's
+        # total is counted from its laid-out intervals, not in closed form.
+        spans = [span for day in self.days for span in day]
+        self._days_overlap = max(e for _, e in spans) - DAY > min(s for s, _ in spans)
 
     # -- the schedule of one date -------------------------------------------------
 
@@ -154,83 +216,149 @@ class ServiceWindow:
         if self.always:
             return True
         t = to_epoch(at)
-        index = self._cover(t, t)
-        i = bisect_right(index.starts, t) - 1
-        return i >= 0 and t < index.ends[i]
+        year = self._year(self._year_of(t))
+        i = bisect_right(year.starts, t) - 1
+        return i >= 0 and t < year.ends[i]
 
-    # -- the index --------------------------------------------------------------------
+    # -- the years ---------------------------------------------------------------------
+    # Service time is kept per local year: a year's intervals are laid out once,
+    # when an instant in it is asked about, and a year in between two instants
+    # counts only by its total, which is closed-form for a window whose days do
+    # not overlap (whole weeks from the weekday counts, corrected on the special
+    # days of its calendar and the days the zone changes its offset).
 
-    def _year_of(self, epoch: int) -> int:
-        return datetime.fromtimestamp(epoch, self.tz).year
+    def _bound(self, year: int) -> int:
+        """The instant the local year ``year`` begins (its Jan 1 00:00)."""
+        bound = self._bounds.get(year)
+        if bound is None:
+            bound = self._bounds[year] = wall_to_epoch(self.tz, date(year, 1, 1), 0)
+        return bound
 
-    def _cover(self, low: int, high: int) -> _Index:
-        """The index, made to cover the epoch range [low, high] with a day to spare."""
-        index = self._index
-        covered = index is not None and index.starts and index.starts[0] <= low - DAY
-        if covered and high + DAY < index.ends[-1]:
-            return index
-        first = self._year_of(low - DAY)
-        last = self._year_of(high + DAY)
-        if index is not None:
-            if index.first <= first and last <= index.last:
-                return index
-            first, last = min(first, index.first), max(last, index.last)
-        return self._build(first, last)
+    def _year_of(self, t: int) -> int:
+        low, high = ENGINE_YEARS
+        if not self._bound(low) <= t < self._bound(high):
+            raise ValueError(
+                f"an instant outside the years {low}-{high - 1} the SLA engine computes"
+            )
+        year = datetime.fromtimestamp(t, self.tz).year
+        if t < self._bound(year):
+            return year - 1
+        if t >= self._bound(year + 1):
+            return year + 1
+        return year
 
-    def _build(self, first: int, last: int) -> _Index:
+    def _year(self, year: int) -> _Year:
+        """The year's intervals, laid out on first use."""
+        built = self._years.get(year)
+        if built is not None:
+            return built
+        begin, end = self._bound(year), self._bound(year + 1)
         spans: list[list[int]] = []
-        day = date(first, 1, 1) - timedelta(days=1)  # last year's Dec 31 may run past midnight
-        end_day = date(last, 12, 31)
-        while day <= end_day:
+        day = date(year - 1, 12, 31)  # last year's Dec 31 may run past midnight
+        last = date(year, 12, 31)
+        while day <= last:
             for open_s, close_s in self.spans_on(day):
-                start = wall_to_epoch(self.tz, day, open_s)
-                end = wall_to_epoch(self.tz, day, close_s)
-                if end <= start:
+                start = max(wall_to_epoch(self.tz, day, open_s), begin)
+                stop = min(wall_to_epoch(self.tz, day, close_s), end)
+                if stop <= start:
                     continue
                 if spans and start <= spans[-1][1]:  # touching or overlapping: merge
-                    spans[-1][1] = max(spans[-1][1], end)
+                    spans[-1][1] = max(spans[-1][1], stop)
                 else:
-                    spans.append([start, end])
+                    spans.append([start, stop])
             day += timedelta(days=1)
         cum_start, cum_end, total = [], [], 0
         for s, e in spans:
             cum_start.append(total)
             total += e - s
             cum_end.append(total)
-        index = _Index(
-            first, last, [s for s, _ in spans], [e for _, e in spans], cum_start, cum_end
-        )
-        self._index = index
-        return index
+        built = _Year(begin, end, [s for s, _ in spans], [e for _, e in spans], cum_start, cum_end)
+        self._years[year] = built
+        self._totals[year] = built.total
+        self.years_built += 1
+        return built
+
+    def _total(self, year: int) -> int:
+        """Service seconds in the year; closed-form unless the window's days overlap."""
+        total = self._totals.get(year)
+        if total is None:
+            if self._days_overlap:
+                return self._year(year).total
+            total = self._totals[year] = self._closed_total(year)
+        return total
+
+    def _closed_total(self, year: int) -> int:
+        begin, end = self._bound(year), self._bound(year + 1)
+        special = self.calendar.special_days(year) if self.calendar is not None else frozenset()
+        # The wall seconds of each weekday on an ordinary date of this year.
+        usual: list[int | None] = [None] * 7
+        day = date(year, 1, 1)
+        while None in usual:
+            if day not in special and usual[day.weekday()] is None:
+                usual[day.weekday()] = sum(c - o for o, c in self.spans_on(day))
+            day += timedelta(days=1)
+        total = sum(n * s for n, s in zip(_weekday_counts(year), usual, strict=True))
+        # Dates that differ from their weekday's ordinary wall seconds count on their own:
+        # special days by their wall seconds; in real seconds, days the offset changes
+        # and Dec 31, whose last interval may run into next year (clipped at its end);
+        # plus the part of last year's Dec 31 that runs into this one.
+        real = _offset_change_days(self.tz, year) | {date(year, 12, 31)}
+        for day in special - real:
+            if day.year == year:
+                total += sum(c - o for o, c in self.spans_on(day)) - usual[day.weekday()]
+        for day in real:
+            if day.year == year:
+                total += self._real_seconds(day, begin, end) - usual[day.weekday()]
+        return total + self._real_seconds(date(year - 1, 12, 31), begin, end)
+
+    def _real_seconds(self, day: date, begin: int, end: int) -> int:
+        """Real seconds of the intervals that open on ``day``, within [begin, end)."""
+        total = 0
+        for open_s, close_s in self.spans_on(day):
+            start = max(wall_to_epoch(self.tz, day, open_s), begin)
+            stop = min(wall_to_epoch(self.tz, day, close_s), end)
+            total += max(stop - start, 0)
+        return total
 
     # -- the arithmetic -----------------------------------------------------------------
 
     def add_epoch(self, start: int, seconds: int) -> int:
         if seconds < 0:
             raise ValueError("a service-time duration cannot be negative")
+        first = self._year_of(start)
         if self.always or seconds == 0:
+            self._year_of(start + seconds)  # still inside the years the engine computes
             return start + seconds
-        index = self._cover(start, start)
-        target = index.cumulative(start) + seconds
+        year = self._year(first)
+        left = seconds - (year.total - year.cumulative(start))
+        if left <= 0:
+            return year.at(year.cumulative(start) + seconds)
         empty_years = 0
-        while target > index.total():
-            before = index.total()
-            index = self._build(index.first, index.last + 1)
-            target = index.cumulative(start) + seconds
-            empty_years = 0 if index.total() > before else empty_years + 1
+        for number in range(first + 1, first + MAX_SPAN_YEARS + 1):
+            total = self._total(number)
+            if left <= total:
+                return self._year(number).at(left)
+            left -= total  # a whole year at once
+            empty_years = empty_years + 1 if total == 0 else 0
             if empty_years >= _MAX_EMPTY_YEARS:
                 raise ValueError(f"window {self.name!r} has no service hours ahead")
-        # bisect_left: a duration that runs out exactly at a close is due at that close.
-        j = bisect_left(index.cum_end, target)
-        return index.starts[j] + (target - index.cum_start[j])
+        raise ValueError(
+            f"{seconds} s of {self.name} service time run past {first + MAX_SPAN_YEARS}, "
+            "too far ahead to compute"
+        )
 
     def between_epoch(self, start: int, end: int) -> int:
         if end < start:
             raise ValueError("the end of a span comes before its start")
+        first, last = self._year_of(start), self._year_of(end)
         if self.always:
             return end - start
-        index = self._cover(start, end)
-        return index.cumulative(end) - index.cumulative(start)
+        if first == last:
+            year = self._year(first)
+            return year.cumulative(end) - year.cumulative(start)
+        head = self._year(first)
+        middle = sum(self._total(number) for number in range(first + 1, last))
+        return head.total - head.cumulative(start) + middle + self._year(last).cumulative(end)
 
     def add(self, start: datetime, seconds: int) -> datetime:
         """The instant at which ``seconds`` of service time have passed since ``start``."""
