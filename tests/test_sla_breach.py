@@ -36,7 +36,7 @@ def test_paused_after_the_breach_stays_breached_and_at_stake(policy):
     # The fault: breached, its next breach the paused clock's deadline (sorts as overdue).
     assert clocks.band is Band.BREACHED
     assert (clocks.next_clock, clocks.next_breach) == ("resolve", at("03-04 14:00"))
-    assert clocks.paused_since == at("03-04 15:00")
+    assert clocks.paused_since == at("03-04 15:00") and clocks.late(at("03-04 16:00")) == 2 * H
     # Time moves on: still breached, later by the wall time, no band change to wait for.
     day_after = at("03-05 16:00")
     assert clocks.band_at(day_after) is Band.BREACHED and resolve.late(day_after) == 26 * H
@@ -50,7 +50,7 @@ def test_paused_in_time_is_not_at_stake_while_paused(policy):
     assert resolve.paused and resolve.deadline is None and not resolve.live
     assert resolve.band is Band.CRITICAL and resolve.late(at("03-04 20:00")) == 0
     assert clocks.band is Band.OK and clocks.next_breach is None and clocks.next_clock is None
-    assert clocks.paused_since == at("03-04 13:45")
+    assert clocks.paused_since == at("03-04 13:45") and clocks.late(at("03-04 20:00")) == 0
     # Resumed at 20:00: 15 min left, due 20:15; breached from then on.
     resumed = answered(pauses=[("03-04 13:45", "03-04 20:00")])
     clocks = evaluate(policy, resumed, at("03-04 20:10"), True)

@@ -174,7 +174,7 @@ def _list(args: argparse.Namespace, ctx: Ctx) -> int:
                     band=item.band if item else None,
                     left_seconds=left,
                     breached=item.breached if item else False,
-                    late_seconds=max(-left, 0) if left is not None else 0,
+                    late_seconds=item.clocks.late(now) if item else 0,
                     paused_since=item.paused_since if item else None,
                 )
             )
@@ -234,7 +234,7 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
             next_breach=view.clocks.next_breach,
             next_clock=view.clocks.next_clock,
             # how far past the next breach now (0: in time), and the deadlines missed
-            late_seconds=max(-left, 0) if (left := _left(view.clocks, now)) is not None else 0,
+            late_seconds=view.clocks.late(now),
             missed=[{"clock": c.name, "late_seconds": c.late(now)} for c in view.clocks.missed],
             paused_since=view.clocks.paused_since,
             paused_wall_seconds=view.clocks.paused_wall_seconds,
@@ -318,12 +318,6 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
     rows = [[show(e.at, tz), e.user, e.verb, _short(_data(e.data, tz), 60)] for e in view.events]
     print(table(["at", "user", "verb", "details"], rows))
     return 0
-
-
-def _left(clocks, now: datetime) -> int | None:
-    """Wall seconds to the fault's next breach (negative: past it); None: none at stake."""
-    nb = clocks.next_breach
-    return None if nb is None else int((nb - now).total_seconds())
 
 
 def _paused(clocks, tz) -> str:

@@ -256,6 +256,11 @@ class FaultClocks:
                 return c
         return None
 
+    def late(self, now: datetime) -> int:
+        """Wall seconds past the next breach, paused or not (0: in time, or none at stake)."""
+        nb = self.next_breach
+        return 0 if nb is None else max(int((now - nb).total_seconds()), 0)
+
     @property
     def missed(self) -> tuple[ClockState, ...]:
         """The clocks that stopped after their deadline (history: not in the band)."""
