@@ -63,3 +63,54 @@ def test_queue_with_edited_work_and_many_faults(desk, clock, fault):
     desk.close(refs[2], version=desk.fault(refs[2]).version)
     assert refs[2] not in [q.fault.ref for q in desk.open_queue()]
     assert_queue_matches_faults(desk)
+
+
+def test_a_paused_breached_fault_stays_among_the_breached(desk, clock):
+    """Level 0 (7x24): resolve 4h after the report, solution 2h. A fault paused after
+    its resolve deadline sorts by how late it is, counts as breached, says since when."""
+    from conftest import assert_cache_right
+    from test_desk_peek import assert_peek_is_open_queue
+
+    H = 60 * M
+    now = clock.now()
+
+    def log(title, hours_ago, pause_hours_ago=None):
+        f = desk.log_fault(
+            customer="华东电网",
+            system="EMS",
+            title=title,
+            level=0,
+            channel="phone",
+            at=now - hours_ago * H,
+        )
+        f = desk.respond(f.ref, version=f.version, how="phone", at=f.reported_at + 10 * M)
+        f = desk.propose_solution(f.ref, version=f.version, text="t", at=f.reported_at + 20 * M)
+        if pause_hours_ago is not None:
+            f = desk.pause(f.ref, version=f.version, reason="r", at=now - pause_hours_ago * H)
+        return f.ref
+
+    late3 = log("running, 3h late", 7)
+    paused = log("paused 1h after its breach, 2h late", 6, pause_hours_ago=1)
+    late1 = log("running, 1h late", 5)
+    soon = log("running, due in 1h", 3)
+    calm = log("paused in time", 2, pause_hours_ago=1)
+    queue = desk.open_queue()
+    assert [q.fault.ref for q in queue] == [late3, paused, late1, soon, calm]
+    by_ref = {q.fault.ref: q for q in queue}
+    p = by_ref[paused]
+    assert p.paused and p.breached and p.band.value == "breached"
+    assert p.left(now) == -2 * H.seconds and p.paused_since == now - H
+    assert p.clocks.next_clock == "resolve"
+    c = by_ref[calm]
+    assert c.paused and not c.breached and c.left(now) is None and c.band.value == "ok"
+    assert [q.breached for q in queue] == [True, True, True, False, False]
+    assert_cache_right(desk)  # the row's cached next breach follows the same rule
+    assert_peek_is_open_queue(desk)  # and so does the console's quick read
+
+    # Resumed: still 2h late, same place; the wait is over.
+    f = desk.fault(paused)
+    desk.resume(paused, version=f.version, at=now)
+    queue = desk.open_queue()
+    assert [q.fault.ref for q in queue][:3] == [late3, paused, late1]
+    assert queue[1].breached and queue[1].paused_since is None and not queue[1].paused
+    assert_cache_right(desk)

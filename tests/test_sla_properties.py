@@ -262,6 +262,31 @@ def test_bands_move_on_without_a_new_evaluation(
         assert early.band_at(change - (change - dt(now)) / 2) == early.band
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(levels, channels, instants, st.one_of(st.none(), gaps), st.integers(0, 60 * H),
+       st.integers(1, 20 * 24 * H), st.booleans())  # fmt: skip
+def test_a_breach_survives_a_later_pause_and_resume(level, channel, t, spec, first, later, resume):
+    """A clock breached at ``now`` is breached, at stake and as late as the wall clock
+    says at any later instant, when the fault waits on the customer from ``now`` (and
+    maybe resumes meanwhile): the same deadline, the fault's band breached."""
+    earlier = _pauses(t, spec) if spec else ()
+    now = (int(earlier[-1][1].timestamp()) if earlier else t) + first
+    then = now + later
+    wait = (dt(now), dt(now + later // 2) if resume else None)
+    base = FaultHistory(level=level, channel=channel, reported_at=dt(t), pauses=earlier)
+    waiting = replace(base, pauses=(*earlier, wait))
+    before = evaluate(PAUSABLE, base, dt(now))
+    after = evaluate(PAUSABLE, waiting, dt(then))
+    breached = [c.name for c in before.clocks if c.live and c.band.value == "breached"]
+    for name in breached:
+        a, b = before.clock(name), after.clock(name)
+        assert b.live and b.band.value == "breached" and b.deadline == a.deadline, b
+        assert b.late(dt(then)) == int((dt(then) - a.deadline).total_seconds())
+    if any(not before.clock(n).pending for n in breached):
+        assert after.band.value == "breached"
+        assert after.next_breach is not None and after.next_breach <= dt(now)
+
+
 def test_windows_cover_the_hypothesis_years():
     # The laws above range over 2025-2026; make sure these are real service days.
     assert WINDOWS["5x8"].between(dt(START), dt(END)) > 400 * 8 * H

@@ -180,7 +180,7 @@ async def test_p_pauses_and_resumes(desk, clock, fault):
         await save(pilot)
         assert desk.fault(fault.ref).status == "waiting"
         row = app.main.queue.row(fault.ref)
-        assert row.paused and row.cells["paused"]
+        assert row.paused and row.cells["status"] == "||0m"  # paused, for how long
         clock.advance(minutes=5)
         await press_and_fill(pilot, "p", note="window granted")
         await save(pilot)

@@ -342,6 +342,9 @@ def clock_json(clock, now: datetime, tz) -> dict[str, Any]:
     out["share"] = round(clock.share, 4) if clock.target else None
     out["running"] = clock.running
     out["met"] = clock.met
+    # Wall seconds past the deadline (to the stop if it stopped): 0 while in time.
+    # Service seconds over the target are -remaining_service_seconds.
+    out["late_seconds"] = clock.late(now)
     return out
 
 

@@ -87,6 +87,26 @@ def _summary_json(fault, ctx: Ctx, **extra: Any) -> dict[str, Any]:
     return out
 
 
+def _status(fault, paused_since, tz) -> str:
+    """The status, and since when a fault waits on the customer."""
+    if paused_since is None:
+        return fault.status
+    return f"{fault.status} since {show(paused_since, tz)[5:16]}"
+
+
+def _band_line(clocks, now) -> str:
+    """The fault's band now, and the deadlines it missed: ``band ok now; missed 4
+    deadlines, worst 2d 03h late`` (a band alone says nothing of those)."""
+    text = f"band {_band(clocks.band)}"
+    missed = clocks.missed
+    if not missed:
+        return text
+    worst = max(c.late(now) for c in missed)
+    if len(missed) == 1:
+        return f"{text} now; missed 1 deadline ({missed[0].name}), {span(worst)} late"
+    return f"{text} now; missed {len(missed)} deadlines, worst {span(worst)} late"
+
+
 def _clock_state(c) -> str:
     if c.stopped_at is not None:
         return "met" if c.met else "missed"
@@ -150,13 +170,19 @@ def _list(args: argparse.Namespace, ctx: Ctx) -> int:
         faults = []
         for fault, item in entries:
             left = item.left(now) if item else None
+            # The queue's next breach comes from the clocks (a cached one may predate
+            # the policy); late_seconds: how far past it, paused or not.
             faults.append(
                 _summary_json(
                     fault,
                     ctx,
+                    next_breach=item.clocks.next_breach if item else None,
+                    next_clock=item.clocks.next_clock if item else None,
                     band=item.band if item else None,
                     left_seconds=left,
                     breached=item.breached if item else False,
+                    late_seconds=item.clocks.late(now) if item else 0,
+                    paused_since=item.paused_since if item else None,
                 )
             )
         emit({"now": now, "faults": faults}, ctx.tz)
@@ -170,12 +196,12 @@ def _list(args: argparse.Namespace, ctx: Ctx) -> int:
             [
                 fault.ref,
                 str(fault.level),
-                fault.status,
+                _status(fault, item.paused_since if item else None, ctx.tz),
                 fault.assignee or "-",
                 f"{fault.customer}/{fault.system}",
                 _short(fault.title),
-                show(fault.next_breach, ctx.tz) if item else "-",
-                (fault.next_clock or "-") if item else "-",
+                show(item.clocks.next_breach, ctx.tz) if item else "-",
+                (item.clocks.next_clock or "-") if item else "-",
                 span(item.left(now)) if item else "-",
                 _band(item.band) if item else "-",
             ]
@@ -212,6 +238,12 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
             system_product=view.system_product,
             system_model=view.system_model,
             band=view.clocks.band,
+            next_breach=view.clocks.next_breach,
+            next_clock=view.clocks.next_clock,
+            # how far past the next breach now (0: in time), and the deadlines missed
+            late_seconds=view.clocks.late(now),
+            missed=[{"clock": c.name, "late_seconds": c.late(now)} for c in view.clocks.missed],
+            paused_since=view.clocks.paused_since,
             paused_wall_seconds=view.clocks.paused_wall_seconds,
             record=view.record,
             work=view.work,
@@ -224,7 +256,7 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
     product = " ".join(x for x in (view.system_product, view.system_model) if x)
     header = [
         ("fault", f"{f.ref}  {f.title}"),
-        ("status", f"{f.status} (version {f.version}), band {_band(view.clocks.band)}"),
+        ("status", f"{f.status} (version {f.version}), {_band_line(view.clocks, now)}"),
         ("level", f"{f.level}, reported by {f.channel}"),
         ("customer", f"{f.customer} / {f.system}" + (f" ({product})" if product else "")),
         ("contact", f.contact or "-"),
@@ -235,7 +267,7 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
         ("resolved", show(f.resolved_at, tz)),
         ("signed off", show(f.signed_off_at, tz)),
         ("closed", show(f.closed_at, tz)),
-        ("paused", span(view.clocks.paused_wall_seconds) + " waiting on the customer"),
+        ("paused", _paused(view.clocks, tz)),
         ("now", f"{show(now, tz)} ({tz})"),
     ]
     _pairs(header)
@@ -245,6 +277,7 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
             c.name + (" (if no response in time)" if c.pending else ""),
             show(c.deadline, tz) if c.deadline else ("paused" if c.paused else "-"),
             span(c.left(now)) if c.stopped_at is None else "-",
+            span(c.late(now)) if c.late(now) else "-",
             f"{c.share:.0%}" if c.target else "-",
             _band(c.band),
             _clock_state(c),
@@ -252,7 +285,7 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
         ]
         for c in view.clocks.clocks
     ]
-    print(table(["clock", "deadline", "left", "used", "band", "state", "stopped"], rows))
+    print(table(["clock", "deadline", "left", "late", "used", "band", "state", "stopped"], rows))
     for u in unknown:
         print(unknown_year_line(*u))
     print()
@@ -292,6 +325,13 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
     rows = [[show(e.at, tz), _who(e), e.verb, _short(_data(e.data, tz), 60)] for e in view.events]
     print(table(["at", "user", "verb", "details"], rows))
     return 0
+
+
+def _paused(clocks, tz) -> str:
+    text = span(clocks.paused_wall_seconds) + " waiting on the customer in all"
+    if clocks.paused_since is not None:
+        text += f"; paused since {show(clocks.paused_since, tz)}"
+    return text
 
 
 def _range(start: datetime, end: datetime | None, tz) -> str:

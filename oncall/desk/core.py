@@ -1335,9 +1335,10 @@ class Desk:
         )
 
     def open_queue(self) -> list[QueueItem]:
-        """Open faults by urgency: overdue first (most overdue on top), then the
-        soonest deadline, then those with no running clock (waiting on the
-        customer), each with its clocks evaluated at ``clock.now()``.
+        """Open faults by urgency: overdue first (most overdue on top, paused or
+        not), then the soonest deadline, then those with no clock at stake
+        (waiting on the customer in time), each with its clocks evaluated at
+        ``clock.now()``.
 
         Core rows, no ORM objects: one indexed query for the open faults, one
         for the clock-relevant events of all of them at once; the items and

@@ -76,10 +76,11 @@ def group_events(
 
 
 def queue_key(item: QueueItem) -> tuple:
-    """The queue's order: overdue first (most overdue on top), then the soonest deadline,
-    then the faults with no running clock; ties by report time, then by ref."""
+    """The queue's order: overdue first (most overdue on top, paused or not), then the
+    soonest deadline, then the faults with no clock at stake (waiting on the customer
+    in time); ties by report time, then by ref."""
     f = item.fault
-    nb = f.next_breach
+    nb = item.clocks.next_breach
     return (nb is None, nb or _NEVER, f.reported_at, f.ref)
 
 

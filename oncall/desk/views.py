@@ -86,7 +86,7 @@ class FaultSummary:
     resolved_at: datetime | None  # the current resolution (None once reopened)
     signed_off_at: datetime | None  # last customer sign-off of on-site work
     closed_at: datetime | None
-    next_breach: datetime | None  # earliest deadline of a running clock (cached)
+    next_breach: datetime | None  # earliest deadline of a live clock (cached; see sla.clocks)
     next_clock: str | None  # which clock that is
     version: int  # pass it back to the verbs
 
@@ -112,13 +112,20 @@ class QueueItem:
         return self.fault.status == "waiting"
 
     @property
+    def paused_since(self) -> datetime | None:
+        """When the wait on the customer going on began (None: not waiting)."""
+        return self.clocks.paused_since
+
+    @property
     def breached(self) -> bool:
-        nb = self.fault.next_breach
+        nb = self.clocks.next_breach
         return nb is not None and nb <= self.now
 
     def left(self, now: datetime) -> int | None:
-        """Wall seconds until the next breach (negative once overdue); None if none."""
-        nb = self.fault.next_breach
+        """Wall seconds until the next breach (negative once overdue, paused or not);
+        None if no clock is at stake. From the clocks, not the row's cached next
+        breach: a row cached under an older policy or rule still sorts right."""
+        nb = self.clocks.next_breach
         return None if nb is None else int((nb - now).total_seconds())
 
     def band_at(self, now: datetime) -> Band:

@@ -10,6 +10,22 @@ Pauses: a pausable clock does not run while the fault waits on the customer.
 Its deadline is the instant at which its *running* service time reaches the
 target, so a pause that starts after the deadline does not undo a breach, and
 pausing never makes a deadline earlier.
+
+Breaches (the rule the queue, the header and the CLI follow):
+
+- A clock is *breached* once its deadline has passed while it was not stopped:
+  running, or paused after the deadline (a paused clock has a deadline only
+  then: one paused in time has none until it resumes). It stays breached
+  through pauses and resumes, and a clock stopped after its deadline is
+  *missed* (band breached, ``met`` False) for good.
+- Lateness is wall time: ``late(now)`` = (the stop, or now) - the deadline, so
+  a breached clock paused for a day is a day later. The service seconds over
+  the target are ``-remaining``.
+- What is at stake: a fault's band, next breach and next clock come from its
+  *live* clocks (not stopped: running, or paused after their deadline). A
+  paused clock that has not breached does not count while paused (its deadline
+  moves on resume); a missed clock is history, reported by ``missed`` with its
+  lateness, not in the band.
 """
 
 from __future__ import annotations
@@ -168,6 +184,11 @@ class ClockState:
         return self.stopped_at is None and not self.paused
 
     @property
+    def live(self) -> bool:
+        """Still at stake: not stopped, and running or paused after its deadline."""
+        return self.stopped_at is None and self.deadline is not None
+
+    @property
     def share(self) -> float:
         return self.used / self.target
 
@@ -189,6 +210,14 @@ class ClockState:
             return None
         return int((self.deadline - now).total_seconds())
 
+    def late(self, now: datetime) -> int:
+        """Wall-clock seconds past the deadline: to the stop if stopped, else to ``now``
+        (paused or not); 0 while in time, or paused before the deadline."""
+        if self.deadline is None:
+            return 0
+        end = self.stopped_at if self.stopped_at is not None else now
+        return max(int((end - self.deadline).total_seconds()), 0)
+
     def band_at(self, now: datetime) -> Band:
         """The band at ``now`` (not before the evaluation) if nothing happens meanwhile.
 
@@ -206,7 +235,7 @@ class ClockState:
 
     def counts_at(self, now: datetime) -> bool:
         """Whether the clock's band counts in the fault's band at ``now``."""
-        if not self.running or self.deadline is None:
+        if not self.live:
             return False
         return not self.pending or (self.pending_until is not None and self.pending_until <= now)
 
@@ -215,16 +244,27 @@ class ClockState:
 class FaultClocks:
     clocks: tuple[ClockState, ...]
     paused_wall_seconds: int  # real time the fault spent waiting on the customer
-    next_breach: datetime | None  # earliest deadline of a running clock
+    next_breach: datetime | None  # earliest deadline of a live clock (see the module)
     next_clock: str | None  # which clock that is
-    band: Band  # the worst band of the running clocks
+    band: Band  # the worst band of the live clocks
     extra: dict = field(default_factory=dict)
+    paused_since: datetime | None = None  # start of the wait on the customer going on
 
     def clock(self, name: str) -> ClockState | None:
         for c in self.clocks:
             if c.name == name:
                 return c
         return None
+
+    def late(self, now: datetime) -> int:
+        """Wall seconds past the next breach, paused or not (0: in time, or none at stake)."""
+        nb = self.next_breach
+        return 0 if nb is None else max(int((now - nb).total_seconds()), 0)
+
+    @property
+    def missed(self) -> tuple[ClockState, ...]:
+        """The clocks that stopped after their deadline (history: not in the band)."""
+        return tuple(c for c in self.clocks if c.met is False)
 
     def band_at(self, now: datetime) -> Band:
         """The fault's band at ``now`` (not before the evaluation) if nothing happens meanwhile.
@@ -390,15 +430,17 @@ def evaluate(
             pending = trigger if responded is None and t_now < trigger else None
             add(d.clock, d.window, d.within, reported, stop, clock_pauses, pending)
 
-    running = [c for c in states if c.running and c.deadline is not None]
-    nearest = min(running, key=lambda c: c.deadline, default=None)
-    worst = max((c.band for c in running if not c.pending), key=lambda b: b.rank, default=Band.OK)
+    live = [c for c in states if c.live]
+    nearest = min(live, key=lambda c: c.deadline, default=None)
+    worst = max((c.band for c in live if not c.pending), key=lambda b: b.rank, default=Band.OK)
+    waiting = history.pauses[-1] if history.pauses else None
     return FaultClocks(
         clocks=tuple(states),
         paused_wall_seconds=_paused_wall(history, t_now),
         next_breach=nearest.deadline if nearest else None,
         next_clock=nearest.name if nearest else None,
         band=worst,
+        paused_since=waiting[0] if waiting and waiting[1] is None and waiting[0] <= now else None,
     )
 
 

@@ -103,8 +103,9 @@ class System(SQLModel, table=True):
 class Fault(SQLModel, table=True):
     """A fault's current state; its history is in ``audit_event``.
 
-    ``next_breach``/``next_clock`` cache the SLA engine's earliest running
-    deadline, rewritten by every verb, so the open queue is one indexed query.
+    ``next_breach``/``next_clock`` cache the SLA engine's earliest live deadline
+    (running, or paused after it passed), rewritten by every verb, so the open
+    queue is one indexed query.
     ``version`` grows by one with every change (optimistic concurrency).
     """
 

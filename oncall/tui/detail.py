@@ -169,32 +169,40 @@ def _clock_row(name: str, deadline: str, left: str, used: str, band: str, right:
 
 
 def clock_lines(clocks: Any, now: datetime, tz: tzinfo | None) -> list[Line]:
-    """The clock table: a header line, then one line per clock, styled by its band at ``now``."""
+    """The clock table: a header line, then one line per clock, styled by its band at ``now``;
+    under a clock past its deadline (running, paused or stopped late), by how much."""
     head = _clock_row(_("Clock"), _("Deadline"), _("Left"), _("Used"), _("Band"), False)
     lines: list[Line] = [[(head, "clocks--header")]]
     for c in clocks.clocks:
-        name = fmt.clock_name(c.name)
-        deadline = fmt.short_when(c.deadline, tz)
-        used = fmt.percent(c.share)
-        if c.stopped_at is not None:
-            text = _clock_row(name, deadline, _("met") if c.met else _("missed"), used, "", False)
-            cls = "clocks--stopped" if c.met else "clocks--breached"
-        elif c.pending:
-            text = _clock_row(
-                name, deadline, _("pending"), used, _("if no response in time"), False
-            )
-            cls = "clocks--stopped"
-        elif c.paused:
-            band = fmt.band_value(c.band)
-            text = _clock_row(name, deadline, _("paused"), used, fmt.band_tag(band), False)
-            cls = "clocks--paused"
-        else:
-            band = fmt.band_value(c.band_at(now))
-            left = fmt.countdown(c.left(now))
-            text = _clock_row(name, deadline, left, used, fmt.band_tag(band), True)
-            cls = f"clocks--{band}"
-        lines.append([(text.rstrip(), cls)])
+        lines.append(_clock_line(c, now, tz))
+        late = c.late(now)
+        if late > 0:
+            text = _("breached by {time}").format(time=fmt.countdown(late))
+            lines.append([(" " * (CLOCK_WIDTHS[0] + 1) + text, "clocks--breached")])
     return lines
+
+
+def _clock_line(c: Any, now: datetime, tz: tzinfo | None) -> Line:
+    """One clock's row: deadline, time left (or met, missed, paused), share used, band."""
+    name = fmt.clock_name(c.name)
+    deadline = fmt.short_when(c.deadline, tz)
+    used = fmt.percent(c.share)
+    if c.stopped_at is not None:
+        text = _clock_row(name, deadline, _("met") if c.met else _("missed"), used, "", False)
+        cls = "clocks--stopped" if c.met else "clocks--breached"
+    elif c.pending:
+        text = _clock_row(name, deadline, _("pending"), used, _("if no response in time"), False)
+        cls = "clocks--stopped"
+    elif c.paused:  # breached before the pause: still breached
+        band = fmt.band_value(c.band)
+        text = _clock_row(name, deadline, _("paused"), used, fmt.band_tag(band), False)
+        cls = "clocks--breached" if band == "breached" else "clocks--paused"
+    else:
+        band = fmt.band_value(c.band_at(now))
+        left = fmt.countdown(c.left(now))
+        text = _clock_row(name, deadline, left, used, fmt.band_tag(band), True)
+        cls = f"clocks--{band}"
+    return [(text.rstrip(), cls)]
 
 
 # -- the pane ------------------------------------------------------------------------

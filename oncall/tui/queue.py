@@ -47,8 +47,8 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("customer", N_("Customer / system"), 12, 24, 0),
     ColumnSpec("title", N_("Title"), 12, 60, 0),
     ColumnSpec("assignee", N_("Assignee"), 6, 10, 4),
+    # A fault waiting on the customer shows how long it has waited here (``paused_cell``).
     ColumnSpec("status", N_("Status"), 8, 8, 2),
-    ColumnSpec("paused", N_("Paused"), 2, 2, 1),
 )
 # Which columns get the room left over, in order, up to their ideal width
 # (the title first up to 30 cells; at the end it takes whatever is left).
@@ -104,6 +104,15 @@ class Row:
     version: int = 0
 
 
+def paused_cell(item, now: datetime) -> str:
+    """A waiting fault's status cell: paused, and for how long (``||2h05m``; 8 cells at
+    most). Its clocks say how late it is: a breach stays one while paused."""
+    since = item.paused_since
+    if since is None:
+        return _("||")
+    return _("||{time}").format(time=fmt.duration(int((now - since).total_seconds())))
+
+
 def row_cells(item, band: str, now: datetime, names: dict[str, str]) -> dict[str, str]:
     """The row's texts; ``band``: its band value at ``now``."""
     fault = item.fault
@@ -123,8 +132,7 @@ def row_cells(item, band: str, now: datetime, names: dict[str, str]) -> dict[str
         "customer": f"{fmt.safe(fault.customer)}/{fmt.safe(fault.system)}",
         "title": fmt.safe(fault.title.splitlines()[0] if fault.title else ""),
         "assignee": fmt.safe(names.get(assignee, assignee)) if assignee else "-",
-        "status": fmt.status_name(fault.status),
-        "paused": _("||") if item.paused else "",
+        "status": paused_cell(item, now) if item.paused else fmt.status_name(fault.status),
     }
 
 
@@ -275,23 +283,27 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         drawn (``render_line``), so a tick costs the same with 40 faults or 1,000.
         """
         self._now = now
-        column = self._column("left")
         top = int(self.scroll_y)
         height = self.size.height - 1
         for index in range(top, min(top + height, len(self.rows))):
-            if self._catch_up(self.rows[index]) and column is not None:
-                self.refresh(Region(column.x, index - top + 1, column.width, 1))
+            for key in self._catch_up(self.rows[index]):
+                column = self._column(key)
+                if column is not None:
+                    self.refresh(Region(column.x, index - top + 1, column.width, 1))
 
-    def _catch_up(self, row: Row) -> bool:
-        """Bring the row's countdown to ``self._now``; True when its text changed."""
+    def _catch_up(self, row: Row) -> list[str]:
+        """Bring the row's countdown (and a waiting fault's time waited) to ``self._now``;
+        the keys of the cells whose text changed."""
         if self._now is None:
-            return False
-        text = fmt.countdown(row.item.left(self._now))
-        if text == row.cells["left"]:
-            return False
-        row.cells["left"] = text
-        row.version += 1
-        return True
+            return []
+        texts = {"left": fmt.countdown(row.item.left(self._now))}
+        if row.paused:
+            texts["status"] = paused_cell(row.item, self._now)
+        changed = [key for key, text in texts.items() if text != row.cells.get(key)]
+        if changed:
+            row.cells.update(texts)
+            row.version += 1
+        return changed
 
     def set_bands(self, bands: dict[str, str]) -> None:
         """New bands for some faults ({ref: band value}), as time moved them on."""
