@@ -8,7 +8,9 @@ command runs once), so alerts go out even when nobody has the console open.
   flushed at once; everything else (start, database trouble, notify failures)
   goes to stderr.
 - SIGTERM or SIGINT: stop scheduling, cancel running notify commands and give
-  their claims back to the database, exit 0.
+  their claims back to the database, exit 0. At any moment: before the event
+  loop runs, ``early_stop`` records the signal and the start-up stops at the
+  next stage.
 - A database that is locked or unreachable, at start or later, is retried
   (every second while running, with a growing pause at start); what came due
   meanwhile fires when it is back, marked late. A schema that does not match
@@ -25,6 +27,7 @@ import sys
 from typing import Any
 
 from ..text import printable
+from . import early_stop
 from .common import CliError
 from .desk_cmd import Ctx, command
 
@@ -61,8 +64,14 @@ def _watch(args: argparse.Namespace, ctx: Ctx) -> int:
     if args.poll <= 0 or args.poll > 60:
         raise CliError("--poll: give a number of seconds between 0 and 60")
     _logging(args.quiet)
+    if early_stop.asked():
+        return 0
     ctx.policy  # noqa: B018 - a bad config or policy stops here, with one line
-    return asyncio.run(_main(args, ctx))
+    if early_stop.asked():
+        return 0
+    code = asyncio.run(_main(args, ctx))
+    early_stop.install()  # closing the loop put the default (exit 143) back
+    return code
 
 
 def _logging(quiet: bool) -> None:
@@ -88,10 +97,12 @@ async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if early_stop.asked():  # before the loop's handlers took over
+        stop.set()
 
     desk = await _open(ctx, stop, log)
-    if desk is None:
-        return 0  # asked to stop before the database could be opened
+    if desk is None or stop.is_set():
+        return 0  # asked to stop before the database was open: nothing started
     settings = AlertSettings.from_config(ctx.config)
     service = AlertService(
         desk, clock=ctx.clock, settings=settings, kind="watch", user=ctx.user, poll_every=args.poll
