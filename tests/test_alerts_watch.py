@@ -9,7 +9,6 @@ signal handler in /proc); ``HANG`` only keeps a broken build from hanging the su
 from __future__ import annotations
 
 import asyncio
-import errno
 import json
 import os
 import re
@@ -19,14 +18,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_alerts_support import alert_rows
+from test_alerts_support import HANG, alert_rows, open_for_writing
+from test_alerts_support import wait_until as until
 
 from oncall.alerts.store import LATE_AFTER
 from oncall.clock import SystemClock
 from oncall.desk import Desk, SystemInfo
 
 PYTHON = [sys.executable, "-c", "import sys; from oncall.cli import main; sys.exit(main())"]
-HANG = 120.0  # seconds: a guard against a hang, never what a test checks
 
 
 def environment(folder: Path, config: str = "") -> dict[str, str]:
@@ -197,23 +196,6 @@ def catches_sigterm(pid: int) -> bool:
     )
     assert not fields["State"].strip().startswith("Z"), "it exited"
     return bool(int(fields["SigCgt"], 16) & SIGTERM_CAUGHT)
-
-
-async def until(condition) -> None:
-    """Poll ``condition`` until it holds (bounded by ``HANG`` only)."""
-    async with asyncio.timeout(HANG):
-        while not condition():
-            await asyncio.sleep(0.005)
-
-
-def open_for_writing(fifo: Path) -> int | None:
-    """The fifo's writing end, once a reader has opened it (None: no reader yet)."""
-    try:
-        return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        if exc.errno != errno.ENXIO:
-            raise
-        return None
 
 
 @pytest.mark.parametrize("moment", ["handler", "config", "database", "watching"])
