@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -77,6 +76,8 @@ def pg_url():
                 "-o",
                 options,
                 "-w",
+                "-t",
+                "300",  # waits until it accepts connections; the bound is a hang guard only
                 "-l",
                 str(root / "log"),
                 "start",
@@ -95,8 +96,21 @@ def pg_url():
         yield f"postgresql+psycopg://oncall@/oncall?host={sock}"
     finally:
         subprocess.run(
-            _as_owner([str(bins / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user),
+            # -w: returns once the server is gone (no sleep before removing its files)
+            _as_owner(
+                [
+                    str(bins / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-t",
+                    "300",
+                    "stop",
+                ],
+                user,
+            ),
             capture_output=True,
         )
-        time.sleep(0.2)
         shutil.rmtree(root, ignore_errors=True)
