@@ -247,7 +247,7 @@ async def test_watch_refuses_a_database_without_the_schema(tmp_path):
     empty = tmp_path / "empty.sqlite3"
     empty.write_bytes(b"")
     proc = await start_watch(f"sqlite:///{empty}", environment(tmp_path))
-    out, err = await asyncio.wait_for(proc.communicate(), 10)
+    out, err = await asyncio.wait_for(proc.communicate(), HANG)
     assert proc.returncode == 2
     assert out == b""
     assert "oncall db upgrade" in err.decode() and "Traceback" not in err.decode()
