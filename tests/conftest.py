@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlmodel import Session, select
 
 from oncall.clock import FixedClock
@@ -16,6 +17,11 @@ from oncall.resources import data_path
 from oncall.sla import evaluate, load_policy
 from oncall.store import make_engine, upgrade
 from oncall.store.models import AuditEvent, Fault
+
+# No test may depend on how fast this machine is: no per-example deadline, and no
+# failing when generating examples is slow (a busy machine); speed is bench/'s.
+settings.register_profile("oncall", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("oncall")
 
 # A Tuesday, 10:00 in Shanghai: inside every service window.
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)

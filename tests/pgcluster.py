@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,6 +77,8 @@ def throwaway_cluster() -> Iterator[str | None]:
                 "-o",
                 options,
                 "-w",
+                "-t",
+                "300",  # waits until it accepts connections; the bound is a hang guard only
                 "-l",
                 str(root / "log"),
                 "start",
@@ -96,10 +97,23 @@ def throwaway_cluster() -> Iterator[str | None]:
         yield f"postgresql+psycopg://oncall@/oncall?host={sock}"
     finally:
         subprocess.run(
-            _as_owner([str(bins / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user),
+            # -w: returns once the server is gone (no sleep before removing its files)
+            _as_owner(
+                [
+                    str(bins / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "-t",
+                    "300",
+                    "stop",
+                ],
+                user,
+            ),
             capture_output=True,
         )
-        time.sleep(0.2)
         shutil.rmtree(root, ignore_errors=True)
 
 

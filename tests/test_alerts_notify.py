@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
+import os
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,11 +15,15 @@ from sqlalchemy import update
 from test_alerts_support import (  # noqa: F401  (fixtures)
     BREACH,
     CRITICAL,
+    HANG,
     WARNING,
     alert_rows,
     hook_settings,
+    open_for_writing,
     other_desk,
+    sending,
     services,
+    wait_until,
 )
 
 from oncall.alerts import AlertRecord, AlertSettings, payload, run_hook
@@ -29,12 +33,13 @@ from oncall.store.alert_models import Alert
 SH = ZoneInfo("Asia/Shanghai")
 
 
-async def wait_until(condition, timeout: float = 5.0) -> None:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError("timed out waiting")
-        await asyncio.sleep(0.02)
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie does not), killed processes being reaped by init."""
+    try:
+        status = open(f"/proc/{pid}/status").read()  # noqa: SIM115, PTH123
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
 
 
 def notify_states(engine) -> list[tuple]:
@@ -97,10 +102,15 @@ async def test_run_hook_passes_stdin_and_reports_failures(tmp_path):
     assert ok.ok and out.read_text() == '{"a": 1}\n'
     bad = await run_hook("echo no route to pager >&2; exit 3", b"{}", 5)
     assert not bad.ok and bad.error == "the notify command exited with status 3: no route to pager"
-    started = time.monotonic()
-    hung = await run_hook("sleep 30", b"{}", 0.3)
+    # It never ends by itself: run_hook returns by its timeout, having killed the
+    # shell and what it started (the sleep, in the background: its pid in a file).
+    pid_file = tmp_path / "sleep.pid"
+    hung = await asyncio.wait_for(
+        run_hook(f'sleep 100000 & echo $! > "{pid_file}"; wait', b"{}", 0.3), HANG
+    )
     assert not hung.ok and "timed out after 0.3 s" in hung.error
-    assert time.monotonic() - started < 3
+    if pid_file.exists() and pid_file.read_text().strip():  # the shell got that far
+        assert not alive(int(pid_file.read_text()))
     deaf = await run_hook("exit 0", b"x" * 1_000_000, 5)  # does not read stdin: fine
     assert deaf.ok
 
@@ -137,7 +147,7 @@ async def test_one_sender_per_alert_among_two_schedulers(
         await wait_until(lambda n=n: [s for s, _ in notify_states(desk.engine)] == ["sent"] * n)
     assert len(one.shown) == len(two.shown) == 3  # both consoles show all three
     await wait_until(lambda: [s for s, _ in notify_states(desk.engine)] == ["sent"] * 3)
-    await asyncio.sleep(0.2)  # a second sender would have written by now
+    await wait_until(lambda: not sending(one, two))  # both tried to send each: done
     sent = [json.loads(f.read_text()) for f in tmp_path.glob("*.json")]
     assert sorted(s["alert"] for s in sent) == [r.id for r in alert_rows(desk.engine)]
     assert sorted(s["threshold"] for s in sent) == ["breach", "critical", "warning"]
@@ -168,32 +178,48 @@ async def test_a_failing_hook_is_retried_a_bounded_number_of_times(
     assert row.notify_exit == 3
     assert failed == [(row.id, row.notify_error)]
     assert any("giving up" in r.message for r in caplog.records)
+    rec.service._last_backlog = None  # this poll looks for unsent alerts too
     await rec.service.sync()
-    await asyncio.sleep(0.1)
+    await wait_until(lambda: not sending(rec))
     assert calls.read_text().count("x") == 3  # not retried forever
 
 
-async def test_a_hanging_hook_never_blocks_the_loop(desk, clock, fault, services):
+async def test_the_hook_runs_aside_the_alert_is_shown_at_once(
+    desk, clock, fault, services, tmp_path
+):
+    # The command cannot end before this test opens the fifo's other end.
+    gate = tmp_path / "gate"
+    os.mkfifo(gate)
+    rec = services(desk, settings=hook_settings(f'cat "{gate}" > /dev/null', notify_timeout=HANG))
+    await rec.service.start()
+    clock.set(WARNING)
+    await rec.service.sync()
+    assert rec.shown_keys() == [("respond", "warning")]  # shown, the hook not done
+    writer = None
+
+    def hook_waits() -> bool:
+        nonlocal writer
+        writer = open_for_writing(gate)
+        return writer is not None
+
+    await wait_until(hook_waits)  # the command runs, blocked on the gate
+    await rec.service.sync()  # and the service goes on meanwhile
+    assert notify_states(desk.engine) == [("sending", 0)] and sending(rec)
+    os.close(writer)
+    await wait_until(lambda: notify_states(desk.engine) == [("sent", 1)])
+
+
+async def test_a_hanging_hook_is_killed_retried_and_given_up(desk, clock, fault, services):
     rec = services(
         desk,
-        settings=hook_settings("sleep 30", notify_timeout=0.3, notify_retries=1),
+        settings=hook_settings("sleep 100000", notify_timeout=0.3, notify_retries=1),
         notify_backoff=0.01,
     )
     await rec.service.start()
     clock.set(WARNING)
-    started = time.monotonic()
     await rec.service.sync()
-    assert time.monotonic() - started < 0.5  # the alert is shown; the hook runs aside
     assert rec.shown_keys() == [("respond", "warning")]
-    gaps = []
-    last = time.monotonic()
-    while notify_states(desk.engine) != [("failed", 2)]:
-        await asyncio.sleep(0.01)
-        now = time.monotonic()
-        gaps.append(now - last)
-        last = now
-        assert now - started < 5
-    assert max(gaps) < 0.2
+    await wait_until(lambda: notify_states(desk.engine) == [("failed", 2)])
     (row,) = alert_rows(desk.engine)
     assert row.notify_error == "the notify command timed out after 0.3 s"
 
@@ -254,9 +280,10 @@ async def test_a_stale_claim_is_taken_over(desk, clock, fault, services, other_d
     assert store.claim_notify(desk.engine, row.id, "dead", WARNING, WARNING)
     watcher = services(other_desk, settings=hook_settings(f'cat > "{tmp_path}/$$.json"'))
     await watcher.service.start()
-    await watcher.service.sync()
-    await asyncio.sleep(0.2)
+    await watcher.service.sync()  # looks for unsent alerts: that one is claimed
+    await wait_until(lambda: not sending(watcher))
     assert notify_states(desk.engine) == [("sending", 0)]  # still within its lease
+    assert not list(tmp_path.glob("*.json"))
     with desk.engine.begin() as conn:  # an hour later, by the claim's age
         conn.execute(update(Alert.__table__).values(notify_claimed_at=WARNING - timedelta(hours=1)))
     watcher.service._last_backlog = None

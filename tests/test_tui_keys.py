@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_tui_support import make_app, settle
+from test_tui_support import make_app, settle, until
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from oncall.tui.forms.base import FormScreen
@@ -341,6 +341,18 @@ async def test_t_switches_between_the_dark_and_the_light_theme(desk, clock, faul
         assert app.theme == "textual-light"
 
 
+def palette_shows_first(app, title: str) -> bool:
+    """The command palette's search is over and ``title`` is its highlighted first hit."""
+    from textual.command import CommandList
+
+    if any(worker.is_running for worker in app.workers):
+        return False
+    hits = app.screen.query(CommandList)
+    if not hits or hits.first().option_count == 0 or hits.first().highlighted != 0:
+        return False
+    return str(hits.first().get_option_at_index(0).hit.text) == title
+
+
 async def test_every_action_is_in_the_command_palette(desk, clock, fault):
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -358,7 +370,7 @@ async def test_every_action_is_in_the_command_palette(desk, clock, fault):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Respond (r)")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_shows_first(app, "Respond (r)"))
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "RespondForm"

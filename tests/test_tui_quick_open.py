@@ -8,7 +8,14 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from test_tui_support import count_repaints, demo_desk, demo_template, settle  # noqa: F401
+from test_tui_support import (  # noqa: F401
+    HANG,
+    count_repaints,
+    demo_desk,
+    demo_template,
+    settle,
+    until,
+)
 
 from oncall.desk import Desk
 from oncall.desk.peek import peek_open_queue
@@ -26,7 +33,7 @@ class GatedOpener:
         self.peeked = None
 
     def __call__(self):
-        assert self.gate.wait(20), "the test never let the desk open"
+        assert self.gate.wait(HANG), "the test never let the desk open"
         if self.fail_open:
             raise RuntimeError("the database refused: disk I/O error")
         return self.desk
@@ -43,14 +50,6 @@ def make_app(opener, user: str = "duty"):
     from oncall.tui.app import OncallApp
 
     return OncallApp(opener, opener.desk.clock, None, user=user, language="en", tick=False)
-
-
-async def until(pilot, condition, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the console never got there")
 
 
 def quick_shown(app) -> bool:
@@ -150,7 +149,7 @@ async def test_a_desk_that_will_not_open_takes_the_quick_rows_away(demo_desk):
             assert len(app.main.queue.rows) == 40
         finally:
             opener.gate.set()
-        await asyncio.wait_for(app.ready.wait(), 20)
+        await asyncio.wait_for(app.ready.wait(), HANG)
         await pilot.pause()
         main = app.main
         assert main.queue.rows == [] and "Cannot open the desk" in main.queue.note

@@ -7,6 +7,7 @@ fixture from conftest.py.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from datetime import UTC, datetime
 
@@ -17,6 +18,7 @@ from oncall.desk import Desk
 from oncall.store import make_engine, upgrade
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # conftest's NOW: Tuesday 10:00 in Shanghai
+HANG = 120.0  # seconds: a guard against a hang, never what a test checks
 
 
 def make_app(desk, clock, *, language="en", user=None, tick=False, theme="textual-dark"):
@@ -51,6 +53,13 @@ def count_repaints(queue) -> dict[str, list]:
     queue._refresh_row = _refresh_row
     queue.refresh = _refresh
     return seen
+
+
+async def until(pilot, condition) -> None:
+    """Let the console run until ``condition`` holds (bounded by ``HANG`` only)."""
+    async with asyncio.timeout(HANG):
+        while not condition():
+            await pilot.pause(0.02)
 
 
 async def settle(pilot, rounds: int = 3) -> None:

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import calendar_cmd, sla_cmd
+from . import calendar_cmd, early_stop, sla_cmd
 from .common import CliError, common_options
 
 
@@ -54,8 +54,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    quick = _quick_args(argv)
+    command = next((word for word in quick[1] if not word.startswith("-")), None) if quick else None
+    # `watch` runs as a service: a SIGTERM during its start-up must stop it cleanly
+    # too, so from here on it is only recorded (early_stop.py says why).
+    with early_stop.record_stops() if command == "watch" else contextlib.nullcontext():
+        return _run(argv, quick)
+
+
+def _run(argv: list[str], quick: tuple[argparse.Namespace, list[str]] | None) -> int:
     try:
-        args = _console_args(argv) or _parser().parse_args(argv)
+        args = _console_args(argv, quick) or _parser().parse_args(argv)
         handler = getattr(args, "handler", None)
         if handler is None:
             return _console(args)
@@ -74,19 +83,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _console_args(argv: list[str]) -> argparse.Namespace | None:
-    """The console's arguments when ``argv`` names no command (plain ``oncall``).
+def _quick_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]] | None:
+    """The common options, and the rest of ``argv`` (None: the full parser says what is wrong).
 
     Only the common options: building every command's parser (and importing
     their modules) would cost the console's first frame about 25 ms.
     """
-    if "-h" in argv or "--help" in argv:
-        return None
     quick = _Parser(prog="oncall", parents=[common_options()], add_help=False)
     try:
-        args, rest = quick.parse_known_args(argv)
+        return quick.parse_known_args(argv)
     except CliError:
-        return None  # the full parser says what is wrong
+        return None
+
+
+def _console_args(
+    argv: list[str], quick: tuple[argparse.Namespace, list[str]] | None
+) -> argparse.Namespace | None:
+    """The console's arguments when ``argv`` names no command (plain ``oncall``)."""
+    if "-h" in argv or "--help" in argv or quick is None:
+        return None
+    args, rest = quick
     return None if rest else args
 
 

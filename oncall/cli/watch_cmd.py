@@ -10,6 +10,8 @@ command runs once), so alerts go out even when nobody has the console open.
 - SIGTERM or SIGINT: stop scheduling, give back the notify claims whose command
   has not started, exit 0. Deliveries under way go on in their supervisors
   (``oncall.alerts.deliver``), which record the outcome; so does a ``kill -9``.
+  At any moment: before the event loop runs, ``early_stop`` records the signal
+  and the start-up stops at the next stage.
 - A delivery found unknown (its supervisor died mid-send) is a warning line on
   stderr, never sent again unless a person asks (``oncall alert resend``).
 - A database that is locked or unreachable, at start or later, is retried
@@ -28,6 +30,7 @@ import sys
 from typing import Any
 
 from ..text import json_text, printable
+from . import early_stop
 from .common import CliError
 from .desk_cmd import Ctx, command
 
@@ -64,9 +67,15 @@ def _watch(args: argparse.Namespace, ctx: Ctx) -> int:
     if not 0 < args.poll <= 60:  # also refuses nan
         raise CliError("--poll: give a number of seconds between 0 and 60")
     _logging(args.quiet)
+    if early_stop.asked():
+        return 0
     ctx.policy  # noqa: B018 - a bad config or policy stops here, with one line
     ctx.refuse_claim = False  # the watcher acts for nobody: it writes no audit event
-    return asyncio.run(_main(args, ctx))
+    if early_stop.asked():
+        return 0
+    code = asyncio.run(_main(args, ctx))
+    early_stop.install()  # closing the loop put the default (exit 143) back
+    return code
 
 
 class _Escaped(logging.Formatter):
@@ -100,10 +109,12 @@ async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if early_stop.asked():  # before the loop's handlers took over
+        stop.set()
 
     desk = await _open(ctx, stop, log)
-    if desk is None:
-        return 0  # asked to stop before the database could be opened
+    if desk is None or stop.is_set():
+        return 0  # asked to stop before the database was open: nothing started
     settings = AlertSettings.from_config(ctx.config)
     service = AlertService(
         desk,
