@@ -42,7 +42,7 @@ RECORD_FIELDS = (
 CLOCK_WIDTHS = (11, 11, 8, 4)
 CLOCK_BAND_AT = sum(CLOCK_WIDTHS) + len(CLOCK_WIDTHS)  # where the band column starts
 
-SECTIONS = ("title", "head", "clocks", "record", "timeline")
+SECTIONS = ("title", "next", "head", "clocks", "record", "timeline")
 
 
 # -- wrapping ------------------------------------------------------------------------
@@ -216,6 +216,8 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         "detail--muted",
         "detail--title",
         "detail--warn",
+        "detail--next",
+        "detail--next-late",
         "clocks--header",
         "clocks--ok",
         "clocks--warning",
@@ -228,6 +230,8 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "scroll_down", N_("Down"), show=False),
         Binding("up,k", "scroll_up", N_("Up"), show=False),
+        # Enter on the fault shown does its next step (space does it anywhere).
+        Binding("enter", "screen.next_step", N_("Next step"), show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -236,6 +240,12 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         self.tz: tzinfo | None = None
         self.policy: Any = None
         self.names: dict[str, str] = {}
+        # The next step's key: action -> (key shown, what it does); the roster names
+        # whom to escalate to (None: not loaded).
+        self.keys: dict[str, tuple[str, str]] = {}
+        self.engineers: list | None = None
+        self.next: Any = None  # the NextStep shown
+        self._next_line: Line = []
         self._shown_key: tuple | None = None
         # paragraphs: (pieces, hanging indent, section); wrapped: rows per paragraph
         self._paras: list[tuple[Line, int, str]] = []
@@ -285,6 +295,9 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         """Update the clocks' time left and band; repaint only the cells that changed."""
         view = self.view
         if view is None or self._clocks_at < 0:
+            return
+        if self._next_moved(view, now):  # a deadline passed: another step (seldom)
+            self._set_paras(self._build(view, now), top=False)
             return
         new = clock_lines(view.clocks, now, self.tz)
         at = self._clocks_at
@@ -418,6 +431,9 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         paras: list[tuple[Line, int, str]] = []
         title = f"{fmt.safe(f.ref)}  {fmt.safe(f.title)}"
         paras.append(([(title, "detail--title")], 0, "title"))
+        self._next_line = self._next_step(view, now)
+        if self._next_line:
+            paras.append((self._next_line, 2, "next"))
         paras.extend((line, indent, "head") for line, indent in self._head(view))
 
         def heading(text: str, name: str) -> None:
@@ -433,6 +449,39 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         heading(_("Timeline (newest first)"), "timeline-heading")
         paras.extend((line, 2, "timeline") for line in self._timeline(view))
         return paras
+
+    # -- the next step -------------------------------------------------------------------
+    def _next_step(self, view: Any, now: datetime) -> Line:
+        """The contract's next step as one line: what, why, by when, and its key."""
+        if self.policy is None:
+            return []
+        from ..desk.next_step import Wording, describe, next_step
+
+        step = next_step(view, self.policy, self.engineers, now)
+        self.next = step
+        words = Wording(
+            when=lambda at: fmt.short_when(at, self.tz),
+            who=self._who,
+            field=lambda name: _(dict(RECORD_FIELDS).get(name, name)),
+            translate=_,
+        )
+        late = step.overdue(now)
+        label = _("Next:")
+        line: Line = [
+            (label if label.endswith("：") else label + " ", "detail--label"),  # a CJK colon
+            (describe(step, now, words), "detail--next-late" if late else "detail--next"),
+        ]
+        key = self.keys.get(step.action or "")
+        if key is not None:
+            hint = _("[{key}] {action} · space").format(key=key[0], action=key[1])
+            line.append(("  " + hint, "detail--muted"))
+        return line
+
+    def _next_moved(self, view: Any, now: datetime) -> bool:
+        """Whether the next step's line reads otherwise at ``now`` than as shown."""
+        if not self._next_line:
+            return False
+        return self._next_step(view, now) != self._next_line
 
     def _level(self, level: int) -> str:
         name = ""

@@ -32,6 +32,7 @@ from .translate import translate_bindings
 # Actions that write through the desk (disabled when read-only or not yet loaded).
 WRITE_ACTIONS = {
     "new_fault",
+    "next_step",
     "respond",
     "solution",
     "assign",
@@ -65,6 +66,7 @@ class MainScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-wider")]
 
     BINDINGS = [
+        Binding("space", "next_step", N_("Next step"), id="next", key_display="space"),
         Binding("n", "new_fault", N_("New"), id="new"),
         Binding("r", "respond", N_("Respond"), id="respond"),
         Binding("a", "assign", N_("Assign"), id="assign"),
@@ -157,6 +159,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.queue.on_cursor = self._cursor_moved
+        self.detail.keys = self._keys_of_actions()
         self.header.user = self.user
         self.header.show(None)
         self.queue.focus()
@@ -265,6 +268,7 @@ class MainScreen(Screen):
         names = _names(opened)
         self.queue.names = names
         self.detail.names = names
+        self.detail.engineers = list(opened.engineers)
         self.read_only = opened.me is None
         self.header.read_only = self.read_only
         if self.read_only:
@@ -628,8 +632,10 @@ class MainScreen(Screen):
             policy=self.backend.desk.policy if self.backend.desk else None,
         )
 
-    def _open_form(self, form_class: type, *args: Any) -> None:
-        self.app.push_screen(form_class(self.form_context(), *args))
+    def _open_form(self, form_class: type, *args: Any, defaults: dict | None = None) -> None:
+        form = form_class(self.form_context(), *args)
+        form.defaults = dict(defaults or {})
+        self.app.push_screen(form)
 
     def action_new_fault(self) -> None:
         from .forms.intake import IntakeForm
@@ -651,10 +657,12 @@ class MainScreen(Screen):
     def action_solution(self) -> None:
         self._fault_form("verbs", "SolutionForm")
 
-    def action_assign(self) -> None:
+    async def action_assign(self) -> None:
+        await self._fresh_roster()  # who is on duty, as of now
         self._fault_form("verbs", "AssignForm")
 
-    def action_escalate(self) -> None:
+    async def action_escalate(self) -> None:
+        await self._fresh_roster()
         self._fault_form("verbs", "EscalateForm")
 
     def action_level(self) -> None:
@@ -729,6 +737,60 @@ class MainScreen(Screen):
     async def action_sign_off(self) -> None:
         await self._with_view("work", "SignOffForm")
 
+    def _keys_of_actions(self) -> dict[str, tuple[str, str]]:
+        """Each action's first key as shown, and its (translated) description."""
+        keys: dict[str, tuple[str, str]] = {}
+        for _key, binding in self._bindings:
+            if binding.action not in keys:
+                keys[binding.action] = (self.app.get_key_display(binding), binding.description)
+        return keys
+
+    async def _fresh_roster(self) -> list:
+        """The roster as stored now (who is on duty changes during a shift)."""
+        if self.opened is None:
+            return []
+        try:
+            engineers = await self.backend.desk_call("list_engineers")
+        except Exception:  # keep what we have; the form still opens
+            return list(self.opened.engineers)
+        self.opened.engineers = engineers
+        self.detail.engineers = list(engineers)
+        return engineers
+
+    async def action_next_step(self) -> None:
+        """Open the form of the fault's next step (see ``desk.next_step``), pre-filled."""
+        from ..desk.next_step import Wording, describe, next_step
+
+        fault = self.current()
+        if fault is None or self.backend.desk is None:
+            return
+        view = await self.fresh_view(fault.ref)
+        if view is None:
+            return
+        engineers = await self._fresh_roster()
+        step = next_step(view, self.backend.desk.policy, engineers)
+        form = NEXT_FORMS.get(step.action or "")
+        if form is None:  # nothing the console can do for it (closed, nobody to escalate to)
+            words = Wording(when=lambda at: fmt.short_when(at, self.tz), translate=_)
+            self.notify(f"{fmt.safe(fault.ref)}: {describe(step, view.now, words)}", markup=False)
+            return
+        module, name, with_view = form
+        defaults: dict[str, Any] = {}
+        if step.mode:
+            defaults["mode"] = step.mode
+        if step.entry is not None:
+            defaults["entry"] = str(step.entry)
+        if step.action == "escalate":
+            defaults["to"] = step.to or ""
+            defaults["reason"] = _("On-site work since {since} not cleared by {due}.").format(
+                since=fmt.short_when(step.since, self.tz), due=fmt.short_when(step.due, self.tz)
+            )
+        import importlib
+
+        form_class = getattr(importlib.import_module(f".forms.{module}", __package__), name)
+        args = (view.fault, view) if with_view else (view.fault,)
+        self._open_form(form_class, *args, defaults=defaults)
+
     def action_filter(self) -> None:
         from .forms.filter import FilterForm
 
@@ -775,6 +837,22 @@ class MainScreen(Screen):
 
     def action_quit(self) -> None:
         self.app.exit(0)
+
+
+# The form each next-step action opens: (module, form, whether it takes the view).
+NEXT_FORMS = {
+    "assign": ("verbs", "AssignForm", False),
+    "respond": ("verbs", "RespondForm", False),
+    "solution": ("verbs", "SolutionForm", False),
+    "work": ("work", "WorkForm", True),
+    "resolve": ("verbs", "ResolveForm", False),
+    "escalate": ("verbs", "EscalateForm", False),
+    "pause_resume": ("verbs", "ResumeForm", False),
+    "sign_off": ("work", "SignOffForm", True),
+    "end_work": ("work", "EndWorkForm", True),
+    "record": ("record", "RecordForm", True),
+    "close": ("verbs", "CloseForm", False),
+}
 
 
 def _names(opened: Opened) -> dict[str, str]:
