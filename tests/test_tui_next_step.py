@@ -59,11 +59,11 @@ async def test_the_detail_pane_says_the_next_step_and_its_key(desk, clock):
         detail = app.main.detail
         assert detail.view.fault.ref == f.ref
         assert detail.section("next") == (
-            "Next: escalate to a senior engineer on duty (Bob Li (bob)): on-site work started "
-            "03-10 07:30 and was not cleared by 03-10 09:30  [x] Escalate · space"
+            "Next [x]: escalate to a senior engineer on duty (Bob Li (bob)): on-site work "
+            "started 03-10 07:30 and was not cleared by 03-10 09:30"
         )
         text = detail.plain()
-        assert text.index("Next:") < text.index("Level") < text.index("Clocks")
+        assert text.index("Next [x]:") < text.index("Level") < text.index("Clocks")
         assert {cls for _t, cls in detail._paras[1][0]} >= {"detail--next-late"}
 
 
@@ -73,8 +73,8 @@ async def test_the_next_step_in_chinese(desk, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.main.detail.section("next") == (
-            "下一步：升级给值班的高级工程师（Bob Li (bob)）：现场服务 03-10 07:30 开始，"
-            "至 03-10 09:30 仍未排除  [x] 升级 · 空格"
+            "下一步 [x]：升级给值班的高级工程师（Bob Li (bob)）：现场服务 03-10 07:30 开始，"
+            "至 03-10 09:30 仍未排除"
         )
 
 
@@ -85,15 +85,15 @@ async def test_the_next_step_moves_on_when_a_deadline_passes(desk, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         detail = app.main.detail
-        assert detail.section("next").startswith(
-            "Next: remote fix: resolve before the window ends, else go on site (due 03-10 10:20)"
+        assert detail.section("next") == (
+            "Next [v]: remote fix: resolve before the window ends, else go on site "
+            "(due 03-10 10:20)"
         )
-        assert detail.section("next").endswith("[v] Resolve · space")
         clock.advance(minutes=20)  # the remote-fix window runs out at 10:20
         app.main.tick_now()
         await pilot.pause()
         assert detail.section("next") == (
-            "Next: go on site: the remote-fix window ran out at 03-10 10:20  [w] Work · space"
+            "Next [w]: go on site: the remote-fix window ran out at 03-10 10:20"
         )
 
 
@@ -129,6 +129,16 @@ async def test_enter_on_the_detail_pane_opens_it_too(desk, clock):
         assert form.query_one("#field-customer_rep").display
 
 
+async def test_w_logs_work_in_the_mode_the_next_step_asks_for(desk, clock):
+    f = level0(desk, clock)
+    desk.add_work(f.ref, version=None, mode="remote", start=clock.now() - 150 * M, done="ssh")
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = await open_next(pilot, "w")
+        assert isinstance(form, WorkForm) and form.raw("mode") == "onsite"
+
+
 async def test_space_opens_the_sign_off_of_the_entry_due(desk, clock):
     f = level0(desk, clock)
     early = desk.add_work(f.ref, version=None, mode="onsite", start=clock.now() - 2 * H)
@@ -157,7 +167,7 @@ async def test_a_closed_fault_has_no_next_form(desk, clock):
         await settle(pilot)
         app.main.action_cycle_list()  # the resolved list
         await settle(pilot)
-        assert app.main.detail.section("next") == "Next: close the fault  [c] Close · space"
+        assert app.main.detail.section("next") == "Next [c]: close the fault"
         await open_next(pilot)
         await save(pilot)
         assert desk.fault(f.ref).status == "closed"
@@ -177,7 +187,7 @@ async def test_space_on_a_fault_being_fixed_opens_resolve(desk, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.main.detail.section("next").startswith(
-            "Next: fix it on site and resolve, else escalate at 03-10 11:30"
+            "Next [v]: fix it on site and resolve, else escalate at 03-10 11:30"
         )
         assert isinstance(await open_next(pilot), ResolveForm)
 

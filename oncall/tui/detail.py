@@ -240,9 +240,9 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         self.tz: tzinfo | None = None
         self.policy: Any = None
         self.names: dict[str, str] = {}
-        # The next step's key: action -> (key shown, what it does); the roster names
-        # whom to escalate to (None: not loaded).
-        self.keys: dict[str, tuple[str, str]] = {}
+        # The key of each action (as shown), for the next step's line; the roster
+        # names whom to escalate to (None: not loaded).
+        self.keys: dict[str, str] = {}
         self.engineers: list | None = None
         self.next: Any = None  # the NextStep shown
         self._next_line: Line = []
@@ -465,17 +465,14 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
             field=lambda name: _(dict(RECORD_FIELDS).get(name, name)),
             translate=_,
         )
+        # The key that does it right after the label: it never wraps apart from it.
+        key = self.keys.get(step.action or "")
+        label = _("Next [{key}]:").format(key=key) if key else _("Next:")
         late = step.overdue(now)
-        label = _("Next:")
-        line: Line = [
+        return [
             (label if label.endswith("：") else label + " ", "detail--label"),  # a CJK colon
             (describe(step, now, words), "detail--next-late" if late else "detail--next"),
         ]
-        key = self.keys.get(step.action or "")
-        if key is not None:
-            hint = _("[{key}] {action} · space").format(key=key[0], action=key[1])
-            line.append(("  " + hint, "detail--muted"))
-        return line
 
     def _next_moved(self, view: Any, now: datetime) -> bool:
         """Whether the next step's line reads otherwise at ``now`` than as shown."""

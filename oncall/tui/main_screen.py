@@ -678,7 +678,7 @@ class MainScreen(Screen):
         self._fault_form("verbs", "ReopenForm")
 
     async def action_work(self) -> None:
-        await self._with_view("work", "WorkForm")
+        await self._with_view("work", "WorkForm", next_mode=True)
 
     def action_pause_resume(self) -> None:
         fault = self.current()
@@ -701,13 +701,21 @@ class MainScreen(Screen):
             notice=_("{ref} assigned to you.").format(ref=fmt.safe(fault.ref)),
         )
 
-    async def _with_view(self, module: str, name: str) -> None:
+    async def _with_view(self, module: str, name: str, next_mode: bool = False) -> None:
+        """Open a form that needs the fault's whole view (``next_mode``: in the mode of
+        work the next step asks for, e.g. on site once the remote-fix window ran out)."""
         fault = self.current()
         if fault is None:
             return
         view = await self.fresh_view(fault.ref)
         if view is None:
             return
+        defaults = {}
+        if next_mode and self.backend.desk is not None:
+            from ..desk.next_step import next_step
+
+            mode = next_step(view, self.backend.desk.policy).mode
+            defaults = {"mode": mode} if mode else {}
         if name == "SignOffForm" and not [
             w for w in view.work if w.mode == "onsite" and not w.signed
         ]:
@@ -726,7 +734,7 @@ class MainScreen(Screen):
         import importlib
 
         form = getattr(importlib.import_module(f".forms.{module}", __package__), name)
-        self._open_form(form, view.fault, view)
+        self._open_form(form, view.fault, view, defaults=defaults)
 
     async def action_end_work(self) -> None:
         await self._with_view("work", "EndWorkForm")
@@ -737,12 +745,11 @@ class MainScreen(Screen):
     async def action_sign_off(self) -> None:
         await self._with_view("work", "SignOffForm")
 
-    def _keys_of_actions(self) -> dict[str, tuple[str, str]]:
-        """Each action's first key as shown, and its (translated) description."""
-        keys: dict[str, tuple[str, str]] = {}
+    def _keys_of_actions(self) -> dict[str, str]:
+        """Each action's first key, as shown."""
+        keys: dict[str, str] = {}
         for _key, binding in self._bindings:
-            if binding.action not in keys:
-                keys[binding.action] = (self.app.get_key_display(binding), binding.description)
+            keys.setdefault(binding.action, self.app.get_key_display(binding))
         return keys
 
     async def _fresh_roster(self) -> list:
