@@ -261,6 +261,12 @@ async def test_o_asks_for_the_end_of_work_going_on_and_stores_it(desk, clock, fa
         await save(pilot)
         (entry,) = desk.fault_view(fault.ref).work
         assert entry.signed and entry.end == clock.now() - 20 * M
+        timeline = app.main.detail.section("timeline").splitlines()
+        assert timeline[:3] == [
+            "03-10 10:00 duty signed off",
+            "  customer representative: 李主任",
+            "  work ended 03-10 09:40",
+        ]
 
 
 async def test_o_offers_the_entrys_own_end(desk, clock, fault):

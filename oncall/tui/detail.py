@@ -588,6 +588,12 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
                         rep=fmt.safe(str(data.get("customer_rep", "")))
                     )
                 )
+                if data.get("ended"):  # the end the sign-off gave the work
+                    lines.append(
+                        _("work ended {at}").format(
+                            at=fmt.short_when(datetime.fromisoformat(data["ended"]), self.tz)
+                        )
+                    )
             elif data.get("result"):
                 lines.append(_("result: {text}").format(text=fmt.safe(str(data["result"]))))
         elif verb == "log":
