@@ -244,7 +244,6 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         # names whom to escalate to (None: not loaded).
         self.keys: dict[str, str] = {}
         self.engineers: list | None = None
-        self.next: Any = None  # the NextStep shown
         self._next_line: Line = []
         self._shown_key: tuple | None = None
         # paragraphs: (pieces, hanging indent, section); wrapped: rows per paragraph
@@ -455,24 +454,11 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         """The contract's next step as one line: what, why, by when, and its key."""
         if self.policy is None:
             return []
-        from ..desk.next_step import Wording, describe, next_step
+        from ..desk.next_step import next_step as step_of
+        from .next_step import next_line, words
 
-        step = next_step(view, self.policy, self.engineers, now)
-        self.next = step
-        words = Wording(
-            when=lambda at: fmt.short_when(at, self.tz),
-            who=self._who,
-            field=lambda name: _(dict(RECORD_FIELDS).get(name, name)),
-            translate=_,
-        )
-        # The key that does it right after the label: it never wraps apart from it.
-        key = self.keys.get(step.action or "")
-        label = _("Next [{key}]:").format(key=key) if key else _("Next:")
-        late = step.overdue(now)
-        return [
-            (label if label.endswith("：") else label + " ", "detail--label"),  # a CJK colon
-            (describe(step, now, words), "detail--next-late" if late else "detail--next"),
-        ]
+        step = step_of(view, self.policy, self.engineers, now)
+        return next_line(step, now, words(self.tz, self._who), self.keys)
 
     def _next_moved(self, view: Any, now: datetime) -> bool:
         """Whether the next step's line reads otherwise at ``now`` than as shown."""

@@ -766,7 +766,8 @@ class MainScreen(Screen):
 
     async def action_next_step(self) -> None:
         """Open the form of the fault's next step (see ``desk.next_step``), pre-filled."""
-        from ..desk.next_step import Wording, describe, next_step
+        from ..desk.next_step import describe, next_step
+        from .next_step import FORMS, form_defaults, words
 
         fault = self.current()
         if fault is None or self.backend.desk is None:
@@ -776,27 +777,17 @@ class MainScreen(Screen):
             return
         engineers = await self._fresh_roster()
         step = next_step(view, self.backend.desk.policy, engineers)
-        form = NEXT_FORMS.get(step.action or "")
+        form = FORMS.get(step.action or "")
         if form is None:  # nothing the console can do for it (closed, nobody to escalate to)
-            words = Wording(when=lambda at: fmt.short_when(at, self.tz), translate=_)
-            self.notify(f"{fmt.safe(fault.ref)}: {describe(step, view.now, words)}", markup=False)
+            said = describe(step, view.now, words(self.tz))
+            self.notify(f"{fmt.safe(fault.ref)}: {said}", markup=False)
             return
         module, name, with_view = form
-        defaults: dict[str, Any] = {}
-        if step.mode:
-            defaults["mode"] = step.mode
-        if step.entry is not None:
-            defaults["entry"] = str(step.entry)
-        if step.action == "escalate":
-            defaults["to"] = step.to or ""
-            defaults["reason"] = _("On-site work since {since} not cleared by {due}.").format(
-                since=fmt.short_when(step.since, self.tz), due=fmt.short_when(step.due, self.tz)
-            )
         import importlib
 
         form_class = getattr(importlib.import_module(f".forms.{module}", __package__), name)
         args = (view.fault, view) if with_view else (view.fault,)
-        self._open_form(form_class, *args, defaults=defaults)
+        self._open_form(form_class, *args, defaults=form_defaults(step, self.tz))
 
     def action_filter(self) -> None:
         from .forms.filter import FilterForm
@@ -844,22 +835,6 @@ class MainScreen(Screen):
 
     def action_quit(self) -> None:
         self.app.exit(0)
-
-
-# The form each next-step action opens: (module, form, whether it takes the view).
-NEXT_FORMS = {
-    "assign": ("verbs", "AssignForm", False),
-    "respond": ("verbs", "RespondForm", False),
-    "solution": ("verbs", "SolutionForm", False),
-    "work": ("work", "WorkForm", True),
-    "resolve": ("verbs", "ResolveForm", False),
-    "escalate": ("verbs", "EscalateForm", False),
-    "pause_resume": ("verbs", "ResumeForm", False),
-    "sign_off": ("work", "SignOffForm", True),
-    "end_work": ("work", "EndWorkForm", True),
-    "record": ("record", "RecordForm", True),
-    "close": ("verbs", "CloseForm", False),
-}
 
 
 def _names(opened: Opened) -> dict[str, str]:
