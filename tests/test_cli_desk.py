@@ -510,6 +510,107 @@ def test_a_stale_version_is_refused_and_writes_nothing(cli):
     assert cli.json("fault", "assign", ref, "alice", "--version", str(newer["version"]))
 
 
+def _next(cli, ref: str, **kw) -> str:
+    """The ``next`` line of ``fault show``."""
+    out = cli.ok("fault", "show", ref, **kw)
+    lines = [line for line in out.splitlines() if line.startswith("next ")]
+    assert len(lines) == 1
+    return lines[0].removeprefix("next").strip()
+
+
+def test_show_says_the_next_step_as_the_fault_goes_on(cli):
+    """Level 1 by phone at 09:30 on 7x8: each step of the contract in turn."""
+    ref = new_fault(cli)["ref"]
+    assert _next(cli, ref) == "assign an engineer: nobody owns the fault"
+    cli.ok("fault", "assign", ref, "alice", "--at", "2026-11-23T09:35")
+    assert _next(cli, ref) == "respond to the customer (due 2026-11-23 11:30, 5:00:00 late)"
+    cli.ok("fault", "respond", ref, "--via", "phone", "--at", "2026-11-23T09:40")
+    # the solution proposal (24 h) and the fix (8 service hours) are due together
+    assert _next(cli, ref) == "propose a solution (due 2026-11-24 09:30, 17:00:00 left)"
+    cli.ok("fault", "propose", ref, "--text", "重启前置机", "--at", "2026-11-23T09:45")
+    assert _next(cli, ref) == (
+        "remote fix: work on it remotely (due 2026-11-24 09:30, 17:00:00 left)"
+    )
+    cli.ok("fault", "work", ref, "--mode", "remote", "--start", "2026-11-23T10:00")
+    assert _next(cli, ref, now="2026-11-23T11:00") == (
+        "remote fix: resolve before the window ends, else go on site "
+        "(due 2026-11-23 12:00, 1:00:00 left)"
+    )
+    cli.monkeypatch.setenv("ONCALL_NOW", NOW)  # the window ran out at 12:00
+    shown = cli.json("fault", "show", ref)["next_step"]
+    assert shown == {
+        "step": "onsite",
+        "reason": "remote_ran_out",
+        "text": "go on site: the remote-fix window ran out at 2026-11-23 12:00",
+        "due": "2026-11-23T12:00:00+08:00",
+        "since": None,
+        "to": None,
+        "entry": None,
+        "missing": [],
+    }
+
+
+def test_show_names_whom_to_escalate_to(cli):
+    ref = new_fault(cli)["ref"]
+    cli.ok("fault", "assign", ref, "alice", "--at", "2026-11-23T09:35")
+    cli.ok("fault", "respond", ref, "--via", "phone", "--at", "2026-11-23T09:40")
+    cli.ok("fault", "propose", ref, "--text", "x", "--at", "2026-11-23T09:45")
+    cli.ok("fault", "work", ref, "--mode", "onsite", "--start", "2026-11-23T13:00")
+    # duty is senior and on duty; bob, the expert, is off duty
+    assert _next(cli, ref) == (
+        "escalate to a senior engineer on duty (Duty Officer (duty)): on-site work started "
+        "2026-11-23 13:00 and was not cleared by 2026-11-23 15:00"
+    )
+    step = cli.json("fault", "show", ref)["next_step"]
+    assert (step["step"], step["to"], step["due"]) == (
+        "escalate",
+        "duty",
+        "2026-11-23T15:00:00+08:00",
+    )
+
+
+def test_signoff_asks_for_the_works_end_and_says_which_it_stored(cli):
+    ref = new_fault(cli)["ref"]
+    cli.ok("fault", "respond", ref, "--via", "onsite", "--at", "2026-11-23T10:00")
+    entry = str(
+        cli.json(
+            "fault", "work", ref, "--mode", "onsite", "--start", "2026-11-23T10:00", "--did", "x"
+        )["work_entry"]["id"]
+    )
+    before = cli.events()
+    for end, message in (
+        ("2026-11-23T09:00", "the work's end 2026-11-23 09:00 is before its start"),
+        ("2026-11-23T17:00", "the work's end 2026-11-23 17:00 is in the future"),
+        ("soon", "--end"),
+    ):
+        err = cli.refused("fault", "signoff", entry, "--customer-rep", "张工", "--end", end)
+        assert message in err
+    assert cli.events() == before
+    out = cli.ok(
+        "fault",
+        "signoff",
+        entry,
+        "--customer-rep",
+        "张工",
+        "--end",
+        "2026-11-23T12:00",
+        "--at",
+        "2026-11-23T16:00",
+    )
+    assert "work 2026-11-23 10:00-12:00 at 2026-11-23 16:00" in out
+    work = cli.json("fault", "show", ref)["work"][0]
+    assert work["end"] == "2026-11-23T12:00:00+08:00"
+    assert work["customer_signoff_at"] == "2026-11-23T16:00:00+08:00"
+    # without --end: the sign-off's own time (--at, else now)
+    other = str(
+        cli.json("fault", "work", ref, "--mode", "onsite", "--start", "2026-11-23T13:00")[
+            "work_entry"
+        ]["id"]
+    )
+    out = cli.ok("fault", "signoff", other, "--customer-rep", "张工", "--at", "2026-11-23T15:00")
+    assert "work 2026-11-23 13:00-15:00" in out
+
+
 # -- refusals -------------------------------------------------------------------------------------
 
 

@@ -414,6 +414,56 @@ def test_sign_off_onsite_work(desk, fault):
     )
 
 
+def test_sign_off_asks_for_the_end_of_work_still_going_on(desk, fault):
+    f = responded(desk, fault)
+    w = desk.add_work(f.ref, version=f.version, mode="onsite", start=NOW - 50 * M)
+    s = desk.sign_off(w.id, version=w.fault_version, customer_rep="张工", end=NOW - 20 * M)
+    assert s.end == NOW - 20 * M and s.customer_signoff_at == NOW  # not the sign-off time
+    data = desk.events(f.ref, limit=1)[0].data
+    assert data["ended"] == (NOW - 20 * M).isoformat() and data["ended_was"] is None
+    # back-dated without an end: the work ends at the sign-off's own time, not now
+    o = desk.add_work(f.ref, version=s.fault_version, mode="onsite", start=NOW - 40 * M)
+    t = desk.sign_off(o.id, version=o.fault_version, customer_rep="张工", at=NOW - 10 * M)
+    assert t.end == NOW - 10 * M
+
+
+def test_sign_off_keeps_or_corrects_the_entrys_own_end(desk, fault):
+    f = responded(desk, fault)
+    w = desk.add_work(f.ref, version=f.version, mode="onsite", start=NOW - 50 * M, end=NOW - 30 * M)
+    s = desk.sign_off(w.id, version=w.fault_version, customer_rep="张工")
+    assert s.end == NOW - 30 * M  # its own end, untouched
+    data = desk.events(f.ref, limit=1)[0].data
+    assert data["ended"] is None and data["ended_was"] is None
+    o = desk.add_work(
+        f.ref, version=s.fault_version, mode="onsite", start=NOW - 50 * M, end=NOW - 30 * M
+    )
+    t = desk.sign_off(o.id, version=o.fault_version, customer_rep="张工", end=NOW - 25 * M)
+    assert t.end == NOW - 25 * M  # the last chance to correct it: signed entries are final
+    data = desk.events(f.ref, limit=1)[0].data
+    assert data["ended"] == (NOW - 25 * M).isoformat()
+    assert data["ended_was"] == (NOW - 30 * M).isoformat()
+
+
+def test_sign_off_refuses_an_end_before_the_start_or_in_the_future(desk, fault):
+    f = responded(desk, fault)
+    o = desk.add_work(f.ref, version=f.version, mode="onsite", start=NOW - 20 * M)
+    for end, match in (
+        (NOW - 30 * M, "the work's end .* is before its start"),
+        (NOW + M, "the work's end .* is in the future"),
+        (datetime(2026, 3, 10, 1, 0), "has no time zone"),
+    ):
+        refused(
+            desk,
+            ValidationError,
+            match,
+            desk.sign_off,
+            o.id,
+            version=o.fault_version,
+            customer_rep="张工",
+            end=end,
+        )
+
+
 def test_sign_off_refusals(desk, fault):
     f = responded(desk, fault)
     w = desk.add_work(f.ref, version=f.version, mode="remote", start=NOW - 30 * M)
@@ -527,6 +577,14 @@ def test_escalate_prefers_engineers_on_duty(desk, fault):
     desk.set_on_duty("dave", True)
     f = desk.assign(fault.ref, "alice", version=1)
     assert desk.escalate(f.ref, version=f.version, reason="r").assignee == "dave"
+
+
+def test_escalate_prefers_on_duty_to_the_nearest_step(desk, fault):
+    """Seniors all off duty, the expert on duty: the expert (at 3 a.m. nobody else answers)."""
+    desk.set_on_duty("bob", False)
+    desk.set_on_duty("carol", True)
+    f = desk.assign(fault.ref, "alice", version=1)
+    assert desk.escalate(f.ref, version=f.version, reason="r").assignee == "carol"
 
 
 # -- pause and resume -----------------------------------------------------------------------

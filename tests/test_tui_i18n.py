@@ -40,13 +40,21 @@ def test_language_from_config_then_locale(configured, env, expected):
     assert i18n.choose_language(configured, env) == expected
 
 
-def _extracted() -> list[str]:
-    from babel.messages.extract import extract_from_dir
+# Besides the console: the next step's words, shared with the command line.
+SHARED_WORDS = (ROOT / "oncall" / "desk" / "next_step.py",)
 
+
+def _extracted() -> list[str]:
+    from babel.messages.extract import extract_from_dir, extract_from_file
+
+    keywords = {"_": None, "N_": None}
+    tui = extract_from_dir(str(ROOT / "oncall" / "tui"), keywords=keywords)
+    messages = [m for _f, _l, m, _c, _x in tui]
+    for path in SHARED_WORDS:
+        shared = extract_from_file("python", str(path), keywords=keywords)
+        messages += [m for _l, m, _c, _x in shared]
     found = []
-    for _f, _l, message, _c, _ctx in extract_from_dir(
-        str(ROOT / "oncall" / "tui"), keywords={"_": None, "N_": None}
-    ):
+    for message in messages:
         if message and message not in found:
             found.append(message)
     return found

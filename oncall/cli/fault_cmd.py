@@ -227,9 +227,21 @@ def _list(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _show(args: argparse.Namespace, ctx: Ctx) -> int:
-    view = ctx.desk().fault_view(_ref(args))
+    from ..desk.next_step import Wording, describe, next_step
+
+    desk = ctx.desk()
+    view = desk.fault_view(_ref(args))
     f, tz, now = view.fault, ctx.tz, view.now
     unknown = unknown_years_of(ctx.policy, view.clocks.clocks)
+    roster = desk.list_engineers()
+    names = {e.user: e.name for e in roster}
+    words = Wording(
+        when=lambda at: show(at, tz),
+        span=span,
+        who=lambda user: printable(f"{names[user]} ({user})" if user in names else user),
+    )
+    step = next_step(view, ctx.policy, roster)
+    step_text = describe(step, now, words)
     if args.json:
         out = _summary_json(
             f,
@@ -250,12 +262,26 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
             events=[_event_json(e, tz) for e in view.events],
         )
         out["clocks"] = [clock_json(c, now, tz) for c in view.clocks.clocks]
+        out["next_step"] = jsonable(
+            {
+                "step": step.step,
+                "reason": step.reason,
+                "text": step_text,
+                "due": step.due,
+                "since": step.since,
+                "to": step.to,
+                "entry": step.entry,
+                "missing": list(step.missing),
+            },
+            tz,
+        )
         out["calendar_warnings"] = [unknown_year_line(*u) for u in unknown]
         emit(out, tz)
         return 0
     product = " ".join(x for x in (view.system_product, view.system_model) if x)
     header = [
         ("fault", f"{f.ref}  {f.title}"),
+        ("next", step_text),
         ("status", f"{f.status} (version {f.version}), {_band_line(view.clocks, now)}"),
         ("level", f"{f.level}, reported by {f.channel}"),
         ("customer", f"{f.customer} / {f.system}" + (f" ({product})" if product else "")),
@@ -584,14 +610,16 @@ def _work_end_args(p):
 
 def _signoff_verb(args, ctx):
     rep = _text(args.customer_rep, "--customer-rep")
+    end = ctx.time(args.end, "--end")
 
     def call(desk, at, version):
         w = desk.sign_off(
-            args.entry, version=version, customer_rep=rep, engineer=args.engineer, at=at
+            args.entry, version=version, customer_rep=rep, engineer=args.engineer, end=end, at=at
         )
         return w, (
             f"on-site work {w.id} signed off by {printable(w.customer_signoff_name or rep)} "
-            f"(customer) and {printable(w.engineer_signoff or '-')} (engineer)"
+            f"(customer) and {printable(w.engineer_signoff or '-')} (engineer), "
+            f"work {_range(w.start, w.end, ctx.tz)}"
         )
 
     return call
@@ -605,7 +633,14 @@ def _signoff_args(p):
         metavar="NAME",
         help="the customer's responsible person who signed the service report",
     )
-    p.add_argument("--engineer", metavar="USER", help="the engineer who signed (default: you)")
+    p.add_argument(
+        "--engineer", metavar="USER", help="the engineer who signed (default: who did the work)"
+    )
+    p.add_argument(
+        "--end",
+        metavar="TIME",
+        help=_TIME_HELP + " (the work's end; default: the entry's own end, else --at)",
+    )
 
 
 def _escalate(args, ctx):

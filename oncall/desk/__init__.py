@@ -47,8 +47,8 @@ the future nor before the report). Each returns the fault's new
                       start=None, end=None, engineer=None, done="", result="")
     desk.edit_work(w.id, version=, mode=, start=, end=, engineer=, done=, result=)
     desk.end_work(w.id, version=, end=None, result=None)
-    desk.sign_off(w.id, version=, customer_rep="张工", engineer=None)  # on-site work
-    desk.escalate(ref, version=, reason=, to=None)   # None: next seniority step up
+    desk.sign_off(w.id, version=, customer_rep="张工", engineer=None, end=None)  # on-site
+    desk.escalate(ref, version=, reason=, to=None)   # None: more senior, on duty first
     desk.pause(ref, version=, reason=); desk.resume(ref, version=, note="")
     desk.change_level(ref, level, version=, reason=)
     desk.update_record(ref, version=, symptom=, diagnosis=, handling=, losses=, changes=)

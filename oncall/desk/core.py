@@ -62,6 +62,7 @@ from .errors import (
     UnknownEngineer,
     ValidationError,
 )
+from .roster import more_senior
 from .views import (
     MODES,
     OPEN_STATUSES,
@@ -1037,12 +1038,16 @@ class Desk:
         version: int | None,
         customer_rep: str,
         engineer: str | None = None,
+        end: datetime | None = None,
         at: datetime | None = None,
     ) -> WorkEntry:
         """The on-site service report signed by the customer's representative and the engineer.
 
-        ``engineer`` defaults to the one who did the work. An entry still open
-        ends at the sign-off: on-site service ends when the customer confirms.
+        ``engineer`` defaults to the one who did the work. The sign-off makes
+        the entry final, so it fixes the work's end: ``end`` if given (never
+        before the work's start nor in the future), else the entry's own end,
+        else the sign-off's time (now unless ``at`` says otherwise). The event
+        says which end it stored (``ended``, and ``ended_was`` when it replaced one).
         """
         customer_rep = v.text(
             customer_rep, "customer representative", required=True, max_chars=200, strip=True
@@ -1067,20 +1072,21 @@ class Desk:
                     f"({self._show(row.started_at)})"
                 )
             signer = self._engineer(tx.session, engineer or row.engineer).os_user
+            _, finish = self._work_span(f, row.started_at, end or row.ended_at or tx.at, tx.now)
+            was = row.ended_at
             row.customer_signoff_name = customer_rep
             row.customer_signoff_at = tx.at
             row.engineer_signoff = signer
             row.engineer_signoff_at = tx.at
-            ended = row.ended_at is None
-            if ended:
-                row.ended_at = tx.at
+            row.ended_at = finish
             if f.signed_off_at is None or f.signed_off_at < tx.at:
                 tx.set(signed_off_at=tx.at)
             return {
                 "entry": row.id,
                 "customer_rep": customer_rep,
                 "engineer": signer,
-                "ended": h.iso(tx.at) if ended else None,
+                "ended": h.iso(finish) if finish != was else None,
+                "ended_was": h.iso(was) if was is not None and finish != was else None,
             }
 
         summary, tx = self._fault_verb(h.SIGN_OFF, apply, entry_id=entry_id, version=version, at=at)
@@ -1097,9 +1103,9 @@ class Desk:
     ) -> FaultSummary:
         """Hand the fault to a more senior engineer (``to``; default: one step up).
 
-        Without ``to``, the engineers of the lowest seniority above the
-        assignee's are candidates, those on duty first. Refused when nobody
-        on the roster is more senior.
+        Without ``to``, the first of ``roster.more_senior``: an engineer on
+        duty before one off duty, then the nearest seniority step up. Refused
+        when nobody on the roster is more senior.
         """
         reason = v.text(reason, "reason", required=True)
 
@@ -1120,20 +1126,14 @@ class Desk:
                         f"{current.os_user} ({current.seniority})"
                     )
             else:
-                above = [
-                    e
-                    for e in s.exec(select(Engineer)).all()
-                    if SENIORITIES.index(e.seniority) > rank
-                ]
+                roster = [_engineer(e) for e in s.exec(select(Engineer)).all()]
+                above = more_senior(roster, current.seniority)
                 if not above:
                     raise InvalidTransition(
                         f"nobody on the roster is more senior than {current.os_user} "
                         f"({current.seniority}): {f.ref} cannot be escalated"
                     )
-                target = min(
-                    above,
-                    key=lambda e: (SENIORITIES.index(e.seniority), not e.on_duty, e.os_user),
-                )
+                target = self._engineer(s, above[0].user)
             tx.set(assignee=target.os_user)
             return {
                 "from": current.os_user,

@@ -42,7 +42,7 @@ RECORD_FIELDS = (
 CLOCK_WIDTHS = (11, 11, 8, 4)
 CLOCK_BAND_AT = sum(CLOCK_WIDTHS) + len(CLOCK_WIDTHS)  # where the band column starts
 
-SECTIONS = ("title", "head", "clocks", "record", "timeline")
+SECTIONS = ("title", "next", "head", "clocks", "record", "timeline")
 
 
 # -- wrapping ------------------------------------------------------------------------
@@ -224,6 +224,8 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         "detail--muted",
         "detail--title",
         "detail--warn",
+        "detail--next",
+        "detail--next-late",
         "clocks--header",
         "clocks--ok",
         "clocks--warning",
@@ -236,6 +238,8 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "scroll_down", N_("Down"), show=False),
         Binding("up,k", "scroll_up", N_("Up"), show=False),
+        # Enter on the fault shown does its next step (space does it anywhere).
+        Binding("enter", "screen.next_step", N_("Next step"), show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -244,6 +248,11 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         self.tz: tzinfo | None = None
         self.policy: Any = None
         self.names: dict[str, str] = {}
+        # The key of each action (as shown), for the next step's line; the roster
+        # names whom to escalate to (None: not loaded).
+        self.keys: dict[str, str] = {}
+        self.engineers: list | None = None
+        self._next_line: Line = []
         self._shown_key: tuple | None = None
         # paragraphs: (pieces, hanging indent, section); wrapped: rows per paragraph
         self._paras: list[tuple[Line, int, str]] = []
@@ -293,6 +302,9 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         """Update the clocks' time left and band; repaint only the cells that changed."""
         view = self.view
         if view is None or self._clocks_at < 0:
+            return
+        if self._next_moved(view, now):  # a deadline passed: another step (seldom)
+            self._set_paras(self._build(view, now), top=False)
             return
         new = clock_lines(view.clocks, now, self.tz)
         at = self._clocks_at
@@ -426,6 +438,9 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         paras: list[tuple[Line, int, str]] = []
         title = f"{fmt.safe(f.ref)}  {fmt.safe(f.title)}"
         paras.append(([(title, "detail--title")], 0, "title"))
+        self._next_line = self._next_step(view, now)
+        if self._next_line:
+            paras.append((self._next_line, 2, "next"))
         paras.extend((line, indent, "head") for line, indent in self._head(view))
 
         def heading(text: str, name: str) -> None:
@@ -441,6 +456,23 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         heading(_("Timeline (newest first)"), "timeline-heading")
         paras.extend((line, 2, "timeline") for line in self._timeline(view))
         return paras
+
+    # -- the next step -------------------------------------------------------------------
+    def _next_step(self, view: Any, now: datetime) -> Line:
+        """The contract's next step as one line: what, why, by when, and its key."""
+        if self.policy is None:
+            return []
+        from ..desk.next_step import next_step as step_of
+        from .next_step import next_line, words
+
+        step = step_of(view, self.policy, self.engineers, now)
+        return next_line(step, now, words(self.tz, self._who), self.keys)
+
+    def _next_moved(self, view: Any, now: datetime) -> bool:
+        """Whether the next step's line reads otherwise at ``now`` than as shown."""
+        if not self._next_line:
+            return False
+        return self._next_step(view, now) != self._next_line
 
     def _level(self, level: int) -> str:
         name = ""
@@ -550,6 +582,12 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
                         rep=fmt.safe(str(data.get("customer_rep", "")))
                     )
                 )
+                if data.get("ended"):  # the end the sign-off gave the work
+                    lines.append(
+                        _("work ended {at}").format(
+                            at=fmt.short_when(datetime.fromisoformat(data["ended"]), self.tz)
+                        )
+                    )
             elif data.get("result"):
                 lines.append(_("result: {text}").format(text=fmt.safe(str(data["result"]))))
         elif verb == "log":

@@ -16,6 +16,7 @@ from .translate import translate_bindings
 EXTRA_KEYS = (
     ("↑ ↓  j k", N_("Move in the queue (PgUp/PgDn, Home/End too)")),
     ("ctrl+p", N_("Command palette: every action by name")),
+    ("Enter", N_("In the detail pane: the fault's next step (as space)")),
     ("Enter", N_("In a form: next field; on the last field: save")),
     ("ctrl+s", N_("In a form: save")),
     ("Esc", N_("In a form: cancel; in the detail pane: back to the queue")),

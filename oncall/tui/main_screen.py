@@ -33,6 +33,7 @@ from .translate import translate_bindings
 # Actions that write through the desk (disabled when read-only or not yet loaded).
 WRITE_ACTIONS = {
     "new_fault",
+    "next_step",
     "respond",
     "solution",
     "assign",
@@ -66,6 +67,7 @@ class MainScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-wider")]
 
     BINDINGS = [
+        Binding("space", "next_step", N_("Next step"), id="next", key_display="space"),
         Binding("n", "new_fault", N_("New"), id="new"),
         Binding("r", "respond", N_("Respond"), id="respond"),
         Binding("a", "assign", N_("Assign"), id="assign"),
@@ -160,6 +162,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.queue.on_cursor = self._cursor_moved
+        self.detail.keys = self._keys_of_actions()
         self.header.user = self.user
         self.header.show(None)
         self.queue.focus()
@@ -269,6 +272,7 @@ class MainScreen(Screen):
         names = _names(opened)
         self.queue.names = names
         self.detail.names = names
+        self.detail.engineers = list(opened.engineers)
         self.read_only = opened.me is None
         self.header.read_only = self.read_only
         refused = opened.refused_claim
@@ -687,8 +691,10 @@ class MainScreen(Screen):
             policy=self.backend.desk.policy if self.backend.desk else None,
         )
 
-    def _open_form(self, form_class: type, *args: Any) -> None:
-        self.app.push_screen(form_class(self.form_context(), *args))
+    def _open_form(self, form_class: type, *args: Any, defaults: dict | None = None) -> None:
+        form = form_class(self.form_context(), *args)
+        form.defaults = dict(defaults or {})
+        self.app.push_screen(form)
 
     def action_new_fault(self) -> None:
         from .forms.intake import IntakeForm
@@ -710,10 +716,12 @@ class MainScreen(Screen):
     def action_solution(self) -> None:
         self._fault_form("verbs", "SolutionForm")
 
-    def action_assign(self) -> None:
+    async def action_assign(self) -> None:
+        await self._fresh_roster()  # who is on duty, as of now
         self._fault_form("verbs", "AssignForm")
 
-    def action_escalate(self) -> None:
+    async def action_escalate(self) -> None:
+        await self._fresh_roster()
         self._fault_form("verbs", "EscalateForm")
 
     def action_level(self) -> None:
@@ -729,7 +737,7 @@ class MainScreen(Screen):
         self._fault_form("verbs", "ReopenForm")
 
     async def action_work(self) -> None:
-        await self._with_view("work", "WorkForm")
+        await self._with_view("work", "WorkForm", next_mode=True)
 
     def action_pause_resume(self) -> None:
         fault = self.current()
@@ -752,13 +760,21 @@ class MainScreen(Screen):
             notice=_("{ref} assigned to you.").format(ref=fmt.safe(fault.ref)),
         )
 
-    async def _with_view(self, module: str, name: str) -> None:
+    async def _with_view(self, module: str, name: str, next_mode: bool = False) -> None:
+        """Open a form that needs the fault's whole view (``next_mode``: in the mode of
+        work the next step asks for, e.g. on site once the remote-fix window ran out)."""
         fault = self.current()
         if fault is None:
             return
         view = await self.fresh_view(fault.ref)
         if view is None:
             return
+        defaults = {}
+        if next_mode and self.backend.desk is not None:
+            from ..desk.next_step import next_step
+
+            mode = next_step(view, self.backend.desk.policy).mode
+            defaults = {"mode": mode} if mode else {}
         if name == "SignOffForm" and not [
             w for w in view.work if w.mode == "onsite" and not w.signed
         ]:
@@ -777,7 +793,7 @@ class MainScreen(Screen):
         import importlib
 
         form = getattr(importlib.import_module(f".forms.{module}", __package__), name)
-        self._open_form(form, view.fault, view)
+        self._open_form(form, view.fault, view, defaults=defaults)
 
     async def action_end_work(self) -> None:
         await self._with_view("work", "EndWorkForm")
@@ -787,6 +803,50 @@ class MainScreen(Screen):
 
     async def action_sign_off(self) -> None:
         await self._with_view("work", "SignOffForm")
+
+    def _keys_of_actions(self) -> dict[str, str]:
+        """Each action's first key, as shown."""
+        keys: dict[str, str] = {}
+        for _key, binding in self._bindings:
+            keys.setdefault(binding.action, self.app.get_key_display(binding))
+        return keys
+
+    async def _fresh_roster(self) -> list:
+        """The roster as stored now (who is on duty changes during a shift)."""
+        if self.opened is None:
+            return []
+        try:
+            engineers = await self.backend.desk_call("list_engineers")
+        except Exception:  # keep what we have; the form still opens
+            return list(self.opened.engineers)
+        self.opened.engineers = engineers
+        self.detail.engineers = list(engineers)
+        return engineers
+
+    async def action_next_step(self) -> None:
+        """Open the form of the fault's next step (see ``desk.next_step``), pre-filled."""
+        from ..desk.next_step import describe, next_step
+        from .next_step import FORMS, form_defaults, words
+
+        fault = self.current()
+        if fault is None or self.backend.desk is None:
+            return
+        view = await self.fresh_view(fault.ref)
+        if view is None:
+            return
+        engineers = await self._fresh_roster()
+        step = next_step(view, self.backend.desk.policy, engineers)
+        form = FORMS.get(step.action or "")
+        if form is None:  # nothing the console can do for it (closed, nobody to escalate to)
+            said = describe(step, view.now, words(self.tz))
+            self.notify(f"{fmt.safe(fault.ref)}: {said}", markup=False)
+            return
+        module, name, with_view = form
+        import importlib
+
+        form_class = getattr(importlib.import_module(f".forms.{module}", __package__), name)
+        args = (view.fault, view) if with_view else (view.fault,)
+        self._open_form(form_class, *args, defaults=form_defaults(step, self.tz))
 
     def action_filter(self) -> None:
         from .forms.filter import FilterForm

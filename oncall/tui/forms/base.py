@@ -42,14 +42,34 @@ class FormContext:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def engineer_options(self, blank: str | None = None) -> list[tuple[str, str]]:
-        options = [("" if blank is None else blank, "")] if blank is not None else []
-        for e in sorted(self.engineers, key=lambda e: e.user != self.me):
-            label = f"{fmt.safe(e.name)} ({fmt.safe(e.user)}) {fmt.seniority_name(e.seniority)}"
+    def engineer_options(
+        self, blank: str | None = None, people: list | None = None
+    ) -> list[tuple[str, str]]:
+        """The roster as select options, who is on duty marked (● on duty, ○ off duty).
+
+        ``people``: these engineers in this order; default the whole roster, on duty first.
+        """
+        from ...desk.roster import for_assignment
+
+        options = [(blank, "")] if blank is not None else []
+        if people is None:
+            people = for_assignment(self.engineers, self.me)
+        for e in people:
+            duty = _("● on duty") if e.on_duty else _("○ off duty")
+            label = (
+                f"{fmt.safe(e.name)} ({fmt.safe(e.user)}) {fmt.seniority_name(e.seniority)} {duty}"
+            )
             if e.user == self.me:
                 label += " " + _("(me)")
             options.append((label, e.user))
         return options
+
+    def more_senior_than(self, user: str | None) -> list:
+        """The engineers ``user`` may escalate to, in the order the desk picks them."""
+        from ...desk.roster import more_senior
+
+        current = next((e for e in self.engineers if e.user == user), None)
+        return more_senior(self.engineers, current.seniority if current else "engineer")
 
     def level_options(self) -> list[tuple[str, str]]:
         levels = sorted(self.policy.levels) if self.policy is not None else [0, 1, 2, 3]
@@ -92,6 +112,8 @@ class FormScreen(ModalScreen[Any]):
         self.fault = fault
         self.busy = False
         self._fields: list[Field] = []
+        # Values to start with instead of the form's own (the next step's, see MainScreen).
+        self.defaults: dict[str, Any] = {}
 
     # -- to be given by each form ------------------------------------------------------
     def fields(self) -> list[Field]:
@@ -111,6 +133,9 @@ class FormScreen(ModalScreen[Any]):
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         self._fields = self.fields()
+        for spec in self._fields:
+            if spec.key in self.defaults:
+                spec.value = self.defaults[spec.key]
         with Vertical(classes="form"):
             yield Static(_(self.heading), classes="form-title")
             if self.fault is not None:

@@ -93,14 +93,21 @@ class EscalateForm(FormScreen):
     heading = N_("Escalate to a more senior engineer")
 
     def fields(self) -> list[Field]:
+        # Only those more senior (the desk refuses anyone else), in the order it picks
+        # them: on duty first, then the nearest step up; the first is the default.
+        above = self.ctx.more_senior_than(self.fault.assignee)
+        options = self.ctx.engineer_options(people=above)
+        if not options:
+            options = [(_("nobody on the roster is more senior"), "")]
         return [
             Field("reason", _("Reason"), "text", required=True),
             Field(
                 "to",
                 _("To"),
                 "select",
-                "",
-                self.ctx.engineer_options(blank=_("the next seniority step up")),
+                options[0][1],
+                options,
+                hint=_("A senior engineer on duty first (● on duty)."),
             ),
         ]
 

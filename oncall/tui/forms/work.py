@@ -52,7 +52,7 @@ class WorkForm(FormScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_field("customer_rep", False)
+        self.show_field("customer_rep", self.raw("mode") == "onsite")
 
     def field_changed(self, key: str, value: Any) -> None:
         if key == "mode":
@@ -61,6 +61,9 @@ class WorkForm(FormScreen):
     def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
         if key == "end" and value is not None and values.get("start") and value < values["start"]:
             return _("The end is before the start.")
+        signing = values.get("mode") == "onsite" and (values.get("customer_rep") or "").strip()
+        if key == "end" and value is None and signing:
+            return _("The sign-off ends the work: give its end.")
         if key == "start" and value is not None and value < self.fault.reported_at:
             return _("The work cannot start before the fault was reported ({at}).").format(
                 at=fmt.time_input(self.fault.reported_at, self.ctx.tz)
@@ -105,6 +108,14 @@ class SignOffForm(FormScreen):
     def candidates(view: Any) -> list:
         return [w for w in view.work if w.mode == "onsite" and not w.signed]
 
+    def _entry(self, entry_id: Any) -> Any | None:
+        return next((w for w in self.view.work if str(w.id) == str(entry_id)), None)
+
+    def _end_of(self, entry: Any) -> str:
+        """The end the form offers: the entry's own, else now (the sign-off makes it final)."""
+        end = entry.end if entry is not None and entry.end is not None else self.ctx.now()
+        return fmt.time_input(end, self.ctx.tz)
+
     def fields(self) -> list[Field]:
         entries = self.candidates(self.view)
         options = [
@@ -115,14 +126,16 @@ class SignOffForm(FormScreen):
             )
             for w in entries
         ]
+        chosen = options[-1][1] if options else ""
         return [
+            Field("entry", _("On-site work"), "select", chosen, options, required=True),
             Field(
-                "entry",
-                _("On-site work"),
-                "select",
-                options[-1][1] if options else "",
-                options,
+                "end",
+                _("Work ended"),
+                "time",
+                self._end_of(self._entry(self.defaults.get("entry", chosen))),
                 required=True,
+                hint=_("When the on-site work ended: the sign-off makes the entry final."),
             ),
             Field(
                 "customer_rep",
@@ -133,14 +146,34 @@ class SignOffForm(FormScreen):
             Field("engineer", _("Engineer"), "select", self.ctx.me, self.ctx.engineer_options()),
         ]
 
+    def field_changed(self, key: str, value: Any) -> None:
+        if key == "entry" and self.is_mounted:
+            self.set_value("end", self._end_of(self._entry(value)))
+
+    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+        entry = self._entry(values.get("entry") or self.raw("entry"))
+        if key == "end" and value is not None and entry is not None and value < entry.start:
+            return _("The work cannot end before it started ({at}).").format(
+                at=fmt.time_input(entry.start, self.ctx.tz)
+            )
+        return None
+
     async def submit(self, values: dict[str, Any]) -> Any | None:
+        entry, end = self._entry(values["entry"]), values["end"]
+        if entry is not None and entry.end is not None:
+            shown = fmt.time_input(entry.end, self.ctx.tz)
+            if fmt.time_input(end, self.ctx.tz) == shown:
+                end = None  # its own end as shown (to the minute): keep it to the second
         return await self.ctx.screen.perform(
             "sign_off",
             int(values["entry"]),
             version=self.fault.version,
             customer_rep=values["customer_rep"],
             engineer=values["engineer"] or None,
-            notice=_("{ref}: on-site work signed off.").format(ref=self.fault.ref),
+            end=end,
+            notice=_("{ref}: on-site work signed off; the work ended {end}.").format(
+                ref=self.fault.ref, end=fmt.time_input(values["end"], self.ctx.tz)
+            ),
         )
 
 

@@ -1,0 +1,74 @@
+"""The next step in the console: the detail pane's "Next" line and the form it opens.
+
+What the next step is comes from the desk (``oncall.desk.next_step``); here it
+is worded in the console's language and turned into a form with its defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from ..i18n import _
+from . import fmt
+from .lines import Line
+
+# The form each next-step action opens: (module, form, whether it takes the view).
+FORMS = {
+    "assign": ("verbs", "AssignForm", False),
+    "respond": ("verbs", "RespondForm", False),
+    "solution": ("verbs", "SolutionForm", False),
+    "work": ("work", "WorkForm", True),
+    "resolve": ("verbs", "ResolveForm", False),
+    "escalate": ("verbs", "EscalateForm", False),
+    "pause_resume": ("verbs", "ResumeForm", False),
+    "sign_off": ("work", "SignOffForm", True),
+    "end_work": ("work", "EndWorkForm", True),
+    "record": ("record", "RecordForm", True),
+    "close": ("verbs", "CloseForm", False),
+}
+
+
+def words(tz: tzinfo | None, who: Callable[[str], str] = fmt.safe):
+    """How the console words a step: desk times to the minute, no countdown (the
+    clock table below has it, and the line then changes only when the step does)."""
+    from ..desk.next_step import Wording
+    from .detail import RECORD_FIELDS
+
+    labels = dict(RECORD_FIELDS)
+    return Wording(
+        when=lambda at: fmt.short_when(at, tz),
+        who=who,
+        field=lambda name: _(labels.get(name, name)),
+        translate=_,
+    )
+
+
+def next_line(step: Any, now: datetime, wording: Any, keys: dict[str, str]) -> Line:
+    """The step as the detail pane's line: "Next [key]: what, why, by when"."""
+    from ..desk.next_step import describe
+
+    # The key right after the label, so that it never wraps apart from it.
+    key = keys.get(step.action or "")
+    label = _("Next [{key}]:").format(key=key) if key else _("Next:")
+    style = "detail--next-late" if step.overdue(now) else "detail--next"
+    return [
+        (label if label.endswith("：") else label + " ", "detail--label"),  # a CJK colon
+        (describe(step, now, wording), style),
+    ]
+
+
+def form_defaults(step: Any, tz: tzinfo | None) -> dict[str, Any]:
+    """What the step's form starts with: the work's mode, the entry, whom to escalate to."""
+    defaults: dict[str, Any] = {}
+    if step.mode:
+        defaults["mode"] = step.mode
+    if step.entry is not None:
+        defaults["entry"] = str(step.entry)
+    if step.action == "escalate":
+        defaults["to"] = step.to or ""
+        defaults["reason"] = _("On-site work since {since} not cleared by {due}.").format(
+            since=fmt.short_when(step.since, tz), due=fmt.short_when(step.due, tz)
+        )
+    return defaults
