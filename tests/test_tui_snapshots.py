@@ -14,14 +14,21 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 async def _still(pilot) -> None:
-    """Cursors drawn, not blinking: a blink already queued when the blinking stops
-    (a busy machine) would leave an input's cursor hidden, so it is shown again."""
+    """Cursors drawn, not blinking, whatever phase of the blink the form was in.
+
+    On a busy machine the cursor may have blinked off before this runs: an input's
+    queued blink is undone here, and a TextArea's cached lines are dropped (its line
+    cache keys the cursor only while it blinks, so a line cached in the blink's off
+    phase would be shown again without its cursor)."""
     app = pilot.app
     for widget in app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
     await pilot.pause()
     for widget in app.screen.query("Input"):
         widget._cursor_visible = True
+    for widget in app.screen.query("TextArea"):
+        widget._line_cache.clear()
+        widget.refresh()
 
 
 def _first(desk, status: str) -> str:
