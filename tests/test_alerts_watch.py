@@ -139,7 +139,9 @@ async def test_watch_logs_each_alert_on_stdout_and_stops_on_sigterm(live_desk, d
 async def test_watch_json_and_the_notify_command(live_desk, db_url, tmp_path):
     hook = tmp_path / "sent"
     hook.mkdir()
-    env = environment(tmp_path, f"notify_command = 'cat > \"{hook}/$$.json\"'\n")
+    # the file gets its name once the hook has written it all (waited for below)
+    command = f'cat > "{hook}/$$.part" && mv "{hook}/$$.part" "{hook}/$$.json"'
+    env = environment(tmp_path, f"notify_command = '{command}'\n")
     proc = await start_watch(db_url, env, "--json")
     try:
         lines = await read_lines(proc, 1)
