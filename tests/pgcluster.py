@@ -4,6 +4,18 @@
 cluster made with Debian's ``initdb`` in a temporary folder, listening on a Unix
 socket only, removed at the end of the session. Without PostgreSQL installed
 the tests that use it are skipped (``.ci/run`` installs it, so CI runs them).
+
+``pg_db`` is a new, empty database on it for one test (dropped afterwards);
+``pg_head_db`` one already at the schema's head, cloned from a template made
+once per session (``CREATE DATABASE ... TEMPLATE``), so no test migrates but
+the one about migrating.
+
+Under pytest-xdist each worker that needs PostgreSQL has a cluster of its own:
+its data and socket live in a folder of its own (``mkdtemp``), it listens on no
+TCP port (``listen_addresses=''``) and its shared memory is keyed by its data
+folder, so two clusters never meet. The test files that use it put their tests
+in the ``postgres`` xdist group (``--dist loadgroup``): one worker runs them
+all, and only one cluster is started.
 """
 
 from __future__ import annotations
@@ -14,10 +26,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 
 def _bin_dir() -> Path | None:
@@ -127,3 +142,56 @@ def pg_url():
         if url is None:
             pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
         yield url
+
+
+class _Databases:
+    """Makes and drops databases on the cluster (names unique per call)."""
+
+    def __init__(self, url: str) -> None:
+        self.base = make_url(url)
+        self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
+
+    def create(self, prefix: str, template: str | None = None) -> tuple[str, str]:
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        like = f' TEMPLATE "{template}"' if template else ""
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{like}'))
+        return name, self.base.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def _pg_databases(pg_url):
+    databases = _Databases(pg_url)
+    yield databases
+    databases.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_head_template(_pg_databases):
+    """A database at head, migrated once; the template of ``pg_head_db``."""
+    from oncall.store import upgrade
+
+    name, url = _pg_databases.create("oncall_template")
+    upgrade(url)  # disposes its engine: a template must have no connections
+    yield name
+    _pg_databases.drop(name)
+
+
+@pytest.fixture
+def pg_db(_pg_databases):
+    """A fresh, empty database on the cluster (no schema); its URL."""
+    name, url = _pg_databases.create("oncall_test")
+    yield url
+    _pg_databases.drop(name)
+
+
+@pytest.fixture
+def pg_head_db(_pg_databases, _pg_head_template):
+    """A fresh database at the schema's head; its URL."""
+    name, url = _pg_databases.create("oncall_test", template=_pg_head_template)
+    yield url
+    _pg_databases.drop(name)

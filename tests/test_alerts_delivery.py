@@ -16,18 +16,18 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from delivery_support import NOW, Stage, kill_round, seed
-from pgcluster import pg_url  # noqa: F401  (the fixture)
-from sqlalchemy import create_engine, inspect, text, update
-from sqlalchemy.engine import make_url
-from test_alerts_notify import notify_states, wait_until
-from test_alerts_support import (  # noqa: F401  (fixtures)
+from alerts_support import (  # noqa: F401  (fixtures)
     WARNING,
     alert_rows,
     hook_settings,
     other_desk,
     services,
 )
+from delivery_support import NOW, Stage, kill_round, seed
+from pgcluster import pg_url  # noqa: F401  (the fixture)
+from sqlalchemy import create_engine, inspect, text, update
+from sqlalchemy.engine import make_url
+from test_alerts_notify import notify_states, wait_until
 
 from oncall.alerts import deliver, store
 from oncall.identity import real_user

@@ -1,6 +1,6 @@
 """The notify hook: its JSON on stdin, one sender among several schedulers, failures."""
 
-# ruff: noqa: F811  (the fixtures are imported from test_alerts_support)
+# ruff: noqa: F811  (the fixtures are imported from alerts_support)
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import os
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
-from test_alerts_support import (  # noqa: F401  (fixtures)
+from alerts_support import (  # noqa: F401  (fixtures)
     BREACH,
     CRITICAL,
     HANG,
@@ -25,6 +24,7 @@ from test_alerts_support import (  # noqa: F401  (fixtures)
     services,
     wait_until,
 )
+from sqlalchemy import update
 
 from oncall.alerts import AlertRecord, AlertSettings, payload, run_hook
 from oncall.config import Config

@@ -1,6 +1,6 @@
 """Alerts on PostgreSQL: the once-only INSERT and the notify claim with two schedulers.
 
-Uses the ``pg_url`` fixture of ``tests/pgcluster.py`` (skipped without PostgreSQL).
+Uses ``pg_head_db`` of ``tests/pgcluster.py`` (skipped without PostgreSQL).
 """
 
 # ruff: noqa: F811  (the fixtures are imported)
@@ -9,43 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from datetime import timedelta
 
 import pytest
-from conftest import NOW
-from pgcluster import pg_url  # noqa: F401  (the fixture)
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from test_alerts_support import (  # noqa: F401
+from alerts_support import (  # noqa: F401
     alert_rows,
     hook_settings,
     sending,
     services,
     wait_until,
 )
+from conftest import NOW
 
 from oncall.clock import FixedClock
 from oncall.desk import Desk, SystemInfo
-from oncall.store import make_engine, upgrade
+from oncall.store import make_engine
+
+pytestmark = pytest.mark.xdist_group("postgres")  # one worker, one cluster
 
 
 @pytest.fixture
-def pg_engines(pg_url, policy):
-    base = make_url(pg_url)
-    name = f"oncall_alerts_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    engines = [make_engine(url), make_engine(url)]
+def pg_engines(pg_head_db):
+    engines = [make_engine(pg_head_db), make_engine(pg_head_db)]
     yield engines
     for engine in engines:
         engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 async def test_two_schedulers_on_postgres_fire_and_send_each_alert_once(

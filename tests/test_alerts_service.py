@@ -1,7 +1,7 @@
 """The alert service with a controllable clock: planning, re-planning, pauses, stops,
 catch-up after downtime, two schedulers on one database, a locked database."""
 
-# ruff: noqa: F811  (the fixtures are imported from test_alerts_support)
+# ruff: noqa: F811  (the fixtures are imported from alerts_support)
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from apscheduler.triggers.date import DateTrigger
-from test_alerts_support import (  # noqa: F401  (fixtures)
+from alerts_support import (  # noqa: F401  (fixtures)
     BREACH,
     CRITICAL,
     WARNING,
@@ -20,6 +19,7 @@ from test_alerts_support import (  # noqa: F401  (fixtures)
     services,
     wait_until,
 )
+from apscheduler.triggers.date import DateTrigger
 
 from oncall.alerts import store as store_alerts
 from oncall.desk import Desk

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from alerts_support import BREACH, CRITICAL, WARNING, alert_rows, wait_until
 from sqlalchemy import select
-from test_alerts_support import BREACH, CRITICAL, WARNING, alert_rows, wait_until
-from test_tui_support import make_app, settle
+from tui_support import make_app, settle
 
 from oncall.alerts import AlertSettings
 from oncall.clock import SystemClock

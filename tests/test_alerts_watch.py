@@ -19,8 +19,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_alerts_support import HANG, alert_rows, open_for_writing
-from test_alerts_support import wait_until as until
+from alerts_support import HANG, alert_rows, open_for_writing
+from alerts_support import wait_until as until
 
 from oncall.alerts.store import LATE_AFTER
 from oncall.clock import SystemClock

@@ -2,7 +2,6 @@
 items, never writes, imports no database library, and gives up (None) on anything
 it should not read."""
 
-# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
 from __future__ import annotations
 
 import argparse
@@ -16,7 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_tui_support import demo_desk, demo_template  # noqa: F401
 
 from oncall.cli.console import ConsoleOpener
 from oncall.cli.desk_cmd import Ctx

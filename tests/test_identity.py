@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 import pytest
-from test_alerts_support import CRITICAL, WARNING, alert_rows, services  # noqa: F401
+from alerts_support import CRITICAL, WARNING, alert_rows, services  # noqa: F401
 
 from oncall.desk import ClaimRefused, Desk, NotALead, SystemInfo, UnknownEngineer, ValidationError
 from oncall.store import make_engine, upgrade
@@ -291,7 +291,7 @@ def test_roster_commands_for_leads(desk_file):
 
 
 async def test_the_console_is_read_only_when_the_claim_is_refused(desk, clock, fault):
-    from test_tui_support import make_app, settle
+    from tui_support import make_app, settle
 
     app = make_app(desk.as_user("bob").claim("alice"), clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -310,7 +310,7 @@ async def test_the_alerts_screen_cannot_acknowledge_when_read_only(
     fault,
     services,  # noqa: F811
 ):
-    from test_tui_support import make_app, settle
+    from tui_support import make_app, settle
 
     from oncall.tui.alerts_screen import AlertsScreen
 

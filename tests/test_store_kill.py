@@ -49,7 +49,7 @@ async def kill_mid_write(url: str, ref: str) -> set[int]:
     acked: set[int] = set()
     try:
         for proc in procs:
-            acked |= {int(line) for line in await read_lines(proc, ACKED // 2, timeout=120)}
+            acked |= {int(line) for line in await read_lines(proc, ACKED // 2)}
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGKILL)

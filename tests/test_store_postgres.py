@@ -1,8 +1,9 @@
 """The store and the desk on PostgreSQL (psycopg 3).
 
-Uses the ``pg_url`` fixture of ``tests/pgcluster.py``: ``$ONCALL_TEST_PG_URL``
-when set, else a throwaway cluster; skipped when PostgreSQL is not installed.
-Each test gets a database of its own, dropped afterwards.
+Uses the fixtures of ``tests/pgcluster.py``: ``$ONCALL_TEST_PG_URL`` when set,
+else a throwaway cluster; skipped when PostgreSQL is not installed. Each test
+gets a database of its own (``pg_db`` empty, ``pg_head_db`` at head), dropped
+afterwards.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from conftest import NOW, assert_cache_right
-from pgcluster import pg_url  # noqa: F401  (the fixture)
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
@@ -28,27 +28,13 @@ from oncall.store.models import metadata
 
 M = timedelta(minutes=1)
 
-
-@pytest.fixture
-def pg_db(pg_url):  # noqa: F811
-    """A fresh, empty database on the cluster; its URL."""
-    base = make_url(pg_url)
-    name = f"oncall_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+pytestmark = pytest.mark.xdist_group("postgres")  # one worker, one cluster
 
 
 @pytest.fixture
-def pg_desk(pg_db, policy):
-    upgrade(pg_db)
+def pg_desk(pg_head_db, policy):
     clock = FixedClock(NOW)
-    desk = open_desk(pg_db, policy, clock, "duty")
+    desk = open_desk(pg_head_db, policy, clock, "duty")
     desk.add_engineer("duty", "Duty", "engineer", on_duty=True)
     desk.add_engineer("alice", "Alice", "engineer")
     desk.add_engineer("bob", "Bob", "senior", on_duty=True)
@@ -124,10 +110,10 @@ def test_full_life_on_postgres(pg_desk):
         stale.pause(f.ref, version=f.version - 1, reason="r")
 
 
-def test_racing_writers_on_postgres(pg_desk, pg_db, policy):
+def test_racing_writers_on_postgres(pg_desk, pg_head_db, policy):
     f = pg_desk.log_fault(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
     users = ["duty", "alice", "bob", "duty", "alice", "bob"]
-    engines = [make_engine(pg_db) for _ in users]
+    engines = [make_engine(pg_head_db) for _ in users]
     desks = [Desk(e, policy, pg_desk.clock, u) for e, u in zip(engines, users, strict=True)]
     barrier = threading.Barrier(len(desks))
     outcomes: list[str] = []
@@ -157,9 +143,8 @@ def test_racing_writers_on_postgres(pg_desk, pg_db, policy):
         e.dispose()
 
 
-def test_queue_and_demo_on_postgres(pg_db, policy):
-    upgrade(pg_db)
-    desk = open_desk(pg_db, policy, FixedClock(NOW), "someone")
+def test_queue_and_demo_on_postgres(pg_head_db, policy):
+    desk = open_desk(pg_head_db, policy, FixedClock(NOW), "someone")
     summary = load_demo(desk, seed=1, open_faults=16, closed_faults=12, resolved_faults=1)
     assert summary.open_faults == 16 and summary.closed_faults == 12
     queue = desk.open_queue()

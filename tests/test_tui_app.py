@@ -1,11 +1,10 @@
 """The console's queue, header and detail pane on a temporary database with a fixed clock."""
 
-# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from test_tui_support import demo_desk, demo_template, make_app, settle, until  # noqa: F401
+from tui_support import make_app, settle, until
 
 from oncall.text import cell_width
 
@@ -191,11 +190,27 @@ async def test_an_empty_database_offers_the_demo_data(engine, policy, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "ConfirmScreen"
+        notes: list[str] = []
+        set_note = app.main.queue.set_note
+
+        def noted(note: str) -> None:
+            notes.append(note)
+            set_note(note)
+
+        app.main.queue.set_note = noted
         await pilot.press("y")
         await until(pilot, lambda: app.main.queue.refs)
         await settle(pilot)
         assert len(app.main.queue.refs) == 40
         assert not app.main.read_only  # the demo put "newbie" on the roster
+    # what the queue said while it loaded: a note per stage of the demo
+    assert notes == [
+        "loading the demo data…",
+        "loading the demo data: the roster and the customers…",
+        "loading the demo data: the faults, their work and their clocks…",
+        "loading the demo data: writing them to the database…",
+        "loading the demo data: counting what was written…",
+    ]
 
 
 async def test_eighty_by_twenty_four_switches_panes(demo_desk):

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from test_tui_detail import spy_refresh
 from test_tui_keys import press_and_fill, save
-from test_tui_support import make_app, settle
+from tui_support import make_app, settle
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

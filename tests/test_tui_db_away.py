@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from test_store_postgres import pg_db, pg_desk  # noqa: F401
 from test_tui_keys import press_and_fill, save
-from test_tui_support import make_app, settle
 from textual.widgets import Input
+from tui_support import make_app, settle
 
 import oncall.store.db
 from oncall.store.health import DatabaseDamaged, DatabaseUnavailable

@@ -1,10 +1,9 @@
 """The detail pane: one line-painted widget that wraps, scrolls and ticks without a layout."""
 
-# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
 from __future__ import annotations
 
-from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
 from textual.geometry import Region
+from tui_support import make_app, settle
 
 from oncall.text import cell_width
 from oncall.tui.detail import CLOCK_BAND_AT, CLOCK_WIDTHS, wrap

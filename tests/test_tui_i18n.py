@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_tui_support import make_app, settle
+from tui_support import make_app, settle
 
 from oncall import i18n
 

@@ -2,12 +2,11 @@
 without re-reading the queue, a tick formats only the rows in view, and the
 database is asked for news only when something was committed."""
 
-# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
 from __future__ import annotations
 
 from datetime import timedelta
 
-from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
+from tui_support import make_app, settle
 
 from oncall.desk import Desk
 from oncall.store import make_engine

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_tui_support import make_app, settle, until
 from textual.widgets import Checkbox, Input, Select, TextArea
+from tui_support import make_app, settle, until
 
 from oncall.tui.forms.base import FormScreen
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from test_tui_keys import fill, save
-from test_tui_support import make_app, settle
 from textual.widgets import Input, Select
+from tui_support import make_app, settle
 
 from oncall.tui.forms.base import FormScreen
 from oncall.tui.forms.verbs import AssignForm, EscalateForm, ResolveForm

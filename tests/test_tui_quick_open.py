@@ -2,17 +2,14 @@
 before the desk is open; the desk's queue then replaces it without repainting a row,
 and only then do the write keys, the detail pane and the roster check come alive."""
 
-# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
 from __future__ import annotations
 
 import asyncio
 import threading
 
-from test_tui_support import (  # noqa: F401
+from tui_support import (  # noqa: F401
     HANG,
     count_repaints,
-    demo_desk,
-    demo_template,
     settle,
     until,
 )

@@ -1,10 +1,9 @@
 """Moving the cursor shows the next fault's detail at once: the faults next to the
 cursor are read ahead, so a key press is one frame, not a read and a second frame."""
 
-# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
 from __future__ import annotations
 
-from test_tui_support import demo_desk, demo_template, make_app, settle  # noqa: F401
+from tui_support import make_app, settle
 
 
 def count_views(monkeypatch, desk) -> list[str]:

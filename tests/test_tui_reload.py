@@ -1,18 +1,11 @@
 """A reload costs the event loop little: rows are worked out on the backend thread and
 only the changed ones are repainted; the footer is rebuilt only when a key turns on or off."""
 
-# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
 from __future__ import annotations
 
 import threading
 
-from test_tui_support import (  # noqa: F401
-    count_repaints,
-    demo_desk,
-    demo_template,
-    make_app,
-    settle,
-)
+from tui_support import count_repaints, make_app, settle
 
 from oncall.tui import main_screen
 from oncall.tui.filters import QueueFilter, queue_view

@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import dataclasses
 import os
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
@@ -410,9 +411,13 @@ def _demo(args: argparse.Namespace, ctx: Ctx) -> int:
             f"the database {ctx.shown_url} already has faults; load the demo into a new "
             "database (another --db), or add --force"
         )
-    from ..desk.demo import load_demo
+    from ..desk.demo import STAGES, load_demo
 
-    made = load_demo(desk, seed=args.seed) if args.seed is not None else load_demo(desk)
+    def progress(stage: str) -> None:  # a line per stage on stderr: stdout stays the result
+        print(f"demo: {STAGES[stage]}…", file=sys.stderr, flush=True)
+
+    seed = {} if args.seed is None else {"seed": args.seed}
+    made = load_demo(desk, progress=progress, **seed)
     if args.json:
         emit({"database": ctx.shown_url, **jsonable(made, ctx.tz)}, ctx.tz)
         return 0

@@ -79,7 +79,7 @@ audit event naming the alerts it acknowledged; returns their ids).
 Many verbs in one transaction (each still a savepoint): ``with desk.batch(): ...``.
 
 Demo data: ``oncall.desk.demo.load_demo(desk, seed=42) -> DemoSummary`` (refused on a
-database that already has customers; about 4 s for 344 faults).
+database that already has customers; about a second for 344 faults).
 
 Importing the package imports no database library: ``Desk`` and ``open_desk``
 (``core``: SQLAlchemy, SQLModel, the tables) load on first use, so the read

@@ -30,6 +30,14 @@ from .header import DeskHeader
 from .queue import QueueTable
 from .translate import translate_bindings
 
+# What the queue says while the demo data loads, per stage of ``load_demo``.
+DEMO_STAGES = {
+    "people": N_("the roster and the customers"),
+    "faults": N_("the faults, their work and their clocks"),
+    "write": N_("writing them to the database"),
+    "tally": N_("counting what was written"),
+}
+
 # Actions that write through the desk (disabled when read-only or not yet loaded).
 WRITE_ACTIONS = {
     "new_fault",
@@ -307,10 +315,14 @@ class MainScreen(Screen):
             self.run_worker(self._load_demo(), group="demo", exclusive=True)
 
     async def _load_demo(self) -> None:
+        def progress(stage: str) -> None:  # on the backend thread
+            note = _("loading the demo data: {stage}…").format(stage=_(DEMO_STAGES[stage]))
+            self.app.call_from_thread(self.queue.set_note, note)
+
         def load(desk):
             from ..desk.demo import load_demo
 
-            load_demo(desk)
+            load_demo(desk, progress=progress)
             return open_and_load(lambda: desk)
 
         try:

@@ -1,23 +1,13 @@
 """What the console's tests share: an app on a temporary database with a fixed clock.
 
-``demo_db`` is built once per session (the demo data through the desk's verbs)
-and copied for each test that wants it. Other tests use the small ``desk``
-fixture from conftest.py.
+The databases come from conftest.py: ``demo_desk`` (a copy of the demo data,
+built once per session) or the small ``desk``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import shutil
-from datetime import UTC, datetime
 
-import pytest
-
-from oncall.clock import FixedClock
-from oncall.desk import Desk
-from oncall.store import make_engine, upgrade
-
-NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # conftest's NOW: Tuesday 10:00 in Shanghai
 HANG = 120.0  # seconds: a guard against a hang, never what a test checks
 
 
@@ -69,33 +59,3 @@ async def settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory, policy):
-    """An SQLite file with the demo data at NOW (built once)."""
-    from oncall.desk.demo import load_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    load_demo(Desk(engine, policy, FixedClock(NOW), "duty"), closed_faults=30)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def demo_desk(demo_template, tmp_path, policy):
-    """A desk as ``duty`` over a fresh copy of the demo database, clock fixed at NOW."""
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    desk = Desk(engine, policy, FixedClock(NOW), "duty")
-    yield desk
-    engine.dispose()
-
-
-def test_support_builds_the_demo(demo_desk):
-    queue = demo_desk.open_queue()
-    assert len(queue) == 40
-    assert demo_desk.me().user == "duty"
