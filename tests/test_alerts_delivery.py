@@ -24,7 +24,6 @@ from alerts_support import (  # noqa: F401  (fixtures)
     services,
 )
 from delivery_support import NOW, Stage, kill_round, seed
-from pgcluster import pg_url  # noqa: F401  (the fixture)
 from sqlalchemy import create_engine, inspect, text, update
 from sqlalchemy.engine import make_url
 from test_alerts_notify import notify_states, wait_until

@@ -13,10 +13,9 @@ import sqlite3
 
 import pytest
 from dbdamage import damage_page
-from pgcluster import pg_url  # noqa: F401
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from test_store_postgres import pg_db, pg_desk  # noqa: F401
+from test_store_postgres import pg_desk  # noqa: F401
 from test_tui_keys import press_and_fill, save
 from textual.widgets import Input
 from tui_support import make_app, settle
@@ -116,6 +115,7 @@ def blocked(pg_desk, pg_url):  # noqa: F811
     admin.dispose()
 
 
+@pytest.mark.xdist_group("postgres")  # one worker, one cluster
 async def test_postgres_going_away_keeps_the_form_and_the_console_recovers(pg_desk, blocked):
     desk = pg_desk
     fault = desk.log_fault(

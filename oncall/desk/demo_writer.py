@@ -396,11 +396,14 @@ class _Acting:
         )
         if fault.row["signed_off_at"] is None or fault.row["signed_off_at"] < when:
             fault.row["signed_off_at"] = when
+        # As Desk.sign_off: "ended" when the sign-off fixed the end, "ended_was" when it
+        # replaced one (the demo never gives another end, so never here).
         data = {
             "entry": entry_id,
             "customer_rep": customer_rep,
             "engineer": entry["engineer"],
             "ended": h.iso(when) if ended else None,
+            "ended_was": None,
         }
         return WorkRef(entry_id, w._event(fault, self.user, h.SIGN_OFF, when, data))
 
