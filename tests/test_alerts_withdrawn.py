@@ -271,3 +271,40 @@ async def test_the_migration_down_and_up_keeps_a_withdrawn_alert_quiet(
     with engine.begin() as conn:
         conn.execute(update(Alert.__table__).values(withdrawn_at=BREACH))
     assert alert_rows(engine)[0].withdrawn_at == BREACH
+
+
+# -- the alerts screen -------------------------------------------------------------------------
+
+
+async def test_the_alerts_screen_shows_a_withdrawn_alert_dimmed_and_out_of_the_count(
+    desk, clock, fault
+):
+    from test_alerts_tui import started
+    from test_tui_support import make_app
+
+    from oncall.tui.alerts_bridge import attach_alerts
+    from oncall.tui.alerts_screen import AlertsScreen
+
+    app = make_app(desk, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        clock.set(BREACH + 5 * M)
+        await service.sync()
+        screen = AlertsScreen(service)
+        app.push_screen(screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "alerts 1" in app.main.header.plain()
+        desk.respond(fault.ref, version=None, how="phone", at=BREACH - M)
+        await service.sync()  # the screen reloads by itself
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (cells,) = [screen.table.get_row_at(n) for n in range(screen.table.row_count)]
+        assert str(cells[0]) == " " and str(cells[2]) == "Breach · withdrawn"
+        assert all(str(c.style) == "dim" for c in cells)
+        note = str(screen.query_one("#alerts-note").render())
+        assert "1 alerts shown, 0 not acknowledged." in note
+        assert "1 withdrawn: a later entry shows their clocks stopped in time." in note
+        assert app.unacked_alerts == 0 and "alerts 1" not in app.main.header.plain()
+        service.close()
