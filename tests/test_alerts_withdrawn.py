@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from pgcluster import pg_url  # noqa: F401  (the fixture)
 from sqlalchemy import inspect, update
 from test_alerts_notify import notify_states
+from test_alerts_postgres import pg_engines  # noqa: F401  (the fixture)
 from test_alerts_support import (  # noqa: F401  (fixtures)
     BREACH,
     CRITICAL,
@@ -308,3 +310,41 @@ async def test_the_alerts_screen_shows_a_withdrawn_alert_dimmed_and_out_of_the_c
         assert "1 withdrawn: a later entry shows their clocks stopped in time." in note
         assert app.unacked_alerts == 0 and "alerts 1" not in app.main.header.plain()
         service.close()
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+
+async def test_withdrawal_and_its_migration_on_postgres(pg_engines, policy, services):
+    from alembic import command
+
+    from oncall.clock import FixedClock
+    from oncall.desk import Desk, SystemInfo
+    from oncall.store.db import _alembic_config
+
+    clock = FixedClock(BREACH - timedelta(hours=1))
+    one = Desk(pg_engines[0], policy, clock, "duty")
+    one.add_engineer("duty", "Duty", "engineer", on_duty=True)
+    one.add_customer("华东电网", systems=[SystemInfo("EMS")])
+    fault = one.log_fault(
+        customer="华东电网", system="EMS", title="t", level=1, channel="phone", at=REPORTED
+    )
+    first = services(one)
+    await first.service.start()
+    clock.set(BREACH + 5 * M)
+    await first.service.sync()
+    await first.service.stop()
+    one.respond(fault.ref, version=None, how="phone", at=BREACH - M)  # nobody watching
+    second = services(Desk(pg_engines[1], policy, clock, "duty"))
+    await second.service.start()  # the full pass finds the back-dated entry
+    rows = alert_rows(pg_engines[0])
+    assert [r.threshold for r in rows if r.clock == "respond"] == ["breach"]
+    assert all(r.withdrawn_at == clock.now() for r in rows if r.clock == "respond")
+    assert store.unacked_count(pg_engines[0]) == len([r for r in rows if r.clock != "respond"])
+    await second.service.stop()
+    engine = pg_engines[0]
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0004")
+    assert "withdrawn_at" not in {c["name"] for c in inspect(engine).get_columns("alert")}
+    assert upgrade(engine) == head_revision()
+    assert "withdrawn_at" in {c["name"] for c in inspect(engine).get_columns("alert")}
