@@ -30,7 +30,7 @@ from test_alerts_notify import notify_states, wait_until
 
 from oncall.alerts import deliver, store
 from oncall.identity import real_user
-from oncall.store import upgrade
+from oncall.store import head_revision, upgrade
 from oncall.store.alert_models import Alert
 
 
@@ -219,7 +219,7 @@ async def test_the_migration_down_and_up_turns_an_old_sending_into_unknown(
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0002")
     assert "notify_pid" not in {c["name"] for c in inspect(engine).get_columns("alert")}
-    assert upgrade(engine) == "0004"
+    assert upgrade(engine) == head_revision()
     names = {c["name"] for c in inspect(engine).get_columns("alert")}
     assert {"notify_pid", "notify_host", "notify_exit", "notify_resent_by"} <= names
     assert "ix_alert_fired_at" in {i["name"] for i in inspect(engine).get_indexes("alert")}

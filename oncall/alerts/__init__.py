@@ -50,6 +50,7 @@ _HOMES = {
     "plan_fault": ".plan",
     "run_hook": ".hook",
     "select": ".plan",
+    "withdrawal": ".plan",
 }
 
 __all__ = sorted(_HOMES)

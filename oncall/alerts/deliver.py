@@ -6,8 +6,9 @@ job as JSON on stdin. It does not depend on its parent: a watcher killed with
 ``kill -9`` mid-send leaves it running, and it writes the outcome itself.
 
 1. ``begin``: write its pid and host into the row, guarded by the claim (state
-   ``sending``, ``notify_by`` the claimer, no pid yet). A claim that is gone
-   (given back at a clean stop, taken over after its lease) runs nothing.
+   ``sending``, ``notify_by`` the claimer, no pid yet) and by the alert not
+   being withdrawn. A claim that is gone (given back at a clean stop, taken
+   over after its lease) or an alert withdrawn meanwhile runs nothing.
 2. Run the command (``hook.run_hook``) with the settings' timeout and retries.
 3. ``finish``: write ``sent`` or ``failed`` with the attempts, the last exit
    status and error, guarded by the claim; over ``unknown`` too, since the
@@ -65,6 +66,7 @@ _ALERT = table(
     column("notify_exit", Integer),
     column("notify_error", Text),
     column("notify_done_at", UTCDateTime),
+    column("withdrawn_at", UTCDateTime),
 )
 
 
@@ -133,7 +135,8 @@ def _claim(job: Job):
 
 
 def begin(engine, job: Job, pid: int, host: str) -> bool:
-    """Mark the claim started by this supervisor; False if the claim is gone."""
+    """Mark the claim started by this supervisor; False if the claim is gone or the
+    alert was withdrawn (its clock stopped in time, by a later entry)."""
     with write_engine(engine).begin() as conn:
         return (
             conn.execute(
@@ -142,6 +145,7 @@ def begin(engine, job: Job, pid: int, host: str) -> bool:
                     _claim(job),
                     _ALERT.c.notify_state == "sending",
                     _ALERT.c.notify_pid.is_(None),
+                    _ALERT.c.withdrawn_at.is_(None),
                 )
                 .values(notify_pid=pid, notify_host=host[:255])
             ).rowcount

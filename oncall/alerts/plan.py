@@ -20,6 +20,11 @@ Rules:
   floods the desk).
 - The on-site arrival clock applies only once the fault has gone unresponded
   for the policy's ``unresponded_after``: its alerts never come before that.
+- An alert that fired is *withdrawn* when the stored history, read again after
+  an entry logged after the fact, says its clock had stopped in time
+  (``withdrawal``): a breach whose clock stopped at or before its deadline, a
+  warning or critical whose clock stopped before the alert's instant, an
+  on-site arrival alert of a fault responded to within ``unresponded_after``.
 """
 
 from __future__ import annotations
@@ -99,6 +104,37 @@ def applies_from(policy: Policy, history: FaultHistory, clock: str) -> datetime 
         if d.clock == clock and d.unresponded_after:
             return history.reported_at + timedelta(seconds=d.unresponded_after)
     return None
+
+
+def withdrawal(
+    policy: Policy,
+    history: FaultHistory,
+    clocks: FaultClocks,
+    clock: str,
+    threshold: str,
+    deadline: datetime,
+    planned_at: datetime,
+) -> str | None:
+    """Why a fired alert should not have fired, by the stored history; None: it stands.
+
+    ``clocks``: the fault's clocks evaluated from that history. Only a stop
+    withdraws: a clock that still runs (or paused) keeps its alerts, and a
+    stop after the deadline is a breach that happened (the alert stands).
+    """
+    state = clocks.clock(clock)
+    if state is None:
+        # On-site arrival is owed only while a fault goes unresponded: a response
+        # in time (entered later) means it never applied.
+        trigger = applies_from(policy, history, clock)
+        responded = history.responded_at
+        if trigger is not None and responded is not None and responded <= trigger:
+            return f"{clock}: not owed, responded {responded.isoformat()}"
+        return None
+    stop = state.stopped_at
+    if stop is None:
+        return None
+    in_time = stop <= deadline if threshold == "breach" else stop < planned_at
+    return f"{clock}: stopped {stop.isoformat()}" if in_time else None
 
 
 def select(

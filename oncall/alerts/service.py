@@ -19,6 +19,10 @@ How it works:
   what is due by the truth: a clock that stopped, paused or moved its deadline
   fires nothing. Firing is an INSERT of the alert's unique key; the process
   whose INSERT wins fired it, the others show the stored row.
+- Re-planning a fault also withdraws its fired alerts that the stored history
+  now says should not have fired (an entry logged after the fact stopped the
+  clock in time: ``plan.withdrawal``). A full re-plan looks only at faults
+  with such a back-dated entry (``store.withdrawal_candidates``).
 - The notify hook, when configured, is claimed per alert in the database
   (``store.claim_notify``): exactly one process runs it, under a delivery
   supervisor (``deliver``) that outlives this process and records the
@@ -66,8 +70,8 @@ from oncall.store.watch import ChangeReader
 
 from . import deliver, store
 from .notify import AlertSettings, payload_bytes
-from .plan import AlertKey, Plan, plan_fault, select
-from .store import AlertRecord, FaultInfo
+from .plan import AlertKey, Plan, plan_fault, select, withdrawal
+from .store import AlertRecord, FaultInfo, FaultState
 
 log = logging.getLogger("oncall.alerts")
 
@@ -100,6 +104,7 @@ def process_name(kind: str, user: str | None = None) -> str:
 class _Processed:
     plans: dict[int, tuple[Plan, ...]] = field(default_factory=dict)
     fired: list[tuple[AlertRecord, bool]] = field(default_factory=list)
+    withdrawn: list[AlertRecord] = field(default_factory=list)
 
 
 class AlertService:
@@ -111,7 +116,9 @@ class AlertService:
     unacknowledged alerts changes; ``on_notify_failed(record, error)`` when the
     hook gave up; ``on_notify_unknown(record)`` when this process found a
     delivery whose sender died mid-send (the page may or may not have gone
-    out); ``on_health(ok, error)`` when the database goes away or comes back;
+    out); ``on_withdrawn(records)`` when this process withdrew alerts (their
+    clocks stopped in time, by a later entry); ``on_health(ok, error)`` when
+    the database goes away or comes back;
     ``on_damaged(error)`` when a database error says it is corrupt (``store.health``).
     """
 
@@ -143,6 +150,7 @@ class AlertService:
         self.on_count: list[Callable[[int], Any]] = []
         self.on_notify_failed: list[Callable[[AlertRecord, str], Any]] = []
         self.on_notify_unknown: list[Callable[[AlertRecord], Any]] = []
+        self.on_withdrawn: list[Callable[[list[AlertRecord]], Any]] = []
         self.on_health: list[Callable[[bool, str | None], Any]] = []
         self.on_damaged: list[Callable[[BaseException], Any]] = []
         self.scheduler: AsyncIOScheduler | None = None
@@ -384,7 +392,9 @@ class AlertService:
                 self._set_jobs(fid, plans)
             for record, won in result.fired:
                 self._emit(record, won)
-        if result.fired:
+            if result.withdrawn:
+                self._withdrawn(result.withdrawn)
+        if result.fired or result.withdrawn:
             await self._refresh_count(force=True)
 
     def _process_sync(self, fault_ids: set[int] | None) -> _Processed:
@@ -405,9 +415,49 @@ class AlertService:
             chosen = select(plans, keys, crossings, now)
             out.plans[state.info.id] = chosen.later
             due.extend((plan, state.info) for plan in chosen.fire)
+        # Before firing: what a back-dated entry took back is never sent meanwhile.
+        out.withdrawn = self._withdraw_sync(fault_ids, states, now)
         for plan, info in sorted(due, key=lambda d: (d[0].planned_at, d[0].key)):
             out.fired.append(store.insert_alert(engine, plan, info, self._now(), self.name))
         return out
+
+    def _withdraw_sync(
+        self, fault_ids: set[int] | None, known: list[FaultState], now: datetime
+    ) -> list[AlertRecord]:
+        """Withdraw the fired alerts of these faults that their history takes back."""
+        engine, policy = self.desk.engine, self.desk.policy
+        candidates = store.withdrawal_candidates(engine, fault_ids)
+        if not candidates:
+            return []
+        alerts = store.live_alerts(engine, candidates)
+        states = {s.info.id: s for s in known if s.info.id in candidates}
+        states.update((s.info.id, s) for s in store.load_faults(engine, candidates - set(states)))
+        reasons: dict[int, str] = {}
+        clocks_of: dict[int, Any] = {}
+        for alert in alerts:
+            state = states.get(alert.fault_id)
+            if state is None:
+                continue
+            if alert.fault_id not in clocks_of:
+                try:
+                    clocks_of[alert.fault_id] = evaluate(policy, state.history, now)
+                except ValueError:
+                    clocks_of[alert.fault_id] = None  # logged by the planning above
+            clocks = clocks_of[alert.fault_id]
+            if clocks is None:
+                continue
+            reason = withdrawal(
+                policy,
+                state.history,
+                clocks,
+                alert.clock,
+                alert.threshold,
+                alert.deadline,
+                alert.planned_at,
+            )
+            if reason is not None:
+                reasons[alert.id] = reason
+        return store.withdraw(engine, reasons, now)
 
     def _set_jobs(self, fault_id: int, plans: Iterable[Plan]) -> None:
         old = self._plans.pop(fault_id, {})
@@ -542,7 +592,25 @@ class AlertService:
         backoff = sum(self.notify_backoff * 2**i for i in range(s.notify_retries))
         return max(timedelta(seconds=s.notify_timeout * attempts + backoff + 60), _LEASE_FLOOR)
 
+    def _withdrawn(self, records: list[AlertRecord]) -> None:
+        for record in records:
+            log.info(
+                "alert %s (%s %s of %s): withdrawn: %s",
+                record.id,
+                record.threshold,
+                record.clock,
+                record.ref,
+                record.withdrawn_reason,
+            )
+        for listener in list(self.on_withdrawn):
+            try:
+                listener(records)
+            except Exception:  # noqa: BLE001
+                log.exception("withdrawn listener failed")
+
     def _spawn_notify(self, record: AlertRecord) -> None:
+        if record.withdrawn:
+            return  # taken back by the history: the claim would refuse it anyway
         if record.id in self._notifying or record.notify_state in ("sent", "failed", "unknown"):
             return
         if not self.running or self._loop is None:

@@ -15,6 +15,9 @@ are only read here; the one table written is ``alert``:
   older than its lease whose command never started may be taken over; one
   whose command started without an outcome becomes ``unknown``
   (``mark_unknown``): never resent unless a person asks (``resend``).
+- ``withdraw``: alerts the stored history took back (see ``plan.withdrawal``),
+  a guarded UPDATE that keeps when and why; a withdrawn alert is out of the
+  unacknowledged count and never claimed for the notify command.
 
 A fault's SLA history is rebuilt with the desk's own ``fault_history``.
 """
@@ -99,6 +102,12 @@ class AlertRecord:
     notify_exit: int | None = None
     notify_resent_by: str | None = None
     notify_resent_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def late(self) -> bool:
@@ -130,7 +139,20 @@ def _fault_query():
 
 def load_open_faults(engine: Engine, fault_ids: Iterable[int] | None = None) -> list[FaultState]:
     """Open faults (all, or those of ``fault_ids`` still open) with their SLA histories."""
-    stmt = _fault_query().where(_FAULT.c.status.in_(OPEN_STATUSES))
+    return _load_faults(engine, fault_ids, open_only=True)
+
+
+def load_faults(engine: Engine, fault_ids: Iterable[int]) -> list[FaultState]:
+    """These faults, open or not, with their SLA histories (for withdrawals)."""
+    return _load_faults(engine, fault_ids, open_only=False)
+
+
+def _load_faults(
+    engine: Engine, fault_ids: Iterable[int] | None, open_only: bool
+) -> list[FaultState]:
+    stmt = _fault_query()
+    if open_only:
+        stmt = stmt.where(_FAULT.c.status.in_(OPEN_STATUSES))
     if fault_ids is not None:
         ids = sorted(set(fault_ids))
         if not ids:
@@ -187,6 +209,91 @@ def changed_faults(engine: Engine, after_event: int) -> tuple[int, set[int]]:
         ).all()
     newest = max((r.id for r in rows), default=after_event)
     return newest, {r.fault_id for r in rows if r.fault_id is not None}
+
+
+def withdrawal_candidates(engine: Engine, fault_ids: Iterable[int] | None) -> set[int]:
+    """Faults whose fired alerts a later entry may have taken back.
+
+    Given faults (they changed): those of them with alerts not withdrawn. None
+    (a full pass, e.g. at start, catching what changed while nothing ran):
+    faults with an alert not withdrawn and an event logged once the alert was
+    due but dated no later than when it fired (a back-dated entry), so that a
+    long history costs one indexed query, not a re-read of every fault.
+    """
+    live = _ALERT.c.withdrawn_at.is_(None)
+    if fault_ids is not None:
+        ids = sorted(set(fault_ids))
+        if not ids:
+            return set()
+        stmt = select(_ALERT.c.fault_id).where(live, _ALERT.c.fault_id.in_(ids))
+    else:
+        stmt = (
+            select(_ALERT.c.fault_id)
+            .join(_EVENT, _EVENT.c.fault_id == _ALERT.c.fault_id)
+            .where(
+                live,
+                _EVENT.c.logged_at >= _ALERT.c.planned_at,
+                _EVENT.c.at <= _ALERT.c.fired_at,
+            )
+        )
+    with engine.connect() as conn:
+        return set(conn.execute(stmt.distinct()).scalars())
+
+
+@dataclass(frozen=True)
+class FiredAlert:
+    """What ``plan.withdrawal`` needs of a stored alert."""
+
+    id: int
+    fault_id: int
+    clock: str
+    threshold: str
+    deadline: datetime
+    planned_at: datetime
+
+
+def live_alerts(engine: Engine, fault_ids: Iterable[int]) -> list[FiredAlert]:
+    """The alerts of these faults not withdrawn."""
+    ids = sorted(set(fault_ids))
+    if not ids:
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                _ALERT.c.id,
+                _ALERT.c.fault_id,
+                _ALERT.c.clock,
+                _ALERT.c.threshold,
+                _ALERT.c.deadline,
+                _ALERT.c.planned_at,
+            )
+            .where(_ALERT.c.withdrawn_at.is_(None), _ALERT.c.fault_id.in_(ids))
+            .order_by(_ALERT.c.id)
+        ).all()
+    return [FiredAlert(*row) for row in rows]
+
+
+def withdraw(engine: Engine, reasons: dict[int, str], at: datetime) -> list[AlertRecord]:
+    """Mark these alerts withdrawn (id -> why), each once: a guarded UPDATE.
+
+    Returns those of them withdrawn now, by this call or by another process
+    that got there first (it keeps its own instant and reason).
+    """
+    if not reasons:
+        return []
+    with write_engine(engine).begin() as conn:
+        for alert_id, reason in sorted(reasons.items()):
+            conn.execute(
+                update(_ALERT)
+                .where(_ALERT.c.id == alert_id, _ALERT.c.withdrawn_at.is_(None))
+                .values(withdrawn_at=at, withdrawn_reason=reason[:200])
+            )
+        rows = conn.execute(
+            _alert_query()
+            .where(_ALERT.c.id.in_(sorted(reasons)), _ALERT.c.withdrawn_at.is_not(None))
+            .order_by(_ALERT.c.id)
+        ).all()
+    return [_record(r) for r in rows]
 
 
 # -- firing ---------------------------------------------------------------------------
@@ -286,6 +393,8 @@ def _record(row) -> AlertRecord:
         notify_exit=m["notify_exit"],
         notify_resent_by=m["notify_resent_by"],
         notify_resent_at=m["notify_resent_at"],
+        withdrawn_at=m["withdrawn_at"],
+        withdrawn_reason=m["withdrawn_reason"],
     )
 
 
@@ -312,7 +421,12 @@ def _after(after_id: int, limit: int):
     return _alert_query().where(_ALERT.c.id > after_id).order_by(_ALERT.c.id).limit(limit)
 
 
-_UNACKED = select(func.count()).select_from(_ALERT).where(_ALERT.c.acked_at.is_(None))
+# Counted: not acknowledged, and not withdrawn (a withdrawn alert asks nothing of anyone).
+_UNACKED = (
+    select(func.count())
+    .select_from(_ALERT)
+    .where(_ALERT.c.acked_at.is_(None), _ALERT.c.withdrawn_at.is_(None))
+)
 
 
 def alert_news(engine: Engine, after_id: int, limit: int = 500) -> tuple[list[AlertRecord], int]:
@@ -329,7 +443,7 @@ def recent_alerts(
     """The newest alerts first (by the instant they fired)."""
     stmt = _alert_query()
     if unacked_only:
-        stmt = stmt.where(_ALERT.c.acked_at.is_(None))
+        stmt = stmt.where(_ALERT.c.acked_at.is_(None), _ALERT.c.withdrawn_at.is_(None))
     with engine.connect() as conn:
         rows = conn.execute(
             stmt.order_by(_ALERT.c.fired_at.desc(), _ALERT.c.id.desc()).limit(limit)
@@ -351,13 +465,17 @@ def unacked_count(engine: Engine) -> int:
 
 
 def _claimable(stale_before: datetime):
-    """Nobody claimed it, or a claim ran out before its supervisor started the command."""
-    return or_(
-        _ALERT.c.notify_state.is_(None),
-        and_(
-            _ALERT.c.notify_state == "sending",
-            _ALERT.c.notify_pid.is_(None),
-            _ALERT.c.notify_claimed_at < stale_before,
+    """Not withdrawn, and nobody claimed it or a claim ran out before its supervisor
+    started the command."""
+    return and_(
+        _ALERT.c.withdrawn_at.is_(None),
+        or_(
+            _ALERT.c.notify_state.is_(None),
+            and_(
+                _ALERT.c.notify_state == "sending",
+                _ALERT.c.notify_pid.is_(None),
+                _ALERT.c.notify_claimed_at < stale_before,
+            ),
         ),
     )
 

@@ -36,6 +36,10 @@ def _resend(args: argparse.Namespace, ctx: Ctx) -> int:
     record = alert_by_id(desk.engine, args.alert)
     if record is None:
         raise CliError(f"no alert {args.alert}")
+    if not queued and record.withdrawn:
+        raise CliError(
+            f"alert {record.id} is withdrawn ({record.withdrawn_reason}): nothing to send"
+        )
     if not queued:
         state = record.notify_state or "not sent yet"
         raise CliError(

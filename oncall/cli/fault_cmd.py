@@ -35,6 +35,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     new.add_argument("--contact", default="", metavar="NAME", help="who reported it")
     new.add_argument("--reported-at", metavar="TIME", help=_TIME_HELP + " (default: now)")
     new.add_argument("--assignee", metavar="USER")
+    new.add_argument(
+        "--responded-at",
+        metavar="TIME",
+        help="a call logged after the fact: when it was answered (logged with the fault "
+        "in one transaction, so no respond alert fires in between)",
+    )
+    new.add_argument(
+        "--responded-via",
+        choices=RESPONSE_HOW,
+        help="how the customer was answered (default: the channel; needs --responded-at)",
+    )
+    new.add_argument("--response-note", default="", metavar="TEXT")
     new.add_argument("--json", action="store_true")
 
     lst = command(sub, "list", _list, "open faults, the next breach first")
@@ -122,6 +134,9 @@ def _clock_state(c) -> str:
 
 def _new(args: argparse.Namespace, ctx: Ctx) -> int:
     reported = ctx.time(args.reported_at, "--reported-at")
+    responded = ctx.time(args.responded_at, "--responded-at")
+    if responded is None and (args.responded_via is not None or args.response_note):
+        raise CliError("--responded-via and --response-note need --responded-at")
     desk = ctx.desk()
     fault = desk.log_fault(
         customer=args.customer,
@@ -133,6 +148,9 @@ def _new(args: argparse.Namespace, ctx: Ctx) -> int:
         contact=args.contact,
         assignee=args.assignee,
         at=reported,
+        responded_at=responded,
+        responded_via=args.responded_via,
+        response_note=args.response_note,
     )
     view = desk.fault_view(fault.ref)
     clocks = view.clocks.clocks
@@ -146,6 +164,8 @@ def _new(args: argparse.Namespace, ctx: Ctx) -> int:
         f"{printable(fault.system)}, {one_line(fault.title)} (reported "
         f"{show(fault.reported_at, ctx.tz)}{who})"
     )
+    if fault.responded_at is not None:
+        print(f"Responded {show(fault.responded_at, ctx.tz)}")
     rows = [
         [
             c.name + (" (if no response in time)" if c.pending else ""),

@@ -717,11 +717,19 @@ class Desk:
         contact: str = "",
         assignee: str | None = None,
         at: datetime | None = None,
+        responded_at: datetime | None = None,
+        responded_via: str | None = None,
+        response_note: str = "",
     ) -> FaultSummary:
         """Log a fault the customer reported (``at``: when it was reported).
 
         Gives it the next human id of the report's year in the desk's time
         zone (``F-2026-00042``) and starts its clocks.
+
+        ``responded_at``: a call logged after the fact that was already answered
+        (``responded_via``, default the report's channel; ``response_note``).
+        The fault and its first response are written in one transaction, so no
+        alert sees the fault unresponded in between.
         """
         title = v.text(title, "title", required=True, max_chars=500, strip=True)
         symptom = v.text(symptom, "symptom")
@@ -730,11 +738,23 @@ class Desk:
             known = ", ".join(str(n) for n in sorted(self.policy.levels))
             raise ValidationError(f"level {level!r} is not one of the policy's levels ({known})")
         v.one_of(channel, CHANNELS, "channel")
+        fields = (customer, system, title, level, channel, symptom, contact, assignee, at)
+        if responded_at is None:
+            if responded_via is not None:
+                raise ValidationError("a response channel needs the response time")
+            return self._log_fault_retrying(fields)
+        how = channel if responded_via is None else responded_via
+        v.one_of(how, RESPONSE_HOW, "response channel")
+        with self.batch():  # one transaction: a refused response logs nothing either
+            fault = self._log_fault_retrying(fields)
+            return self.respond(
+                fault.ref, version=fault.version, how=how, note=response_note, at=responded_at
+            )
+
+    def _log_fault_retrying(self, fields: tuple) -> FaultSummary:
         for attempt in range(_REF_RETRIES):
             try:
-                return self._log_fault(
-                    customer, system, title, level, channel, symptom, contact, assignee, at
-                )
+                return self._log_fault(*fields)
             except IntegrityError:  # two desks took the same number: take the next one
                 if attempt == _REF_RETRIES - 1:
                     raise
@@ -1497,7 +1517,8 @@ class Desk:
         return [_event_view(e, r) for e, r in rows]
 
     def acknowledge_alerts(self, ids: Iterable[int] | None) -> list[int]:
-        """Acknowledge alerts (None: every unacknowledged one) as the acting engineer.
+        """Acknowledge alerts (None: every unacknowledged one not withdrawn) as the acting
+        engineer.
 
         One audit event names the alerts this call acknowledged (none written
         when there were none left: another console got there first). Returns
@@ -1511,6 +1532,8 @@ class Desk:
         stmt = update(_ALERTS).where(_ALERTS.c.acked_at.is_(None))
         if chosen is not None:
             stmt = stmt.where(_ALERTS.c.id.in_(chosen))
+        else:  # "all": the ones counted; a withdrawn alert asks nothing of anyone
+            stmt = stmt.where(_ALERTS.c.withdrawn_at.is_(None))
         with self._write() as s:
             self._actor(s)
             now = self._now()
@@ -1536,7 +1559,11 @@ class Desk:
                 s.connection()
                 .execute(
                     update(_ALERTS)
-                    .where(_ALERTS.c.id == alert_id, _ALERTS.c.notify_state.in_(RESENDABLE))
+                    .where(
+                        _ALERTS.c.id == alert_id,
+                        _ALERTS.c.notify_state.in_(RESENDABLE),
+                        _ALERTS.c.withdrawn_at.is_(None),  # taken back: nothing to send
+                    )
                     .values(resend_values(self.user, now))
                 )
                 .rowcount

@@ -15,8 +15,13 @@ out; one whose supervisor started and left no outcome becomes ``unknown``
 (the page may or may not have gone out): never resent automatically, shown,
 and resent only when a person asks (``notify_resent_by``).
 
+An alert the stored history later shows should not have fired (its clock
+stopped in time, by an entry logged after the fact) is *withdrawn*
+(``withdrawn_at``, ``withdrawn_reason``): kept, out of the unacknowledged
+count, never claimed for the notify command.
+
 This module is imported by ``oncall.alerts`` and by the migrations of the
-table (``0002``, ``0004``), so the shared metadata sees it whenever the schema is
+table (``0002``, ``0004``, ``0005``), so the shared metadata sees it whenever the schema is
 compared or upgraded. ``tests/test_store_migrations.py`` compares the two.
 """
 
@@ -96,3 +101,7 @@ class Alert(SQLModel, table=True):
     # Who asked for it to be sent again (after unknown or failed), and when.
     notify_resent_by: str | None = Field(default=None, max_length=64)
     notify_resent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Withdrawn by the alert service once the stored history showed that the clock
+    # stopped in time (a back-dated entry): when it found it, and which stop.
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    withdrawn_reason: str | None = Field(default=None, max_length=200)

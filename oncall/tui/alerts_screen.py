@@ -5,6 +5,10 @@ sending, sent, failed, or "delivery unknown" (its sender died mid-send: the
 page may or may not have gone out). Those last two are never sent again by
 themselves; R sends the one under the cursor again, deliberately.
 
+A withdrawn alert (an entry logged after the fact showed its clock stopped in
+time) stays in the list, dimmed and marked withdrawn in its Alert cell; it is
+not counted as unacknowledged and is never sent.
+
 The list comes from the alert service (read on its own thread) and is read
 again when an alert fires or the unacknowledged count changes (another
 console acknowledged). The cursor stays on the same alert across reloads.
@@ -36,6 +40,7 @@ _NOTIFY = {
     "unknown": N_("delivery unknown"),
 }
 _NOTIFY_STYLE = {"failed": "bold", "unknown": "bold reverse"}
+WITHDRAWN_STYLE = "dim"
 
 
 class AlertsScreen(Screen):
@@ -81,14 +86,17 @@ class AlertsScreen(Screen):
         if self.service is None:
             self._note(_("Alerts are not running in this console."))
             return
-        self.service.on_alert.append(self._changed)
-        self.service.on_count.append(self._changed)
+        for listeners in self._listeners():
+            listeners.append(self._changed)
         self.reload_soon()
+
+    def _listeners(self) -> tuple[list, ...]:
+        return (self.service.on_alert, self.service.on_count, self.service.on_withdrawn)
 
     def on_unmount(self) -> None:
         if self.service is None:
             return
-        for listeners in (self.service.on_alert, self.service.on_count):
+        for listeners in self._listeners():
             if self._changed in listeners:
                 listeners.remove(self._changed)
 
@@ -117,32 +125,14 @@ class AlertsScreen(Screen):
         tz = self.service.tz
         table.clear()
         for alert in alerts:
-            style = _STYLE.get(alert.threshold, "")
-            acked = (
-                f"{fmt.safe(alert.acked_by or '')} {fmt.short_when(alert.acked_at, tz)}"
-                if alert.acked_at is not None
-                else "-"
-            )
-            table.add_row(
-                "●" if alert.acked_at is None else " ",
-                fmt.short_when(alert.fired_at, tz),
-                Text(threshold_name(alert.threshold), style=style),
-                alert.ref,
-                fmt.clock_name(alert.clock),
-                fmt.short_when(alert.deadline, tz),
-                fmt.duration(int(alert.late_seconds)) if alert.late else "",
-                notify_cell(alert.notify_state),
-                fmt.safe(alert.customer),
-                fmt.safe(alert.title),
-                acked,
-                key=str(alert.id),
-            )
+            table.add_row(*alert_cells(alert, tz), key=str(alert.id))
         if current is not None:
             ids = [a.id for a in alerts]
             if current in ids:
                 table.move_cursor(row=ids.index(current))
-        unacked = sum(1 for a in alerts if a.acked_at is None)
+        unacked = sum(1 for a in alerts if a.acked_at is None and not a.withdrawn)
         unknown = sum(1 for a in alerts if a.notify_state == "unknown")
+        withdrawn = sum(1 for a in alerts if a.withdrawn)
         if not alerts:
             note = _("No alerts yet.")
         else:
@@ -153,6 +143,10 @@ class AlertsScreen(Screen):
             note += " " + _("{unknown} with delivery unknown: R sends one again.").format(
                 unknown=unknown
             )
+        if withdrawn:
+            note += " " + _(
+                "{withdrawn} withdrawn: a later entry shows their clocks stopped in time."
+            ).format(withdrawn=withdrawn)
         if self.read_only:
             note += " " + _("Read-only: only a roster engineer can acknowledge alerts.")
         self._note(note)
@@ -226,6 +220,36 @@ class AlertsScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def alert_cells(alert: Any, tz: Any) -> list[Any]:
+    """One row of the list; a withdrawn alert dimmed, its Alert cell saying so."""
+    acked = (
+        f"{fmt.safe(alert.acked_by or '')} {fmt.short_when(alert.acked_at, tz)}"
+        if alert.acked_at is not None
+        else "-"
+    )
+    name = threshold_name(alert.threshold)
+    first = Text(name, style=_STYLE.get(alert.threshold, ""))
+    if alert.withdrawn:
+        first = Text(name + " · " + _("withdrawn"))
+    cells: list[Any] = [
+        "●" if alert.acked_at is None and not alert.withdrawn else " ",
+        fmt.short_when(alert.fired_at, tz),
+        first,
+        alert.ref,
+        fmt.clock_name(alert.clock),
+        fmt.short_when(alert.deadline, tz),
+        fmt.duration(int(alert.late_seconds)) if alert.late else "",
+        notify_cell(alert.notify_state),
+        fmt.safe(alert.customer),
+        fmt.safe(alert.title),
+        acked,
+    ]
+    if not alert.withdrawn:
+        return cells
+    plain = (c.plain if isinstance(c, Text) else str(c) for c in cells)
+    return [Text(text, style=WITHDRAWN_STYLE) for text in plain]
 
 
 def notify_cell(state: str | None) -> Text:

@@ -1,12 +1,23 @@
-"""The intake form: a new fault as the customer reports it."""
+"""The intake form: a new fault as the customer reports it.
+
+A call logged after the fact (the report time moved back from the time the
+form opened) shows two more fields, "Response via" and "Responded at": a call
+already answered is saved with its response in one transaction, so the desk
+never sees it unanswered and no respond alert fires in between. Left empty,
+the fault is logged unanswered, and a respond deadline already past is a real
+breach (its alert fires, late).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ...i18n import N_, _
+from ...timefmt import TimeInputError, parse_instant
 from .. import fmt
 from .base import Field, FormScreen
+
+RESPONSE_FIELDS = ("responded_via", "responded_at")
 
 
 class IntakeForm(FormScreen):
@@ -37,6 +48,7 @@ class IntakeForm(FormScreen):
         first_contacts = self._contacts(first)
         self._auto_contact = first_contacts[0] if first_contacts else ""
         suggestions = [s for c in self.ctx.customers for s in self._contacts(c.name)]
+        self._opened = fmt.time_input(self.ctx.now(), self.ctx.tz)
         return [
             Field("customer", _("Customer"), "select", first, customers, required=True),
             Field(
@@ -76,14 +88,45 @@ class IntakeForm(FormScreen):
                 "at",
                 _("Reported at"),
                 "time",
-                fmt.time_input(self.ctx.now(), self.ctx.tz),
+                self._opened,
                 required=True,
                 hint=_("Desk time; the clocks start here."),
             ),
+            Field(
+                "responded_via",
+                _("Response via"),
+                "select",
+                "phone",
+                [(fmt.how_name(h), h) for h in ("phone", "electronic", "onsite")],
+            ),
+            Field(
+                "responded_at",
+                _("Responded at"),
+                "time",
+                optional=True,
+                hint=_("A past call already answered: when. Empty: not answered yet."),
+            ),
         ]
 
+    def on_mount(self) -> None:
+        self._show_response(False)  # until the report time is moved back
+
+    def _show_response(self, shown: bool) -> None:
+        for key in RESPONSE_FIELDS:
+            self.show_field(key, shown)
+
+    def _back_dated(self, text: str) -> bool:
+        try:
+            return parse_instant(text, self.ctx.tz) < parse_instant(self._opened, self.ctx.tz)
+        except TimeInputError:
+            return False
+
     def field_changed(self, key: str, value: Any) -> None:
-        if key == "customer":
+        if key == "at":
+            self._show_response(self._back_dated(str(value)))
+        elif key == "channel" and value in ("phone", "electronic"):
+            self.set_value("responded_via", value)
+        elif key == "customer":
             systems = self._systems(value)
             self.set_options("system", systems, systems[0][1] if systems else None)
             contacts = self._contacts(value)
@@ -95,6 +138,9 @@ class IntakeForm(FormScreen):
     def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
         if key == "customer" and not self.ctx.customers:
             return _("No customers yet: add one with `oncall customer add`.")
+        reported = values.get("at")
+        if key == "responded_at" and None not in (value, reported) and value < reported:
+            return _("Before the report time.")
         return None
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
@@ -109,6 +155,8 @@ class IntakeForm(FormScreen):
             contact=values["contact"],
             assignee=values["assignee"] or None,
             at=values["at"],
+            responded_at=values.get("responded_at"),
+            responded_via=values["responded_via"] if values.get("responded_at") else None,
             notice=_("Fault logged."),
         )
         if fault is not None:
