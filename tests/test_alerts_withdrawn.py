@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alerts_support import (  # noqa: F401  (fixtures)
     BREACH,
     CRITICAL,
