@@ -34,6 +34,13 @@ def make_app(desk, clock, *, language="en", user=None, tick=False, theme="textua
     )
 
 
+def console_refs(items: list, now: datetime, expanded: bool = False) -> list[str]:
+    """The refs of ``items`` in the console's order (``group_queue``), as the queue shows them."""
+    from oncall.desk.queue import group_queue
+
+    return [i.fault.ref for i in group_queue(items, now).ordered(expanded)]
+
+
 def count_repaints(queue) -> dict[str, list]:
     """Spy on the queue: the rows it repaints one by one, and its whole repaints."""
     seen: dict[str, list] = {"rows": [], "full": []}
