@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..i18n import N_, _
 from . import fmt
@@ -27,6 +27,7 @@ from .db_health import DatabaseHealth, check_file, one_line
 from .detail import DetailPane
 from .filters import DoneItem, QueueFilter, QueueView, queue_view
 from .header import DeskHeader
+from .keybar import KeyBar
 from .queue import QueueTable, is_fault
 from .translate import translate_bindings
 
@@ -173,10 +174,25 @@ class MainScreen(Screen):
         self.run_worker(self._open(), group="open", exclusive=True)
 
     def _mount_footer(self) -> None:
-        # The Footer costs a lot of style work (a widget per key): after the first
-        # frame, and after the first full queue when that comes from the quick read.
-        if not self.query(Footer):
-            self.mount(Footer(id="footer", compact=True))
+        # After the first frame, and after the first full queue when that comes
+        # from the quick read: the first frame shows the header as soon as it can.
+        if not self.query(KeyBar):
+            self.mount(KeyBar(id="footer"))
+            self.call_after_refresh(self._show_keys)
+
+    def _show_keys(self) -> None:
+        """The footer: the keys that work now (whole ones, as many as fit)."""
+        bars = self.query(KeyBar)
+        if not bars:
+            return
+        seen, shown = set(), []
+        for bindings in self._bindings.key_to_bindings.values():
+            for binding in bindings:
+                action = binding.action
+                if binding.show and action not in seen and self.check_action(action, ()):
+                    seen.add(action)
+                    shown.append(binding)
+        bars.first().show_keys(shown, self.app.get_key_display)
 
     # -- loading ----------------------------------------------------------------------
     async def _open(self) -> None:
@@ -617,13 +633,14 @@ class MainScreen(Screen):
     def refresh_keys(self) -> None:
         """Tell the footer (and palette) when, and only when, an action turned on or off.
 
-        ``refresh_bindings`` makes the Footer recompose every key widget (tens of
-        milliseconds on the loop): calling it on each cursor move made key presses lag.
+        ``refresh_bindings`` makes the palette (and any Footer) recompose its keys (tens
+        of milliseconds on the loop): calling it on each cursor move made key presses lag.
         """
         state = tuple(self.check_action(action, ()) for action in self._actions)
         if state != self._keys_state:
             self._keys_state = state
             self.app.refresh_bindings()
+            self._show_keys()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and (self.backend.desk is None or self.read_only):
