@@ -125,7 +125,7 @@ async def test_a_resolved_fault_stays_in_view_until_the_cursor_moves(demo_desk):
         assert queue.cursor_ref == below and queue.refs[2] == below
 
 
-async def test_the_footer_keys_are_whole_and_help_stays(demo_desk):
+async def test_footer_keys_and_header_are_whole_and_help_stays(demo_desk):
     from oncall.tui.keybar import KeyBar
 
     for size in ((80, 24), (120, 40)):
@@ -139,3 +139,7 @@ async def test_the_footer_keys_are_whole_and_help_stays(demo_desk):
                 assert text.rstrip().endswith(("? Help", "? 帮助")), text
                 new = app.main._bindings.key_to_bindings["n"][0].description
                 assert f"n {new}" in text  # the first key, whole
+                # The header's last part, the database, shows whole or not at all.
+                header = app.main.header.render_line(0).text
+                assert "…" not in header
+                assert ("sqlite:oncall.sqlite3" in header) == (size[0] >= 120)
