@@ -143,3 +143,20 @@ async def test_footer_keys_and_header_are_whole_and_help_stays(demo_desk):
                 header = app.main.header.render_line(0).text
                 assert "…" not in header
                 assert ("sqlite:oncall.sqlite3" in header) == (size[0] >= 120)
+
+
+async def test_a_fault_crossing_its_deadline_moves_to_the_breaches(desk, clock, fault):
+    later = desk.log_fault(
+        customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
+    )
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        queue = app.main.queue
+        assert queue.refs == [fault.ref, later.ref]  # due at 11:00, then later
+        clock.advance(minutes=61)  # the first one's respond clock runs out
+        app.main.tick_now()
+        await settle(pilot)
+        assert queue.refs == [later.ref, fault.ref]  # the next breach on top again
+        assert queue.row(fault.ref).band == "breached"
+        assert queue.cursor_ref == fault.ref  # the cursor went with it
