@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tui_support import make_app, settle, until
+from tui_support import console_refs, make_app, settle, until
 
 from oncall.text import cell_width
 
@@ -44,14 +44,17 @@ async def test_queue_is_in_breach_order_with_band_text(demo_desk):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         queue = app.main.queue
-        assert queue.refs == [i.fault.ref for i in demo_desk.open_queue()]
-        lefts = [r.item.left(demo_desk.clock.now()) for r in queue.rows]
-        running = [x for x in lefts if x is not None]
-        assert running == sorted(running) and running[0] < 0
+        now = demo_desk.clock.now()
+        assert queue.refs == console_refs(demo_desk.open_queue(), now)
+        lefts = [r.item.left(now) for r in queue.rows if r.item is not None]
+        due = [x for x in lefts if x is not None and x > 0]
+        late = [x for x in lefts if x is not None and x <= 0]
+        assert lefts[: len(due)] == sorted(due)  # the next breach on top
+        assert late == sorted(late, reverse=True) and late  # then the latest breach first
         top = queue.rows[0]
-        assert top.cells["band"] == "BRCH" and top.cells["left"].startswith("-")
+        assert top.cells["band"] != "BRCH" and not top.cells["left"].startswith("-")
         lines = queue_lines(app)
-        assert lines[0].split()[:3] == ["Band", "Left", "Clock"]
+        assert lines[0].split()[:4] == ["Band", "Left", "Lv", "Fault"]  # the pane names the clock
         # CJK customers keep the columns aligned: every line is exactly as wide
         widths = {cell_width(line) for line in lines}
         assert len(widths) == 1
@@ -111,9 +114,15 @@ async def test_a_fault_resolved_elsewhere_leaves_the_queue_by_itself(desk, clock
     app = make_app(desk, clock, tick=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.main.queue.refs == [fault.ref]
+        other = desk.log_fault(
+            customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
+        )
+        await app.main.reload()
+        await settle(pilot)
+        assert app.main.queue.refs == [fault.ref, other.ref]
+        app.main.queue.move_to_ref(other.ref)  # not under the cursor: it just leaves
         desk.as_user("alice").resolve(fault.ref, version=None, summary="fixed remotely")
-        await until(pilot, lambda: app.main.queue.refs == [])
+        await until(pilot, lambda: app.main.queue.refs == [other.ref])
 
 
 async def test_detail_pane_shows_every_clock_the_record_and_the_timeline(desk, clock, fault):
@@ -201,7 +210,8 @@ async def test_an_empty_database_offers_the_demo_data(engine, policy, clock):
         await pilot.press("y")
         await until(pilot, lambda: app.main.queue.refs)
         await settle(pilot)
-        assert len(app.main.queue.refs) == 40
+        assert len(app.main.items) == 40
+        assert app.main.queue.refs == console_refs(app.main.items, app.main.clock.now())
         assert not app.main.read_only  # the demo put "newbie" on the roster
     # what the queue said while it loaded: a note per stage of the demo
     assert notes == [

@@ -43,7 +43,8 @@ async def test_pausing_a_breached_fault_keeps_it_breached_in_place(desk, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         queue, header = app.main.queue, app.main.header
-        assert queue.refs == [paused, late, to_pause, calm]
+        # the next breach on top, then the breaches, latest first
+        assert queue.refs == [calm, to_pause, late, paused]
         row = queue.row(paused)
         assert row.paused and row.band == "breached"
         assert (row.cells["band"], row.cells["left"], row.cells["clock"]) == (
@@ -59,7 +60,7 @@ async def test_pausing_a_breached_fault_keeps_it_breached_in_place(desk, clock):
         await press_and_fill(pilot, "p", reason="customer arranging a window")
         await save(pilot)
         assert desk.fault(to_pause).status == "waiting"
-        assert queue.refs == [paused, late, to_pause, calm]  # not sent to the bottom
+        assert queue.refs == [calm, to_pause, late, paused]  # not sent to the bottom
         row = queue.row(to_pause)
         assert row.paused and row.band == "breached" and row.cells["band"] == "BRCH"
         assert (row.cells["left"], row.cells["status"]) == ("-0:30:00", "||0m")
@@ -83,7 +84,7 @@ async def test_pausing_a_breached_fault_keeps_it_breached_in_place(desk, clock):
         # Resumed: still breached, still in place, the row says its status again.
         await press_and_fill(pilot, "p", note="window granted")
         await save(pilot)
-        assert queue.refs == [paused, late, to_pause, calm]
+        assert queue.refs == [calm, to_pause, late, paused]
         row = queue.row(to_pause)
         assert not row.paused and row.band == "breached" and row.cells["status"] == "working"
 

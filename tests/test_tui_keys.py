@@ -221,7 +221,9 @@ async def test_v_resolves_then_c_closes_then_u_reopens(desk, clock, fault):
         await press_and_fill(pilot, "v", summary="board replaced")
         await save(pilot)
         assert desk.fault(fault.ref).status == "resolved"
-        assert app.main.queue.refs == []  # it left the open queue
+        # out of the open queue, but kept under the cursor until it moves (test_tui_queue)
+        assert app.main.queue.refs == [fault.ref]
+        assert app.main.queue.row(fault.ref).cells["status"] == "resolved"
         await pilot.press("d")  # the resolved list
         await settle(pilot)
         assert app.main.queue.refs == [fault.ref]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from tui_support import count_repaints, make_app, settle
+from tui_support import console_refs, count_repaints, make_app, settle
 
 from oncall.tui import main_screen
 from oncall.tui.filters import QueueFilter, queue_view
@@ -48,9 +48,12 @@ async def test_prepared_rows_are_what_set_items_shows(demo_desk):
         now = demo_desk.clock.now()
         items = demo_desk.open_queue()
         view = queue_view(items, [], QueueFilter(), "duty", main.queue.names, now)
-        assert [r.ref for r in view.rows] == [i.fault.ref for i in items]
-        assert [r.cells for r in view.rows] == [
-            p.cells for p in prepare_rows(items, now, main.queue.names)
+        shown = [r for r in view.rows if r.item is not None]  # not the folded line
+        assert [r.ref for r in shown] == console_refs(items, now)
+        by_ref = {i.fault.ref: i for i in items}
+        ordered = [by_ref[ref] for ref in console_refs(items, now)]
+        assert [r.cells for r in shown] == [
+            p.cells for p in prepare_rows(ordered, now, main.queue.names)
         ]
         assert [r.cells for r in main.queue.rows] == [r.cells for r in view.rows]
         assert sum(view.bands.counts.values()) == len(items) == view.total

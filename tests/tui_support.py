@@ -7,6 +7,7 @@ built once per session) or the small ``desk``.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 HANG = 120.0  # seconds: a guard against a hang, never what a test checks
 
@@ -24,6 +25,13 @@ def make_app(desk, clock, *, language="en", user=None, tick=False, theme="textua
         database="sqlite:oncall.sqlite3",
         tick=tick,
     )
+
+
+def console_refs(items: list, now: datetime, expanded: bool = False) -> list[str]:
+    """The refs of ``items`` in the console's order (``group_queue``), as the queue shows them."""
+    from oncall.desk.queue import group_queue
+
+    return [i.fault.ref for i in group_queue(items, now).ordered(expanded)]
 
 
 def count_repaints(queue) -> dict[str, list]:

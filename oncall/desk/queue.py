@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from oncall.sla import Policy, evaluate
@@ -94,3 +95,48 @@ def queue_items(
     ]
     items.sort(key=queue_key)
     return items
+
+
+# A fault breached longer ago than this is folded into one line of the console's
+# queue: by then the desk knows about it (the alerts went out, it is being
+# chased), and a night's worth of old breaches must not push the clocks that can
+# still be met below the first screen.
+LONG_BREACHED = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class QueueGroups:
+    """The open queue as the console orders it: what to do next first."""
+
+    due: list  # clocks running, not yet breached: soonest deadline first
+    breached: list  # breached within ``LONG_BREACHED``: most recent breach first
+    long_breached: list  # breached longer ago: most recent breach first
+    idle: list  # no clock at stake (waiting on the customer in time)
+
+    def ordered(self, expanded: bool) -> list:
+        """All of them in the console's order (the long-breached only when ``expanded``)."""
+        return [*self.due, *self.breached, *(self.long_breached if expanded else ()), *self.idle]
+
+
+def group_queue(
+    items: Iterable[QueueItem], now: datetime, long_after: timedelta = LONG_BREACHED
+) -> QueueGroups:
+    """``items`` grouped at ``now``: the next breach first, then the breaches, latest
+    first, so that the fault that breaches next is always the first row, however
+    many have breached already. Paused faults sit by their clocks like any other
+    (a breach stays one while paused). Ties as ``queue_key``."""
+    due, breached, long_breached, idle = [], [], [], []
+    for item in sorted(items, key=queue_key):
+        nb = item.clocks.next_breach
+        if nb is None:
+            idle.append(item)
+        elif nb > now:
+            due.append(item)
+        elif now - nb > long_after:
+            long_breached.append(item)
+        else:
+            breached.append(item)
+    latest_first = lambda i: -(i.clocks.next_breach - _NEVER).total_seconds()  # noqa: E731
+    breached.sort(key=latest_first)  # stable: ties keep ``queue_key``'s order
+    long_breached.sort(key=latest_first)
+    return QueueGroups(due, breached, long_breached, idle)

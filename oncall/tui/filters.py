@@ -111,6 +111,7 @@ class QueueView:
     total: int  # how many the list has before the filter
     note: str  # what the queue says when no row shows
     now: datetime
+    matched: int = 0  # how many faults match the filter (some may be folded)
 
 
 def queue_view(
@@ -120,9 +121,19 @@ def queue_view(
     me: str | None,
     names: dict[str, str],
     now: datetime,
+    *,
+    expanded: bool = False,
+    linger: tuple[int, DoneItem] | None = None,
 ) -> QueueView:
-    """The queue's rows for ``items`` under ``flt``: pure, safe on any thread."""
-    from .queue import prepare_rows  # the row texts (imports Textual: only when called)
+    """The queue's rows for ``items`` under ``flt``: pure, safe on any thread.
+
+    The open queue in the console's order (``group_queue``): the next breach on
+    top, then the breaches, latest first; those breached long ago folded into one
+    line unless ``expanded``. ``linger``: (row, item) of a fault that left the open
+    queue under the cursor (resolved here): kept in its row until the cursor moves.
+    """
+    from ..desk.queue import group_queue
+    from .queue import fold_row, prepare_rows  # the row texts (imports Textual: only when called)
 
     bands = BandTracker(items, now)
     shown = items if flt.show == "open" else done_items
@@ -131,4 +142,17 @@ def queue_view(
         note = _("No open faults.") if flt.show == "open" else _("No faults here.")
     else:
         note = _("No fault matches the filter (F clears it).")
-    return QueueView(items, bands, prepare_rows(visible, now, names), len(shown), note, now)
+    if flt.show != "open":
+        rows = prepare_rows(visible, now, names)
+        return QueueView(items, bands, rows, len(shown), note, now, len(visible))
+    groups = group_queue(visible, now)
+    rows = prepare_rows([*groups.due, *groups.breached], now, names)
+    if groups.long_breached:
+        rows.append(fold_row(len(groups.long_breached), expanded))
+        if expanded:
+            rows += prepare_rows(groups.long_breached, now, names)
+    rows += prepare_rows(groups.idle, now, names)
+    if linger is not None and all(r.ref != linger[1].fault.ref for r in rows):
+        at, item = linger
+        rows.insert(max(0, min(at, len(rows))), prepare_rows([item], now, names)[0])
+    return QueueView(items, bands, rows, len(shown), note, now, len(visible))

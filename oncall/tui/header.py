@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import datetime, tzinfo
 
 from ..i18n import _
+from ..text import cell_width
 from . import fmt
 from .lines import DiffLines, Line
 
@@ -122,6 +123,10 @@ class DeskHeader(DiffLines):
             user = _("{user} (read-only)").format(user=user)
         line.append((user, "header--readonly" if self.read_only else "header--user"))
         if self.database:
-            line.append(sep)
-            line.append((fmt.safe(self.database), "header--db"))
+            # Last and least needed: shown whole or not at all (80 columns have no room).
+            db = fmt.safe(self.database)
+            used = sum(cell_width(text) for text, _cls in line)
+            if not self.size.width or used + cell_width(sep[0] + db) <= self.size.width:
+                line.append(sep)
+                line.append((db, "header--db"))
         return line

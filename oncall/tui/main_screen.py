@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..i18n import N_, _
 from . import fmt
@@ -27,7 +27,8 @@ from .db_health import DatabaseHealth, check_file, one_line
 from .detail import DetailPane
 from .filters import DoneItem, QueueFilter, QueueView, queue_view
 from .header import DeskHeader
-from .queue import QueueTable
+from .keybar import KeyBar
+from .queue import QueueTable, is_fault
 from .translate import translate_bindings
 
 # What the queue says while the demo data loads, per stage of ``load_demo``.
@@ -95,6 +96,7 @@ class MainScreen(Screen):
         Binding("F", "clear_filter", N_("Clear filter"), id="clear-filter"),
         Binding("exclamation_mark", "alerts", N_("Alerts"), id="alerts", key_display="!"),
         Binding("d", "cycle_list", N_("Open/resolved/closed"), id="list"),
+        Binding("z", "fold", N_("Old breaches"), id="fold"),
         Binding("enter", "focus_detail", N_("Detail"), id="detail"),
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("t", "toggle_theme", N_("Dark/light"), id="theme"),
@@ -145,6 +147,7 @@ class MainScreen(Screen):
         self._keys_state: tuple | None = None
         self.ready = ready or asyncio.Event()  # set once the desk is open and the queue shown
         self._calendar_day: Any = None  # the desk's date when the calendar was last checked
+        self.expanded = False  # the faults breached long ago shown (z), not folded into a line
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -182,10 +185,25 @@ class MainScreen(Screen):
         self.run_worker(self._open(), group="open", exclusive=True)
 
     def _mount_footer(self) -> None:
-        # The Footer costs a lot of style work (a widget per key): after the first
-        # frame, and after the first full queue when that comes from the quick read.
-        if not self.query(Footer):
-            self.mount(Footer(id="footer", compact=True))
+        # After the first frame, and after the first full queue when that comes
+        # from the quick read: the first frame shows the header as soon as it can.
+        if not self.query(KeyBar):
+            self.mount(KeyBar(id="footer"))
+            self.call_after_refresh(self._show_keys)
+
+    def _show_keys(self) -> None:
+        """The footer: the keys that work now (whole ones, as many as fit)."""
+        bars = self.query(KeyBar)
+        if not bars:
+            return
+        seen, shown = set(), []
+        for bindings in self._bindings.key_to_bindings.values():
+            for binding in bindings:
+                action = binding.action
+                if binding.show and action not in seen and self.check_action(action, ()):
+                    seen.add(action)
+                    shown.append(binding)
+        bars.first().show_keys(shown, self.app.get_key_display)
 
     # -- loading ----------------------------------------------------------------------
     async def _open(self) -> None:
@@ -361,15 +379,15 @@ class MainScreen(Screen):
                 await self._load_done()
             # Everything heavy (the read, the row texts, the filter) on the backend
             # thread; the loop only applies the rows that changed.
-            shown = (self.filter, self.done_items, self.queue.names, self.read_only)
+            shown = self._shown_state()
             data, view = await self.backend.call(
-                _reload_and_prepare, self.backend.desk, ref, self._queue_view
+                _reload_and_prepare, self.backend.desk, ref, self.queue.cursor, self._queue_view
             )
             self.health.read_ok()
             self.last_change = data.last_change
             self._last_reload = self._last_view = time.monotonic()
-            if shown != (self.filter, self.done_items, self.queue.names, self.read_only):
-                view = self._queue_view(data.queue)  # the filter changed meanwhile
+            if shown != self._shown_state():
+                view = self._queue_view(data.queue, self._lingering())  # the filter changed
             self._show_queue(view)
             self._keep_view(data.view)
             if data.view is not None and data.view.fault.ref == self.queue.cursor_ref:
@@ -379,6 +397,10 @@ class MainScreen(Screen):
             if not self._reload_again:
                 break
 
+    def _shown_state(self) -> tuple:
+        """What the queue's rows depend on besides the desk's queue."""
+        return (self.filter, self.done_items, self.queue.names, self.read_only, self.expanded)
+
     async def _load_done(self) -> None:
         status = self.filter.show
         faults = await self.backend.desk_call(
@@ -387,14 +409,28 @@ class MainScreen(Screen):
         self.done_items = [DoneItem(f) for f in faults]
 
     def _apply_queue(self, items: list) -> None:
-        self._show_queue(self._queue_view(items))
+        self._show_queue(self._queue_view(items, self._lingering()))
 
-    def _queue_view(self, items: list) -> QueueView:
+    def _queue_view(self, items: list, linger: tuple | None = None) -> QueueView:
         """What ``_show_queue`` shows for ``items`` under the current filter (heavy half)."""
         me = self.user if not self.read_only else None
         return queue_view(
-            items, self.done_items, self.filter, me, self.queue.names, self.clock.now()
+            items,
+            self.done_items,
+            self.filter,
+            me,
+            self.queue.names,
+            self.clock.now(),
+            expanded=self.expanded,
+            linger=linger,
         )
+
+    def _lingering(self) -> tuple | None:
+        """(row, item) of the resolved fault kept under the cursor, if it is there."""
+        row = self.queue.row(self.queue.cursor_ref or "")
+        if row is not None and getattr(row.item, "done", False) and self.filter.show == "open":
+            return self.queue.cursor, row.item
+        return None
 
     def _show_queue(self, view: QueueView) -> None:
         """Apply a ``QueueView`` (made here or on the backend thread): only what changed."""
@@ -408,7 +444,7 @@ class MainScreen(Screen):
         filter_line = self.query_one("#filter-line", Static)
         filter_line.update(
             _("Showing: {what}  ({n} of {total})").format(
-                what=self.filter.describe(), n=len(view.rows), total=view.total
+                what=self.filter.describe(), n=view.matched, total=view.total
             )
             if self.filter.active
             else ""
@@ -473,7 +509,7 @@ class MainScreen(Screen):
             rows[i].ref
             for d in range(1, READ_AHEAD + 1)
             for i in (cursor + d, cursor - d)
-            if 0 <= i < len(rows)
+            if 0 <= i < len(rows) and is_fault(rows[i].ref)
         ]
         wanted = [ref for ref in near if self._kept_view(ref) is None]
         if wanted and self.backend.desk is not None:
@@ -491,6 +527,10 @@ class MainScreen(Screen):
 
     def _cursor_moved(self, ref: str | None) -> None:
         """The queue's cursor is on another fault (called at once, in the key's frame)."""
+        if self.filter.show == "open":  # a resolved fault kept in view: it leaves now
+            for row in [r for r in self.queue.rows if getattr(r.item, "done", False)]:
+                if row.ref != ref:
+                    self.queue.drop(row.ref)
         if ref is None:
             self._show_view(None)
         elif self.backend.desk is not None and (self.view is None or self.view.fault.ref != ref):
@@ -504,6 +544,15 @@ class MainScreen(Screen):
     @on(QueueTable.Chosen)
     def _chosen(self, message: QueueTable.Chosen) -> None:
         self.action_focus_detail()
+
+    @on(QueueTable.Fold)
+    def _fold(self, message: QueueTable.Fold) -> None:
+        self.action_fold()
+
+    def action_fold(self) -> None:
+        """Show or fold the faults breached long ago (``LONG_BREACHED``); the cursor stays."""
+        self.expanded = not self.expanded
+        self._apply_queue(self.items)
 
     # -- time -------------------------------------------------------------------------
     def tick_now(self) -> None:
@@ -552,7 +601,9 @@ class MainScreen(Screen):
         changed = bands.advance(now)
         if not changed:
             return
-        if self.filter.band:  # the filter may take rows in or out: redo the view
+        # The filter may take rows in or out, and a fault that breached moves from
+        # the faults due next to the breaches: redo the view.
+        if self.filter.band or (self.filter.show == "open" and "breached" in changed.values()):
             self.run_worker(self._refilter(), group="reload")
         else:
             self.queue.set_bands(changed)
@@ -598,13 +649,14 @@ class MainScreen(Screen):
     def refresh_keys(self) -> None:
         """Tell the footer (and palette) when, and only when, an action turned on or off.
 
-        ``refresh_bindings`` makes the Footer recompose every key widget (tens of
-        milliseconds on the loop): calling it on each cursor move made key presses lag.
+        ``refresh_bindings`` makes the palette (and any Footer) recompose its keys (tens
+        of milliseconds on the loop): calling it on each cursor move made key presses lag.
         """
         state = tuple(self.check_action(action, ()) for action in self._actions)
         if state != self._keys_state:
             self._keys_state = state
             self.app.refresh_bindings()
+            self._show_keys()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and (self.backend.desk is None or self.read_only):
@@ -923,10 +975,19 @@ def _views_of(desk: Any, refs: list[str]) -> list:
     return views
 
 
-def _reload_and_prepare(desk: Any, ref: str | None, prepare: Any) -> tuple[Reloaded, QueueView]:
-    """On the backend thread: re-read the queue and work out its rows."""
+def _reload_and_prepare(
+    desk: Any, ref: str | None, at: int, prepare: Any
+) -> tuple[Reloaded, QueueView]:
+    """On the backend thread: re-read the queue and work out its rows.
+
+    The fault under the cursor (``ref``, in row ``at``) that left the open queue
+    (resolved, here or elsewhere) stays in its row, marked, until the cursor moves."""
     data = reload(desk, ref)
-    return data, prepare(data.queue)
+    view = data.view
+    linger = None
+    if view is not None and view.fault.ref == ref and not view.fault.is_open:
+        linger = (at, DoneItem(view.fault))
+    return data, prepare(data.queue, linger)
 
 
 def _database_label(desk: Any) -> str:

@@ -11,7 +11,7 @@ ref), not the row number, when rows move.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from rich.segment import Segment
@@ -38,17 +38,20 @@ class ColumnSpec:
     drop: int  # 0: never dropped; higher numbers go first when space is short
 
 
+# A column is never narrower than its header (translated): a header is a whole word.
 COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("band", N_("Band"), 4, 4, 0),
     ColumnSpec("left", N_("Left"), 8, 8, 0),
-    ColumnSpec("clock", N_("Clock"), 8, 8, 3),
+    # First to go: beside the detail pane (from 120 columns) the pane names the clock.
+    ColumnSpec("clock", N_("Clock"), 8, 8, 5),
     ColumnSpec("level", N_("Lv"), 2, 2, 0),
-    ColumnSpec("ref", N_("Fault"), 12, 12, 5),
-    ColumnSpec("customer", N_("Customer / system"), 12, 24, 0),
+    # The fault's number in its year (``short_ref``): what the engineer reads out.
+    ColumnSpec("ref", N_("Fault"), 5, 5, 2),
+    ColumnSpec("customer", N_("Customer"), 12, 24, 0),
     ColumnSpec("title", N_("Title"), 12, 60, 0),
-    ColumnSpec("assignee", N_("Assignee"), 6, 10, 4),
+    ColumnSpec("assignee", N_("Assignee"), 8, 10, 4),
     # A fault waiting on the customer shows how long it has waited here (``paused_cell``).
-    ColumnSpec("status", N_("Status"), 8, 8, 2),
+    ColumnSpec("status", N_("Status"), 8, 8, 3),
 )
 # Which columns get the room left over, in order, up to their ideal width
 # (the title first up to 30 cells; at the end it takes whatever is left).
@@ -64,9 +67,13 @@ class Column:
     width: int
 
 
-def layout_columns(width: int) -> list[Column]:
-    """Columns that fit ``width`` cells: drop the least needed, then share what is left."""
-    specs = list(COLUMNS)
+def layout_columns(width: int, mins: dict[str, int] | None = None) -> list[Column]:
+    """Columns that fit ``width`` cells: drop the least needed, then share what is left.
+
+    No column is narrower than its translated header, nor than ``mins`` says (the
+    widest fault number shown), so headers and numbers are never cut."""
+    least = {c.key: max(c.min, cell_width(_(c.label)), (mins or {}).get(c.key, 0)) for c in COLUMNS}
+    specs = [replace(c, min=least[c.key], ideal=max(c.ideal, least[c.key])) for c in COLUMNS]
 
     def needed(cols: list[ColumnSpec]) -> int:
         return 1 + sum(c.min for c in cols) + (len(cols) - 1)
@@ -92,6 +99,23 @@ def layout_columns(width: int) -> list[Column]:
         columns.append(Column(spec.key, spec.label, x, widths[spec.key]))
         x += widths[spec.key] + 1
     return columns
+
+
+# The ref of the line that stands for the folded long-breached faults (no fault has it).
+FOLD = "\x00fold"
+
+
+def is_fault(ref: str | None) -> bool:
+    return ref is not None and ref != FOLD
+
+
+def short_ref(ref: str, year: int) -> str:
+    """``F-2026-00042`` -> ``00042`` in 2026; a fault of another year keeps its year
+    (``2025-00042``): refs are numbered per year, so the number alone could be another's."""
+    prefix = f"F-{year}-"
+    if ref.startswith(prefix):
+        return ref[len(prefix) :]
+    return ref[2:] if ref.startswith("F-") else ref
 
 
 @dataclass
@@ -128,7 +152,7 @@ def row_cells(item, band: str, now: datetime, names: dict[str, str]) -> dict[str
         "left": left,
         "clock": clock,
         "level": f"L{fault.level}",
-        "ref": fmt.safe(fault.ref),
+        "ref": fmt.safe(short_ref(fault.ref, now.year)),
         "customer": f"{fmt.safe(fault.customer)}/{fmt.safe(fault.system)}",
         "title": fmt.safe(fault.title.splitlines()[0] if fault.title else ""),
         "assignee": fmt.safe(names.get(assignee, assignee)) if assignee else "-",
@@ -145,6 +169,15 @@ class PreparedRow:
     band: str
     paused: bool
     cells: dict[str, str]
+
+
+def fold_row(hidden: int, expanded: bool) -> PreparedRow:
+    """The line standing for the long-breached faults: folded (``hidden`` of them) or not."""
+    if expanded:
+        text = _("▾ {n} breached over a day ago (z hides them)")
+    else:
+        text = _("▸ {n} breached over a day ago (z shows them)")
+    return PreparedRow(FOLD, None, "fold", False, {"text": text.format(n=hidden)})
 
 
 def prepare_rows(items: list, now: datetime, names: dict[str, str]) -> list[PreparedRow]:
@@ -171,6 +204,8 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         "queue--cursor",
         "queue--cursor-blurred",
         "queue--note",
+        "queue--fold",
+        "queue--done",
     }
 
     BINDINGS = [
@@ -181,6 +216,9 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         Binding("home,g", "first", N_("First"), show=False),
         Binding("end,G", "last", N_("Last"), show=False),
     ]
+
+    class Fold(Message):
+        """Enter on the folded long-breached line."""
 
     class Chosen(Message):
         """Enter on a fault."""
@@ -197,7 +235,8 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         self.note = _("loading…")
         self.names: dict[str, str] = {}  # engineer user -> shown name
         self._columns: list[Column] = []
-        self._columns_width = -1
+        self._columns_key: tuple = ()
+        self._ref_width = 0  # the widest fault number shown
         self._strips: dict[str, tuple[tuple, Strip]] = {}
         self._styles: dict[str, Style] = {}
         self._last_ref: str | None = None
@@ -209,9 +248,19 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
     # -- data -------------------------------------------------------------------------
     @property
     def cursor_ref(self) -> str | None:
+        """The fault under the cursor (None: none, or the folded line)."""
+        ref = self._cursor_key
+        return ref if is_fault(ref) else None
+
+    @property
+    def _cursor_key(self) -> str | None:
         if 0 <= self.cursor < len(self.rows):
             return self.rows[self.cursor].ref
         return None
+
+    @property
+    def on_fold(self) -> bool:
+        return self._cursor_key == FOLD
 
     def row(self, ref: str) -> Row | None:
         index = self._index.get(ref)
@@ -219,7 +268,8 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
 
     @property
     def refs(self) -> list[str]:
-        return [r.ref for r in self.rows]
+        """The faults shown, in order (not the folded line)."""
+        return [r.ref for r in self.rows if r.ref != FOLD]
 
     def set_items(self, items: list, now: datetime, note: str | None = None) -> None:
         """Show ``items`` in the given order; repaint only what changed; keep the cursor's fault."""
@@ -231,7 +281,7 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         Compares each row's texts with the shown ones and repaints only the rows
         that changed (all of them only when the order changed).
         """
-        old_ref = self.cursor_ref
+        old_ref = self._cursor_key
         old_rows = self._index
         same_order = len(prepared) == len(self.rows)
         rows: list[Row] = []
@@ -256,6 +306,7 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
             rows.append(row)
         self.rows = rows
         self._index = {r.ref: i for i, r in enumerate(rows)}
+        self._ref_width = max((cell_width(r.cells.get("ref", "")) for r in rows), default=0)
         if note is not None:
             self.note = note
         if not same_order:
@@ -294,7 +345,7 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
     def _catch_up(self, row: Row) -> list[str]:
         """Bring the row's countdown (and a waiting fault's time waited) to ``self._now``;
         the keys of the cells whose text changed."""
-        if self._now is None:
+        if self._now is None or row.item is None:
             return []
         texts = {"left": fmt.countdown(row.item.left(self._now))}
         if row.paused:
@@ -318,6 +369,21 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
             row.cells["band"] = fmt.band_tag(band)
             row.version += 1
             self._refresh_row(index)
+
+    def drop(self, ref: str) -> None:
+        """Take ``ref``'s row out (a resolved fault kept in view until the cursor left it)."""
+        index = self._index.pop(ref, None)
+        if index is None:
+            return
+        del self.rows[index]
+        self._strips.pop(ref, None)
+        self._index = {r.ref: i for i, r in enumerate(self.rows)}
+        if self.cursor > index:
+            self.cursor -= 1
+        self.cursor = min(self.cursor, max(len(self.rows) - 1, 0))
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.refresh()
+        self._keep_cursor_visible()
 
     def set_note(self, note: str) -> None:
         self.note = note
@@ -364,6 +430,10 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         self.move_to(len(self.rows) - 1)
 
     def key_enter(self, event: events.Key) -> None:
+        if self.on_fold:
+            event.stop()
+            self.post_message(self.Fold())
+            return
         ref = self.cursor_ref
         if ref is not None:
             event.stop()
@@ -399,9 +469,10 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
 
     def _layout(self) -> list[Column]:
         width = self.scrollable_content_region.width or self.size.width
-        if width != self._columns_width:
-            self._columns = layout_columns(width)
-            self._columns_width = width
+        key = (width, self._ref_width)
+        if key != self._columns_key:
+            self._columns = layout_columns(width, {"ref": self._ref_width})
+            self._columns_key = key
             self._strips.clear()
         return self._columns
 
@@ -448,9 +519,15 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         style = base + self._style(f"queue--{row.band}")
         if row.paused:
             style += self._style("queue--paused")
+        if getattr(row.item, "done", False):
+            style += self._style("queue--done")
         if is_cursor:
             style += self._style("queue--cursor" if self.has_focus else "queue--cursor-blurred")
-        strip = self._line([(c, row.cells.get(c.key, "")) for c in columns], style, width)
+        if row.item is None:  # the folded line: its text across the row
+            text = fit(" " + row.cells.get("text", ""), width)
+            strip = Strip([Segment(text + " " * (width - cell_width(text)), style)], width)
+        else:
+            strip = self._line([(c, row.cells.get(c.key, "")) for c in columns], style, width)
         self._strips[row.ref] = (key, strip)
         return strip
 
@@ -468,4 +545,5 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         used = cell_width(line)
         if used < width:
             line += " " * (width - used)
-        return Strip([Segment(line, style)], width).crop(0, width)
+        # The cells end with a separator: cut the line to the width (measured, not claimed).
+        return Strip([Segment(line, style)]).crop(0, width)
