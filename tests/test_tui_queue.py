@@ -2,11 +2,10 @@
 the long-breached folded (z), the cursor on what this console just changed, a fault
 resolved here kept in view until the cursor moves, and the footer's keys whole."""
 
-# ruff: noqa: F811  (the demo fixtures are imported from test_tui_support)
 from __future__ import annotations
 
 from test_tui_keys import fill, press_and_fill, save
-from tui_support import console_refs, demo_desk, demo_template, make_app, settle  # noqa: F401
+from tui_support import console_refs, make_app, settle
 
 from oncall.desk.queue import group_queue
 from oncall.tui.queue import FOLD, short_ref
