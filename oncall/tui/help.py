@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..i18n import N_, _
+from .toasts import DISMISS_KEY
 from .translate import translate_bindings
 
 # Keys that live on widgets or forms rather than on the main screen.
@@ -20,6 +21,7 @@ EXTRA_KEYS = (
     ("ctrl+s", N_("In a form: save")),
     ("Esc", N_("In a form: cancel; in the detail pane: back to the queue")),
     ("Tab", N_("Next field or pane")),
+    (DISMISS_KEY, N_("Dismiss every toast (in every screen)")),
 )
 
 

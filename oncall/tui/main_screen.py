@@ -28,6 +28,7 @@ from .detail import DetailPane
 from .filters import DoneItem, QueueFilter, QueueView, queue_view
 from .header import DeskHeader
 from .queue import QueueTable
+from .toasts import fit_toasts
 from .translate import translate_bindings
 
 # Actions that write through the desk (disabled when read-only or not yet loaded).
@@ -810,6 +811,12 @@ class MainScreen(Screen):
 
     def action_cycle_list(self) -> None:
         self._set_filter(self.filter.next_show())
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_toasts)
+
+    def _fit_toasts(self) -> None:
+        fit_toasts(self, self.query_one("#queue-pane"))
 
     def action_focus_detail(self) -> None:
         if self.queue.cursor_ref is None:
