@@ -18,6 +18,7 @@ EXTRA_KEYS = (
     ("↑ ↓  j k", N_("Move in the queue (PgUp/PgDn, Home/End too)")),
     ("ctrl+p", N_("Command palette: every action by name")),
     ("Enter", N_("In a form: next field; on the last field: save")),
+    ("space", N_("In a form: open a list (Enter picks), tick a box")),
     ("ctrl+s", N_("In a form: save")),
     ("Esc", N_("In a form: cancel; in the detail pane: back to the queue")),
     ("Tab", N_("Next field or pane")),
