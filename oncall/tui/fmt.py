@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from ..i18n import N_, _
+from ..statuses import STATUS_NAMES
 from ..text import printable
 
 BAND_ORDER = ("breached", "critical", "warning", "ok")
@@ -43,14 +44,7 @@ _CLOCKS_SHORT = {
     "onsite_escalation": N_("escalate"),
     "onsite_arrival": N_("arrive"),
 }
-_STATUSES = {
-    "new": N_("new"),
-    "responded": N_("replied"),
-    "in_progress": N_("working"),
-    "waiting": N_("waiting"),
-    "resolved": N_("resolved"),
-    "closed": N_("closed"),
-}
+_STATUSES = STATUS_NAMES  # one vocabulary with the CLI and the README
 _MODES = {
     "phone": N_("phone"),
     "remote": N_("remote"),
