@@ -375,7 +375,7 @@ def test_a_fault_from_the_call_to_the_reopen(cli):
     text = cli.ok("fault", "show", ref)
     for word in (
         ref,
-        "in_progress",
+        "in progress",  # the status word, not the stored value
         "华东电网 / EMS (D5000 v3)",
         "网卡故障",
         "更换网卡",

@@ -22,7 +22,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from oncall.clock import Clock
+from oncall.i18n import N_
 from oncall.sla import CHANNELS, Policy, evaluate
+from oncall.statuses import status_word
 from oncall.store import (
     UPGRADE_COMMAND,
     current_revision,
@@ -266,8 +268,8 @@ class Desk:
         """An instant given by the caller: aware, not in the future (default now)."""
         at = now if value is None else v.instant(value, what)
         if at > now:
-            raise ValidationError(
-                f"{what} {self._show(at)} is in the future (now {self._show(now)})"
+            raise ValidationError.of(
+                "time_in_future", what=what, at=self._show(at), now=self._show(now)
             )
         return v.served(at, self.policy, now, what)
 
@@ -387,30 +389,34 @@ class Desk:
                 known = v.row_id(entry_id)
                 entry = s.get(WorkEntryRow, known) if known is not None else None
                 if entry is None:
-                    raise NotFound(f"no work entry #{entry_id}")
+                    raise NotFound.of("no_work_entry", entry=entry_id)
                 fault = self._lock(s, _FAULTS.c.id == entry.fault_id)
                 s.refresh(entry)  # as of the lock: another writer may have just changed it
             else:
                 fault = self._lock(s, _FAULTS.c.ref == _norm_ref(ref))
                 if fault is None:
-                    raise NotFound(f"no fault {ref}")
+                    raise NotFound.of("no_fault", ref=ref)
             seen = fault.version
             if version is not None and version != seen:
                 raise self._stale(s, fault, version, seen)
             now = self._now()
-            when = self._past(at, "the time", now)
+            when = self._past(at, N_("the time"), now)
             if when < fault.reported_at:
-                raise ValidationError(
-                    f"the time {self._show(when)} is before {fault.ref} was reported "
-                    f"({self._show(fault.reported_at)})"
+                raise ValidationError.of(
+                    "time_before_report",
+                    at=self._show(when),
+                    ref=fault.ref,
+                    reported=self._show(fault.reported_at),
                 )
             events = self._stored_events(s, fault.id)
             if verb in h.CLOCK_VERBS:
                 last = max((at for v_, at, _ in events if v_ in h.CLOCK_VERBS), default=None)
                 if last is not None and when < last:
-                    raise ValidationError(
-                        f"the time {self._show(when)} is before {fault.ref}'s last change of "
-                        f"state ({self._show(last)})"
+                    raise ValidationError.of(
+                        "time_before_last_change",
+                        at=self._show(when),
+                        ref=fault.ref,
+                        last=self._show(last),
                     )
             tx = _Tx(s, fault, when, now, entry)
             data = apply(tx)
@@ -753,7 +759,7 @@ class Desk:
             if assignee is not None:
                 assignee = self._engineer(s, assignee).os_user
             now = self._now()
-            when = self._past(at, "the report time", now)
+            when = self._past(at, N_("the report time"), now)
             year = when.astimezone(self.policy.timezone).year
             seq = self._next_number(s, year)
             data = {
@@ -823,8 +829,8 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.responded_at is not None:
-                raise InvalidTransition(
-                    f"{f.ref} was already responded to at {self._show(f.responded_at)}"
+                raise InvalidTransition.of(
+                    "already_responded", ref=f.ref, at=self._show(f.responded_at)
                 )
             tx.set(status="responded", responded_at=tx.at)
             return {"how": how, "note": note}
@@ -839,9 +845,9 @@ class Desk:
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
-            self._require_open(f, "propose a solution for")
+            self._require_open(f, N_("propose a solution for"))
             if f.status == "new":
-                raise InvalidTransition(f"{f.ref} has not been responded to yet: respond first")
+                raise InvalidTransition.of("respond_first", ref=f.ref)
             if f.solution_at is None:
                 tx.set(solution_at=tx.at)
             return {"text": text}
@@ -863,10 +869,10 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             target = self._engineer(tx.session, engineer)
             if f.assignee == target.os_user:
-                raise InvalidTransition(f"{f.ref} is already assigned to {target.os_user}")
+                raise InvalidTransition.of("already_assigned", ref=f.ref, user=target.os_user)
             tx.set(assignee=target.os_user)
             return {"from": f.assignee, "to": target.os_user, "note": note}
 
@@ -896,7 +902,7 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             who = self._engineer(tx.session, engineer or self.user).os_user
             begin, finish = self._work_span(f, start or tx.at, end, tx.now)
             row = WorkEntryRow(
@@ -929,18 +935,20 @@ class Desk:
     def _work_span(
         self, f: Row, start: datetime, end: datetime | None, now: datetime
     ) -> tuple[datetime, datetime | None]:
-        begin = self._past(start, "the work's start", now)
+        begin = self._past(start, N_("the work's start"), now)
         if begin < f.reported_at:
-            raise ValidationError(
-                f"the work's start {self._show(begin)} is before {f.ref} was reported "
-                f"({self._show(f.reported_at)})"
+            raise ValidationError.of(
+                "work_start_before_report",
+                at=self._show(begin),
+                ref=f.ref,
+                reported=self._show(f.reported_at),
             )
         finish = None
         if end is not None:
-            finish = self._past(end, "the work's end", now)
+            finish = self._past(end, N_("the work's end"), now)
             if finish < begin:
-                raise ValidationError(
-                    f"the work's end {self._show(finish)} is before its start {self._show(begin)}"
+                raise ValidationError.of(
+                    "work_end_before_start", end=self._show(finish), start=self._show(begin)
                 )
         return begin, finish
 
@@ -968,11 +976,9 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f, row = tx.fault, tx.entry
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             if row.customer_signoff_at is not None:
-                raise InvalidTransition(
-                    f"work entry #{row.id} was signed off by the customer and cannot be changed"
-                )
+                raise InvalidTransition.of("work_signed_off", entry=row.id)
             begin, finish = self._work_span(
                 f, start or row.started_at, end if end is not None else row.ended_at, tx.now
             )
@@ -988,7 +994,7 @@ class Desk:
             }
             changed = {k: val for k, val in wanted.items() if getattr(row, k) != val}
             if not changed:
-                raise ValidationError(f"work entry #{row.id}: nothing to change")
+                raise ValidationError.of("work_unchanged", entry=row.id)
             before = {_WORK_KEYS[k]: _jsonable(getattr(row, k)) for k in changed}
             after = {_WORK_KEYS[k]: _jsonable(val) for k, val in changed.items()}
             for k, val in changed.items():
@@ -1016,10 +1022,10 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f, row = tx.fault, tx.entry
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             if row.ended_at is not None:
-                raise InvalidTransition(
-                    f"work entry #{row.id} already ended at {self._show(row.ended_at)}"
+                raise InvalidTransition.of(
+                    "work_already_ended", entry=row.id, at=self._show(row.ended_at)
                 )
             _, finish = self._work_span(f, row.started_at, end or tx.at, tx.now)
             row.ended_at = finish
@@ -1051,20 +1057,19 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f, row = tx.fault, tx.entry
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             if row.mode != "onsite":
-                raise InvalidTransition(
-                    f"work entry #{row.id} is {row.mode} work: only on-site work is signed off"
-                )
+                raise InvalidTransition.of("signoff_not_onsite", entry=row.id, mode=row.mode)
             if row.customer_signoff_at is not None:
-                raise InvalidTransition(
-                    f"work entry #{row.id} was already signed off by {row.customer_signoff_name} "
-                    f"at {self._show(row.customer_signoff_at)}"
+                raise InvalidTransition.of(
+                    "already_signed_off",
+                    entry=row.id,
+                    name=row.customer_signoff_name,
+                    at=self._show(row.customer_signoff_at),
                 )
             if tx.at < row.started_at:
-                raise ValidationError(
-                    f"the sign-off {self._show(tx.at)} is before the work started "
-                    f"({self._show(row.started_at)})"
+                raise ValidationError.of(
+                    "signoff_before_work", at=self._show(tx.at), start=self._show(row.started_at)
                 )
             signer = self._engineer(tx.session, engineer or row.engineer).os_user
             row.customer_signoff_name = customer_rep
@@ -1105,19 +1110,20 @@ class Desk:
 
         def apply(tx: _Tx) -> dict:
             f, s = tx.fault, tx.session
-            self._require_open(f, "escalate")
+            self._require_open(f, N_("escalate"))
             if f.assignee is None:
-                raise InvalidTransition(
-                    f"{f.ref} has no assignee to escalate from: assign it first"
-                )
+                raise InvalidTransition.of("no_assignee", ref=f.ref)
             current = self._engineer(s, f.assignee)
             rank = SENIORITIES.index(current.seniority)
             if to is not None:
                 target = self._engineer(s, to)
                 if SENIORITIES.index(target.seniority) <= rank:
-                    raise ValidationError(
-                        f"{target.os_user} ({target.seniority}) is not more senior than "
-                        f"{current.os_user} ({current.seniority})"
+                    raise ValidationError.of(
+                        "not_more_senior",
+                        user=target.os_user,
+                        seniority=target.seniority,
+                        current=current.os_user,
+                        current_seniority=current.seniority,
                     )
             else:
                 above = [
@@ -1126,9 +1132,11 @@ class Desk:
                     if SENIORITIES.index(e.seniority) > rank
                 ]
                 if not above:
-                    raise InvalidTransition(
-                        f"nobody on the roster is more senior than {current.os_user} "
-                        f"({current.seniority}): {f.ref} cannot be escalated"
+                    raise InvalidTransition.of(
+                        "nobody_more_senior",
+                        current=current.os_user,
+                        current_seniority=current.seniority,
+                        ref=f.ref,
                     )
                 target = min(
                     above,
@@ -1154,10 +1162,10 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status == "waiting":
-                raise InvalidTransition(f"{f.ref} is already waiting on the customer")
+                raise InvalidTransition.of("already_waiting", ref=f.ref)
             if f.status == "new":
-                raise InvalidTransition(f"{f.ref} has not been responded to yet: respond first")
-            self._require_open(f, "pause")
+                raise InvalidTransition.of("respond_first", ref=f.ref)
+            self._require_open(f, N_("pause"))
             tx.set(status="waiting")
             return {"reason": reason}
 
@@ -1172,9 +1180,7 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status != "waiting":
-                raise InvalidTransition(
-                    f"{f.ref} is not waiting on the customer (it is {f.status.replace('_', ' ')})"
-                )
+                raise InvalidTransition.of("not_waiting", ref=f.ref, status=status_word(f.status))
             tx.set(status="in_progress")
             return {"note": note}
 
@@ -1198,9 +1204,9 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             if f.level == level:
-                raise InvalidTransition(f"{f.ref} is already level {level}")
+                raise InvalidTransition.of("already_level", ref=f.ref, level=level)
             tx.set(level=level)
             return {"from": f.level, "to": level, "reason": reason}
 
@@ -1241,7 +1247,7 @@ class Desk:
             current = {"symptom": f.symptom, **{k: getattr(record, k) for k in _RECORD_FIELDS}}
             changed = {k: val for k, val in given.items() if current[k] != val}
             if not changed:
-                raise ValidationError(f"{f.ref}: the record already says that: nothing to change")
+                raise ValidationError.of("record_unchanged", ref=f.ref)
             if "symptom" in changed:
                 tx.set(symptom=changed["symptom"])
             for k in _RECORD_FIELDS:
@@ -1261,11 +1267,11 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status in ("resolved", "closed"):
-                raise InvalidTransition(f"{f.ref} is already {f.status}")
-            if f.responded_at is None:
-                raise InvalidTransition(
-                    f"{f.ref} was never responded to: record the response first"
+                raise InvalidTransition.of(
+                    "already_status", ref=f.ref, status=status_word(f.status)
                 )
+            if f.responded_at is None:
+                raise InvalidTransition.of("never_responded", ref=f.ref)
             tx.set(status="resolved", resolved_at=tx.at)
             return {"summary": summary}
 
@@ -1280,24 +1286,22 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f, s = tx.fault, tx.session
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is already closed")
+                raise InvalidTransition.of("already_closed", ref=f.ref)
             if f.status != "resolved":
-                raise InvalidTransition(f"{f.ref} is not resolved yet: resolve it first")
+                raise InvalidTransition.of("not_resolved", ref=f.ref)
             work = s.exec(
                 select(WorkEntryRow).where(WorkEntryRow.fault_id == f.id).order_by(WorkEntryRow.id)
             ).all()
             for row in work:
                 if row.ended_at is None:
-                    raise InvalidTransition(
-                        f"work entry #{row.id} ({row.mode}, {row.engineer}) is still open: "
-                        "end it first"
+                    raise InvalidTransition.of(
+                        "work_still_open", entry=row.id, mode=row.mode, user=row.engineer
                     )
             if self.require_onsite_signoff:
                 for row in work:
                     if row.mode == "onsite" and row.customer_signoff_at is None:
-                        raise InvalidTransition(
-                            f"on-site work #{row.id} of {self._show(row.started_at)} is not "
-                            "signed off by the customer: sign it off first"
+                        raise InvalidTransition.of(
+                            "onsite_unsigned", entry=row.id, start=self._show(row.started_at)
                         )
             tx.set(status="closed", closed_at=tx.at)
             return {"note": note}
@@ -1313,8 +1317,8 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status not in ("resolved", "closed"):
-                raise InvalidTransition(
-                    f"{f.ref} is not resolved or closed (it is {f.status.replace('_', ' ')})"
+                raise InvalidTransition.of(
+                    "not_resolved_or_closed", ref=f.ref, status=status_word(f.status)
                 )
             tx.set(status="in_progress", resolved_at=None, closed_at=None)
             return {"reason": reason, "from": f.status}
@@ -1323,7 +1327,9 @@ class Desk:
 
     def _require_open(self, f: Row, what: str) -> None:
         if f.status in ("resolved", "closed"):
-            raise InvalidTransition(f"cannot {what} {f.ref}: it is {f.status}")
+            raise InvalidTransition.of(
+                "not_open", action=what, ref=f.ref, status=status_word(f.status)
+            )
 
     # -- read models --------------------------------------------------------------------
 
@@ -1435,7 +1441,7 @@ class Desk:
         with self._read() as s:
             row = s.exec(self._fault_rows().where(Fault.ref == _norm_ref(ref))).first()
         if row is None:
-            raise NotFound(f"no fault {ref}")
+            raise NotFound.of("no_fault", ref=ref)
         return _summary(_values(row[0]), row[1], row[2])
 
     def fault_view(self, ref: str) -> FaultView:
@@ -1449,7 +1455,7 @@ class Desk:
                 .where(Fault.ref == _norm_ref(ref))
             ).first()
             if row is None:
-                raise NotFound(f"no fault {ref}")
+                raise NotFound.of("no_fault", ref=ref)
             fault, customer, system = row
             record = s.get(FaultRecordRow, fault.id) or FaultRecordRow(fault_id=fault.id)
             work = s.exec(
@@ -1488,7 +1494,7 @@ class Desk:
             if ref is not None:
                 fault_id = s.exec(select(Fault.id).where(Fault.ref == _norm_ref(ref))).first()
                 if fault_id is None:
-                    raise NotFound(f"no fault {ref}")
+                    raise NotFound.of("no_fault", ref=ref)
                 stmt = stmt.where(AuditEvent.fault_id == fault_id)
             stmt = stmt.order_by(AuditEvent.id.desc())
             if limit is not None:

@@ -191,3 +191,29 @@ def percent(share: float | None) -> str:
 def safe(text: str | None) -> str:
     """Stored text made safe for the terminal (control characters escaped)."""
     return printable(text or "")
+
+
+# How the console shows a refusal's parameters that are words (the others as given).
+_REFUSAL_WORDS = {
+    "status": _,  # already a status word (``oncall.statuses``): its msgid
+    "what": _,
+    "action": _,
+    "mode": mode_name,
+    "seniority": seniority_name,
+    "current_seniority": seniority_name,
+    "verb": verb_name,
+}
+
+
+def refusal(error: BaseException) -> str:
+    """A desk refusal in the console's language: by its code, else its English text."""
+    from ..desk.refusals import REFUSALS
+
+    code = getattr(error, "code", None)
+    if code not in REFUSALS:
+        return str(error)
+    params = {
+        key: _REFUSAL_WORDS[key](value) if key in _REFUSAL_WORDS else value
+        for key, value in getattr(error, "params", {}).items()
+    }
+    return _(REFUSALS[code]).format(**params)

@@ -645,9 +645,13 @@ class MainScreen(Screen):
         from ..desk import DeskError
 
         if isinstance(exc, DeskError):
-            self.last_refusal = str(exc)
+            self.last_refusal = fmt.refusal(exc)  # in the console's language
             self.notify(
-                fmt.safe(str(exc)), title=_("Refused"), severity="error", timeout=12, markup=False
+                fmt.safe(self.last_refusal),
+                title=_("Refused"),
+                severity="error",
+                timeout=12,
+                markup=False,
             )
             self.run_worker(self.reload(), group="reload")
             return None
