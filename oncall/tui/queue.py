@@ -48,7 +48,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("title", N_("Title"), 12, 60, 0),
     ColumnSpec("assignee", N_("Assignee"), 6, 10, 4),
     # A fault waiting on the customer shows how long it has waited here (``paused_cell``).
-    ColumnSpec("status", N_("Status"), 8, 11, 2),  # "in progress"
+    ColumnSpec("status", N_("Status"), 11, 11, 2),  # "in progress" whole
 )
 # Which columns get the room left over, in order, up to their ideal width
 # (the title first up to 30 cells; at the end it takes whatever is left).
