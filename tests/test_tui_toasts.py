@@ -104,3 +104,26 @@ async def test_the_dismiss_key_works_in_a_form_without_touching_its_fields(desk,
         await pilot.pause()
         assert not app._notifications
         assert app.screen.query_one("#f-title").value == "abc"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_toasts_chinese_text_is_whole_on_the_screen(desk, clock, fault, size):
+    """Textual cuts each screen line at every widget's edge and blanks a wide character
+    that a cut splits (Textualize/textual#6357): a toast across the pane divider read
+    "海川银行数据  心". Over the queue pane only, no cut falls inside a toast's text."""
+    app = make_app(desk, clock)
+    message = "海川银行数据中心前置机通信中断" * 4
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        for n in (0, 1):  # text starting on an even and on an odd column
+            app.notify(("x" * n) + message, title="海川银行数据中心", timeout=600, markup=False)
+        await pilot.pause()
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()
+        shown = toasts_shown(app)
+        assert len(shown) == 2
+        for t in shown:
+            r = t.region
+            lines = (strips[y].crop(r.x + 1, r.right).text for y in range(r.y, r.bottom))
+            text = "".join(lines)  # without the border (its first cell)
+            assert message in "".join(text.split()), text
