@@ -819,6 +819,14 @@ class MainScreen(Screen):
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_toasts)
 
+    # Under a form (or any screen on top) this screen's toasts are hidden too: a form
+    # at 80 columns leaves the bottom rows of the queue showing, toasts and all.
+    def on_screen_suspend(self) -> None:
+        self.add_class("-covered")
+
+    def on_screen_resume(self) -> None:
+        self.remove_class("-covered")
+
     def _fit_toasts(self) -> None:
         fit_toasts(self, self.query_one("#queue-pane"))
 
