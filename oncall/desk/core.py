@@ -469,9 +469,9 @@ class Desk:
         """Put an OS user on the roster: a lead's verb, except the first engineer
         on an empty roster (whoever sets the desk up), who becomes its lead."""
         user = v.user_name(user)
-        name = v.text(name, "name", required=True, max_chars=200, strip=True)
-        v.one_of(seniority, SENIORITIES, "seniority")
-        phone = v.text(phone, "phone", max_chars=64, strip=True)
+        name = v.text(name, N_("name"), required=True, max_chars=200, strip=True)
+        v.one_of(seniority, SENIORITIES, N_("seniority"))
+        phone = v.text(phone, N_("phone"), max_chars=64, strip=True)
         with self._write() as s:
             first = s.exec(select(Engineer.os_user).limit(1)).first() is None
             if first:
@@ -509,11 +509,11 @@ class Desk:
         verb; the roster always keeps at least one lead)."""
         changes: dict[str, Any] = {}
         if name is not None:
-            changes["name"] = v.text(name, "name", required=True, max_chars=200, strip=True)
+            changes["name"] = v.text(name, N_("name"), required=True, max_chars=200, strip=True)
         if seniority is not None:
-            changes["seniority"] = v.one_of(seniority, SENIORITIES, "seniority")
+            changes["seniority"] = v.one_of(seniority, SENIORITIES, N_("seniority"))
         if phone is not None:
-            changes["phone"] = v.text(phone, "phone", max_chars=64, strip=True)
+            changes["phone"] = v.text(phone, N_("phone"), max_chars=64, strip=True)
         if on_duty is not None:
             changes["on_duty"] = bool(on_duty)
         if lead is not None:
@@ -591,8 +591,8 @@ class Desk:
         contacts: Sequence[ContactInfo] = (),
     ) -> CustomerInfo:
         """Open a customer's archive with its systems and contacts."""
-        name = v.text(name, "customer name", required=True, max_chars=200, strip=True)
-        tier = v.text(tier, "service tier", required=True, max_chars=64, strip=True)
+        name = v.text(name, N_("customer name"), required=True, max_chars=200, strip=True)
+        tier = v.text(tier, N_("service tier"), required=True, max_chars=64, strip=True)
         for day, what in ((warranty_start, "warranty start"), (warranty_end, "warranty end")):
             if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
                 raise ValidationError(f"{what} must be a date, not {type(day).__name__}")
@@ -728,13 +728,13 @@ class Desk:
         Gives it the next human id of the report's year in the desk's time
         zone (``F-2026-00042``) and starts its clocks.
         """
-        title = v.text(title, "title", required=True, max_chars=500, strip=True)
-        symptom = v.text(symptom, "symptom")
-        contact = v.text(contact, "reporting contact", max_chars=500, strip=True)
+        title = v.text(title, N_("title"), required=True, max_chars=500, strip=True)
+        symptom = v.text(symptom, N_("symptom"))
+        contact = v.text(contact, N_("reporting contact"), max_chars=500, strip=True)
         if isinstance(level, bool) or not isinstance(level, int) or level not in self.policy.levels:
             known = ", ".join(str(n) for n in sorted(self.policy.levels))
             raise ValidationError(f"level {level!r} is not one of the policy's levels ({known})")
-        v.one_of(channel, CHANNELS, "channel")
+        v.one_of(channel, CHANNELS, N_("channel"))
         for attempt in range(_REF_RETRIES):
             try:
                 return self._log_fault(
@@ -823,8 +823,8 @@ class Desk:
         at: datetime | None = None,
     ) -> FaultSummary:
         """The first response to the customer (stops the respond clock)."""
-        v.one_of(how, RESPONSE_HOW, "response channel")
-        note = v.text(note, "note")
+        v.one_of(how, RESPONSE_HOW, N_("response channel"))
+        note = v.text(note, N_("note"))
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
@@ -841,7 +841,7 @@ class Desk:
         self, ref: str, *, version: int | None, text: str, at: datetime | None = None
     ) -> FaultSummary:
         """A solution proposal given to the customer (the first stops the solution clock)."""
-        text = v.text(text, "solution", required=True)
+        text = v.text(text, N_("solution"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
@@ -864,7 +864,7 @@ class Desk:
         at: datetime | None = None,
     ) -> FaultSummary:
         """Give the fault to one engineer, who owns it end to end."""
-        note = v.text(note, "note")
+        note = v.text(note, N_("note"))
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
@@ -895,9 +895,9 @@ class Desk:
 
         Remote and on-site work start the contract's further clocks from ``start``.
         """
-        v.one_of(mode, MODES, "work mode")
-        done = v.text(done, "what was done")
-        result = v.text(result, "result")
+        v.one_of(mode, MODES, N_("work mode"))
+        done = v.text(done, N_("what was done"))
+        result = v.text(result, N_("result"))
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
@@ -967,11 +967,11 @@ class Desk:
     ) -> WorkEntry:
         """Correct a work entry (``version`` is the fault's). A signed-off entry is final."""
         if mode is not None:
-            v.one_of(mode, MODES, "work mode")
+            v.one_of(mode, MODES, N_("work mode"))
         if done is not None:
-            done = v.text(done, "what was done")
+            done = v.text(done, N_("what was done"))
         if result is not None:
-            result = v.text(result, "result")
+            result = v.text(result, N_("result"))
 
         def apply(tx: _Tx) -> dict:
             f, row = tx.fault, tx.entry
@@ -1017,7 +1017,7 @@ class Desk:
     ) -> WorkEntry:
         """End a work entry that is still going on (``end`` defaults to ``at``)."""
         if result is not None:
-            result = v.text(result, "result")
+            result = v.text(result, N_("result"))
 
         def apply(tx: _Tx) -> dict:
             f, row = tx.fault, tx.entry
@@ -1051,7 +1051,7 @@ class Desk:
         ends at the sign-off: on-site service ends when the customer confirms.
         """
         customer_rep = v.text(
-            customer_rep, "customer representative", required=True, max_chars=200, strip=True
+            customer_rep, N_("customer representative"), required=True, max_chars=200, strip=True
         )
 
         def apply(tx: _Tx) -> dict:
@@ -1106,7 +1106,7 @@ class Desk:
         assignee's are candidates, those on duty first. Refused when nobody
         on the roster is more senior.
         """
-        reason = v.text(reason, "reason", required=True)
+        reason = v.text(reason, N_("reason"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f, s = tx.fault, tx.session
@@ -1157,7 +1157,7 @@ class Desk:
         self, ref: str, *, version: int | None, reason: str, at: datetime | None = None
     ) -> FaultSummary:
         """Wait on the customer: the resolve clock pauses."""
-        reason = v.text(reason, "reason", required=True)
+        reason = v.text(reason, N_("reason"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
@@ -1175,7 +1175,7 @@ class Desk:
         self, ref: str, *, version: int | None, note: str = "", at: datetime | None = None
     ) -> FaultSummary:
         """The customer answered: the paused clock runs again."""
-        note = v.text(note, "note")
+        note = v.text(note, N_("note"))
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
@@ -1196,7 +1196,7 @@ class Desk:
         at: datetime | None = None,
     ) -> FaultSummary:
         """Change the fault's level; its deadlines are recomputed from the report time."""
-        reason = v.text(reason, "reason", required=True)
+        reason = v.text(reason, N_("reason"), required=True)
         if isinstance(level, bool) or not isinstance(level, int) or level not in self.policy.levels:
             known = ", ".join(str(n) for n in sorted(self.policy.levels))
             raise ValidationError(f"level {level!r} is not one of the policy's levels ({known})")
@@ -1233,11 +1233,11 @@ class Desk:
             "changes": changes,
         }
         labels = {
-            "symptom": "symptom",
-            "diagnosis": "diagnosis process",
-            "handling": "handling process",
-            "losses": "losses",
-            "changes": "changes made",
+            "symptom": N_("symptom"),
+            "diagnosis": N_("diagnosis process"),
+            "handling": N_("handling process"),
+            "losses": N_("losses"),
+            "changes": N_("changes made"),
         }
         given = {k: v.text(val, labels[k]) for k, val in given.items() if val is not None}
 
@@ -1262,7 +1262,7 @@ class Desk:
         self, ref: str, *, version: int | None, summary: str, at: datetime | None = None
     ) -> FaultSummary:
         """The fault is fixed (stops the resolve clock; ends a wait on the customer)."""
-        summary = v.text(summary, "resolution summary", required=True)
+        summary = v.text(summary, N_("resolution summary"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
@@ -1281,7 +1281,7 @@ class Desk:
         self, ref: str, *, version: int | None, note: str = "", at: datetime | None = None
     ) -> FaultSummary:
         """Close a resolved fault. Refused while work is open or on-site work unsigned."""
-        note = v.text(note, "note")
+        note = v.text(note, N_("note"))
 
         def apply(tx: _Tx) -> dict:
             f, s = tx.fault, tx.session
@@ -1312,7 +1312,7 @@ class Desk:
         self, ref: str, *, version: int | None, reason: str, at: datetime | None = None
     ) -> FaultSummary:
         """A resolved or closed fault is back: in progress, its resolve clock restarted."""
-        reason = v.text(reason, "reason", required=True)
+        reason = v.text(reason, N_("reason"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
@@ -1422,7 +1422,7 @@ class Desk:
     ) -> list[FaultSummary]:
         """Faults, newest report first; closed ones only when asked."""
         if status is not None:
-            v.one_of(status, STATUSES, "status")
+            v.one_of(status, STATUSES, N_("status"))
         stmt = self._fault_rows()
         if status is not None:
             stmt = stmt.where(Fault.status == status)
@@ -1809,9 +1809,9 @@ def _checked_system(x: SystemInfo) -> SystemInfo:
     if not isinstance(x, SystemInfo):
         raise ValidationError(f"a system must be a SystemInfo, not {type(x).__name__}")
     return SystemInfo(
-        v.text(x.name, "system name", required=True, max_chars=200, strip=True),
-        v.text(x.product, "product", max_chars=200, strip=True),
-        v.text(x.model, "model", max_chars=200, strip=True),
+        v.text(x.name, N_("system name"), required=True, max_chars=200, strip=True),
+        v.text(x.product, N_("product"), max_chars=200, strip=True),
+        v.text(x.model, N_("model"), max_chars=200, strip=True),
     )
 
 
@@ -1819,8 +1819,8 @@ def _checked_contact(c: ContactInfo) -> ContactInfo:
     if not isinstance(c, ContactInfo):
         raise ValidationError(f"a contact must be a ContactInfo, not {type(c).__name__}")
     return ContactInfo(
-        v.text(c.name, "contact name", required=True, max_chars=200, strip=True),
-        v.text(c.phone, "contact phone", max_chars=64, strip=True),
-        v.text(c.email, "contact email", max_chars=200, strip=True),
-        v.text(c.role, "contact role", max_chars=200, strip=True),
+        v.text(c.name, N_("contact name"), required=True, max_chars=200, strip=True),
+        v.text(c.phone, N_("contact phone"), max_chars=64, strip=True),
+        v.text(c.email, N_("contact email"), max_chars=200, strip=True),
+        v.text(c.role, N_("contact role"), max_chars=200, strip=True),
     )

@@ -21,6 +21,18 @@ REFUSALS: dict[str, str] = {
     ),
     "work_end_before_start": N_("the work's end {end} is before its start {start}"),
     "signoff_before_work": N_("the sign-off {at} is before the work started ({start})"),
+    # input (``what`` names the field)
+    "text_type": N_("{what} must be text, not {type}"),
+    "text_nul": N_("{what} contains a NUL byte, which cannot be stored"),
+    "text_surrogate": N_("{what} is not valid Unicode (a lone surrogate)"),
+    "text_bytes": N_("{what} is {size} bytes, over the limit of 64 KiB"),
+    "text_empty": N_("{what} is empty"),
+    "text_chars": N_("{what} is {chars} characters, over the limit of {limit}"),
+    "user_name": N_("{what} {value} is not an OS user name (letters, digits, _ . @ -; at most 64)"),
+    "not_one_of": N_("{what} {value} is not one of {choices}"),
+    "instant_type": N_("{what} must be a date and time, not {type}"),
+    "instant_naive": N_("{what} {value} has no time zone"),
+    "instant_range": N_("{what} is out of the range of dates"),
     # the fault's state
     "no_fault": N_("no fault {ref}"),
     "no_work_entry": N_("no work entry #{entry}"),
