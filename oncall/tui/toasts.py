@@ -6,10 +6,11 @@ time fields once a form was open. Here:
 
 - on the main screen the rack spans exactly the queue pane's columns, toasts
   left-aligned and as wide as the pane (``styles/oncall.tcss``), so they never
-  reach the detail pane. Their left and right edges fall on the pane's own
-  edges, never inside a row's text: a toast edge in the middle of a wide
-  (CJK) character made Textual's partial repaint write half of it as a space,
-  and the terminal then blanked the whole character (see ``fit_toasts``);
+  reach the detail pane. Textual's compositor cuts every screen line at each
+  widget's edges and blanks a wide (CJK) character that a cut splits, the
+  toast's own text included (Textualize/textual#6357, open): a toast across
+  the pane divider read "海川银行数据  心". Over the queue pane only, no widget
+  edge falls inside a toast's text;
 - where the detail pane fills the screen (80 columns, detail shown) and over a
   form (any modal screen), toasts are not shown: alerts still count in the
   header and ring the bell, and their toasts show again, for the time they
@@ -30,11 +31,8 @@ DISMISS_KEY_DISPLAY = "^t"
 def fit_toasts(screen: Any, pane: Any) -> None:
     """Make ``screen``'s toast rack exactly as wide as ``pane`` (docked left, bottom).
 
-    Textual repaints the cells a toast covered when it goes, from its left edge
-    to its right edge. Were an edge inside a wide character, the repaint would
-    start or end with half of it, written as a space, and the terminal blanks
-    the whole character ("数据中心" read "数据  心"). The pane's edges are the
-    edges of its widgets' regions, which no character crosses.
+    Under the pane there is one widget edge only, its scrollbar's, which meets the
+    toast's right padding: no cut falls inside a toast's text (see the module).
     """
     if not pane.display or not pane.size.width:
         return  # hidden (80 columns, detail shown): its toasts are hidden too
