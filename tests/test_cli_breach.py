@@ -43,9 +43,9 @@ def test_list_keeps_a_paused_breach_breached_in_order_and_says_since_when(cli):
     assert faults[0]["paused_since"] is None and faults[0]["late_seconds"] == 5 * H
 
     rows = {line.split()[0]: line for line in cli.ok("fault", "list").splitlines()[2:]}
-    assert "waiting since 11-23 14:00" in rows[paused]
+    assert "waiting on customer since 11-23 14:00" in rows[paused]
     assert "-3:00:00" in rows[paused] and rows[paused].rstrip().endswith("breached")
-    assert "waiting since 11-23 10:30" in rows[calm]
+    assert "waiting on customer since 11-23 10:30" in rows[calm]
 
 
 def test_show_states_lateness_and_the_missed_deadlines(cli):

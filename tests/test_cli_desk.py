@@ -375,7 +375,7 @@ def test_a_fault_from_the_call_to_the_reopen(cli):
     text = cli.ok("fault", "show", ref)
     for word in (
         ref,
-        "in_progress",
+        "in progress",  # the status word, not the stored value
         "华东电网 / EMS (D5000 v3)",
         "网卡故障",
         "更换网卡",
@@ -1010,3 +1010,38 @@ def test_the_installed_console_script(isolated):
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_statuses_read_the_same_in_the_readme_the_cli_and_the_console(cli):
+    """One vocabulary: the README's status line, `fault list/show` and the console."""
+    from oncall.desk import STATUSES
+    from oncall.i18n import set_language
+    from oncall.statuses import STATUS_NAMES
+    from oncall.tui import fmt
+
+    assert tuple(STATUS_NAMES) == tuple(STATUSES)  # a word for every stored status
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    line = next(x for x in readme.split("\n- ") if x.startswith("Statuses:"))
+    words = [STATUS_NAMES[s] for s in STATUSES]
+    assert " ".join(line.split()).startswith(
+        "Statuses: {} → {} → {} ⇄ {} (clock paused) → {} → {}.".format(*words)
+    )
+    set_language("en")
+    assert [fmt.status_name(s) for s in STATUSES] == words
+    set_language("zh_CN")
+    try:
+        chinese = [fmt.status_name(s) for s in STATUSES]
+    finally:
+        set_language("en")
+    assert len(set(chinese)) == len(STATUSES) and not set(chinese) & set(words)
+
+    ref = new_fault(cli)["ref"]
+    assert "new (version 1)" in cli.ok("fault", "show", ref)
+    out = cli.ok("fault", "respond", ref, "--via", "phone", "--at", "2026-11-23T10:00")
+    assert "; responded, version" in out
+    cli.ok("fault", "pause", ref, "--reason", "等客户提供日志", "--at", "2026-11-23T11:00")
+    assert "waiting on customer since" in cli.ok("fault", "list")
+    cli.ok("fault", "resume", ref, "--at", "2026-11-23T12:00")
+    assert "in progress (version" in cli.ok("fault", "show", ref)
+    listed = cli.ok("fault", "list")
+    assert "in progress" in listed and "in_progress" not in listed

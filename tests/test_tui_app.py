@@ -147,7 +147,7 @@ async def test_detail_pane_shows_every_clock_the_record_and_the_timeline(desk, c
         assert "solution" in names and "remote" in names
         assert "met" in clocks.splitlines()[1]
         head = detail.section("head")
-        for word in ("L1", "phone", "华东电网", "EMS", "张工", "(nobody)", "working"):
+        for word in ("L1", "phone", "华东电网", "EMS", "张工", "(nobody)", "in progress"):
             assert word in head
         record = detail.section("record")
         assert "RTU data stale since 09:00" in record and "Diagnosis process" in record

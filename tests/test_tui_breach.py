@@ -86,7 +86,7 @@ async def test_pausing_a_breached_fault_keeps_it_breached_in_place(desk, clock):
         await save(pilot)
         assert queue.refs == [calm, to_pause, late, paused]
         row = queue.row(to_pause)
-        assert not row.paused and row.band == "breached" and row.cells["status"] == "working"
+        assert not row.paused and row.band == "breached" and row.cells["status"] == "in progress"
 
 
 async def test_the_detail_says_by_how_much_each_clock_is_late(desk, clock):

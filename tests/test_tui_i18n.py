@@ -40,20 +40,18 @@ def test_language_from_config_then_locale(configured, env, expected):
     assert i18n.choose_language(configured, env) == expected
 
 
-# Besides the console: the next step's words, shared with the command line.
-SHARED_WORDS = (ROOT / "oncall" / "desk" / "next_step.py",)
-
-
 def _extracted() -> list[str]:
     from babel.messages.extract import extract_from_dir, extract_from_file
 
-    keywords = {"_": None, "N_": None}
-    tui = extract_from_dir(str(ROOT / "oncall" / "tui"), keywords=keywords)
-    messages = [m for _f, _l, m, _c, _x in tui]
-    for path in SHARED_WORDS:
-        shared = extract_from_file("python", str(path), keywords=keywords)
-        messages += [m for _l, m, _c, _x in shared]
     found = []
+    keywords = {"_": None, "N_": None}
+    # What the console shows: its own strings, the desk's refusals, the status words.
+    messages = []
+    for folder in ("tui", "desk"):
+        found_in = extract_from_dir(str(ROOT / "oncall" / folder), keywords=keywords)
+        messages += [m for _f, _l, m, _c, _x in found_in]
+    statuses = str(ROOT / "oncall" / "statuses.py")
+    messages += [m for _l, m, _c, _x in extract_from_file("python", statuses, keywords=keywords)]
     for message in messages:
         if message and message not in found:
             found.append(message)

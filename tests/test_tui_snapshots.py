@@ -161,3 +161,44 @@ def test_every_snapshot_file_has_its_test(request):
     tests = {item.name for item in module.collect() if "snap_compare" in item.fixturenames}
     folder = Path(__file__).parent / "__snapshots__" / Path(__file__).stem
     assert {path.stem for path in folder.glob("*.svg")} == tests
+
+
+async def _toasts(pilot) -> None:
+    """A catch-up summary and one alert with Chinese text, as the alert bridge shows them."""
+    from oncall.i18n import _
+
+    app = pilot.app
+    app.notify(
+        _("{count} alerts ({parts}). Press ! to list them.").format(count=14, parts="9, 5"),
+        title=_("Alerts"),
+        severity="error",
+        timeout=3600,
+        markup=False,
+    )
+    app.notify(
+        "海川银行数据中心 · 核心系统: 前置机通信中断",
+        title="F-2026-00046",
+        timeout=3600,
+        markup=False,
+    )
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_toasts_over_the_queue(snap_compare, demo_desk, size, language):
+    """Toasts over the queue only (never the detail pane's clocks); the footer shows ^t."""
+    app = make_app(demo_desk, demo_desk.clock, language=language)
+    assert snap_compare(app, terminal_size=size, run_before=runner(then=_toasts))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_no_toast_over_a_form(snap_compare, demo_desk, size):
+    async def run_before(pilot) -> None:
+        await runner(then=_toasts)(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        _still(pilot.app)
+
+    app = make_app(demo_desk, demo_desk.clock)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

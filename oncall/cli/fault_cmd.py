@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..sla.names import CHANNELS
+from ..statuses import status_word
 from ..text import cell_width, fit, one_line, printable, table
 from ..timefmt import iso, show, span
 from .common import CliError, unknown_year_line, unknown_years_of
@@ -102,8 +103,8 @@ def _summary_json(fault, ctx: Ctx, **extra: Any) -> dict[str, Any]:
 def _status(fault, paused_since, tz) -> str:
     """The status, and since when a fault waits on the customer."""
     if paused_since is None:
-        return fault.status
-    return f"{fault.status} since {show(paused_since, tz)[5:16]}"
+        return status_word(fault.status)
+    return f"{status_word(fault.status)} since {show(paused_since, tz)[5:16]}"
 
 
 def _band_line(clocks, now) -> str:
@@ -302,7 +303,10 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
     header = [
         ("fault", f"{f.ref}  {f.title}"),
         ("next", step_text),
-        ("status", f"{f.status} (version {f.version}), {_band_line(view.clocks, now)}"),
+        (
+            "status",
+            f"{status_word(f.status)} (version {f.version}), {_band_line(view.clocks, now)}",
+        ),
         ("level", f"{f.level}, reported by {f.channel}"),
         ("customer", f"{f.customer} / {f.system}" + (f" ({product})" if product else "")),
         ("contact", f.contact or "-"),
@@ -467,7 +471,10 @@ def _verb(handler):
             emit(_summary_json(fault, ctx, **extra), ctx.tz)
             return 0
         when = show(at or ctx.now(), ctx.tz)
-        print(f"{fault.ref}: {message} at {when}; {fault.status}, version {fault.version}")
+        print(
+            f"{fault.ref}: {message} at {when}; {status_word(fault.status)}, "
+            f"version {fault.version}"
+        )
         return 0
 
     return run

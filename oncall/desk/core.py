@@ -22,7 +22,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from oncall.clock import Clock
+from oncall.i18n import N_
 from oncall.sla import CHANNELS, Policy, evaluate
+from oncall.statuses import status_word
 from oncall.store import (
     UPGRADE_COMMAND,
     current_revision,
@@ -267,8 +269,8 @@ class Desk:
         """An instant given by the caller: aware, not in the future (default now)."""
         at = now if value is None else v.instant(value, what)
         if at > now:
-            raise ValidationError(
-                f"{what} {self._show(at)} is in the future (now {self._show(now)})"
+            raise ValidationError.of(
+                "time_in_future", what=what, at=self._show(at), now=self._show(now)
             )
         return v.served(at, self.policy, now, what)
 
@@ -388,30 +390,34 @@ class Desk:
                 known = v.row_id(entry_id)
                 entry = s.get(WorkEntryRow, known) if known is not None else None
                 if entry is None:
-                    raise NotFound(f"no work entry #{entry_id}")
+                    raise NotFound.of("no_work_entry", entry=entry_id)
                 fault = self._lock(s, _FAULTS.c.id == entry.fault_id)
                 s.refresh(entry)  # as of the lock: another writer may have just changed it
             else:
                 fault = self._lock(s, _FAULTS.c.ref == _norm_ref(ref))
                 if fault is None:
-                    raise NotFound(f"no fault {ref}")
+                    raise NotFound.of("no_fault", ref=ref)
             seen = fault.version
             if version is not None and version != seen:
                 raise self._stale(s, fault, version, seen)
             now = self._now()
-            when = self._past(at, "the time", now)
+            when = self._past(at, N_("the time"), now)
             if when < fault.reported_at:
-                raise ValidationError(
-                    f"the time {self._show(when)} is before {fault.ref} was reported "
-                    f"({self._show(fault.reported_at)})"
+                raise ValidationError.of(
+                    "time_before_report",
+                    at=self._show(when),
+                    ref=fault.ref,
+                    reported=self._show(fault.reported_at),
                 )
             events = self._stored_events(s, fault.id)
             if verb in h.CLOCK_VERBS:
                 last = max((at for v_, at, _ in events if v_ in h.CLOCK_VERBS), default=None)
                 if last is not None and when < last:
-                    raise ValidationError(
-                        f"the time {self._show(when)} is before {fault.ref}'s last change of "
-                        f"state ({self._show(last)})"
+                    raise ValidationError.of(
+                        "time_before_last_change",
+                        at=self._show(when),
+                        ref=fault.ref,
+                        last=self._show(last),
                     )
             tx = _Tx(s, fault, when, now, entry)
             data = apply(tx)
@@ -464,9 +470,9 @@ class Desk:
         """Put an OS user on the roster: a lead's verb, except the first engineer
         on an empty roster (whoever sets the desk up), who becomes its lead."""
         user = v.user_name(user)
-        name = v.text(name, "name", required=True, max_chars=200, strip=True)
-        v.one_of(seniority, SENIORITIES, "seniority")
-        phone = v.text(phone, "phone", max_chars=64, strip=True)
+        name = v.text(name, N_("name"), required=True, max_chars=200, strip=True)
+        v.one_of(seniority, SENIORITIES, N_("seniority"))
+        phone = v.text(phone, N_("phone"), max_chars=64, strip=True)
         with self._write() as s:
             first = s.exec(select(Engineer.os_user).limit(1)).first() is None
             if first:
@@ -504,11 +510,11 @@ class Desk:
         verb; the roster always keeps at least one lead)."""
         changes: dict[str, Any] = {}
         if name is not None:
-            changes["name"] = v.text(name, "name", required=True, max_chars=200, strip=True)
+            changes["name"] = v.text(name, N_("name"), required=True, max_chars=200, strip=True)
         if seniority is not None:
-            changes["seniority"] = v.one_of(seniority, SENIORITIES, "seniority")
+            changes["seniority"] = v.one_of(seniority, SENIORITIES, N_("seniority"))
         if phone is not None:
-            changes["phone"] = v.text(phone, "phone", max_chars=64, strip=True)
+            changes["phone"] = v.text(phone, N_("phone"), max_chars=64, strip=True)
         if on_duty is not None:
             changes["on_duty"] = bool(on_duty)
         if lead is not None:
@@ -586,8 +592,8 @@ class Desk:
         contacts: Sequence[ContactInfo] = (),
     ) -> CustomerInfo:
         """Open a customer's archive with its systems and contacts."""
-        name = v.text(name, "customer name", required=True, max_chars=200, strip=True)
-        tier = v.text(tier, "service tier", required=True, max_chars=64, strip=True)
+        name = v.text(name, N_("customer name"), required=True, max_chars=200, strip=True)
+        tier = v.text(tier, N_("service tier"), required=True, max_chars=64, strip=True)
         for day, what in ((warranty_start, "warranty start"), (warranty_end, "warranty end")):
             if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
                 raise ValidationError(f"{what} must be a date, not {type(day).__name__}")
@@ -731,20 +737,20 @@ class Desk:
         The fault and its first response are written in one transaction, so no
         alert sees the fault unresponded in between.
         """
-        title = v.text(title, "title", required=True, max_chars=500, strip=True)
-        symptom = v.text(symptom, "symptom")
-        contact = v.text(contact, "reporting contact", max_chars=500, strip=True)
+        title = v.text(title, N_("title"), required=True, max_chars=500, strip=True)
+        symptom = v.text(symptom, N_("symptom"))
+        contact = v.text(contact, N_("reporting contact"), max_chars=500, strip=True)
         if isinstance(level, bool) or not isinstance(level, int) or level not in self.policy.levels:
             known = ", ".join(str(n) for n in sorted(self.policy.levels))
             raise ValidationError(f"level {level!r} is not one of the policy's levels ({known})")
-        v.one_of(channel, CHANNELS, "channel")
+        v.one_of(channel, CHANNELS, N_("channel"))
         fields = (customer, system, title, level, channel, symptom, contact, assignee, at)
         if responded_at is None:
             if responded_via is not None:
                 raise ValidationError("a response channel needs the response time")
             return self._log_fault_retrying(fields)
         how = channel if responded_via is None else responded_via
-        v.one_of(how, RESPONSE_HOW, "response channel")
+        v.one_of(how, RESPONSE_HOW, N_("response channel"))
         with self.batch():  # one transaction: a refused response logs nothing either
             fault = self._log_fault_retrying(fields)
             return self.respond(
@@ -774,7 +780,7 @@ class Desk:
             if assignee is not None:
                 assignee = self._engineer(s, assignee).os_user
             now = self._now()
-            when = self._past(at, "the report time", now)
+            when = self._past(at, N_("the report time"), now)
             year = when.astimezone(self.policy.timezone).year
             seq = self._next_number(s, year)
             data = {
@@ -838,14 +844,14 @@ class Desk:
         at: datetime | None = None,
     ) -> FaultSummary:
         """The first response to the customer (stops the respond clock)."""
-        v.one_of(how, RESPONSE_HOW, "response channel")
-        note = v.text(note, "note")
+        v.one_of(how, RESPONSE_HOW, N_("response channel"))
+        note = v.text(note, N_("note"))
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.responded_at is not None:
-                raise InvalidTransition(
-                    f"{f.ref} was already responded to at {self._show(f.responded_at)}"
+                raise InvalidTransition.of(
+                    "already_responded", ref=f.ref, at=self._show(f.responded_at)
                 )
             tx.set(status="responded", responded_at=tx.at)
             return {"how": how, "note": note}
@@ -856,13 +862,13 @@ class Desk:
         self, ref: str, *, version: int | None, text: str, at: datetime | None = None
     ) -> FaultSummary:
         """A solution proposal given to the customer (the first stops the solution clock)."""
-        text = v.text(text, "solution", required=True)
+        text = v.text(text, N_("solution"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
-            self._require_open(f, "propose a solution for")
+            self._require_open(f, N_("propose a solution for"))
             if f.status == "new":
-                raise InvalidTransition(f"{f.ref} has not been responded to yet: respond first")
+                raise InvalidTransition.of("respond_first", ref=f.ref)
             if f.solution_at is None:
                 tx.set(solution_at=tx.at)
             return {"text": text}
@@ -879,15 +885,15 @@ class Desk:
         at: datetime | None = None,
     ) -> FaultSummary:
         """Give the fault to one engineer, who owns it end to end."""
-        note = v.text(note, "note")
+        note = v.text(note, N_("note"))
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             target = self._engineer(tx.session, engineer)
             if f.assignee == target.os_user:
-                raise InvalidTransition(f"{f.ref} is already assigned to {target.os_user}")
+                raise InvalidTransition.of("already_assigned", ref=f.ref, user=target.os_user)
             tx.set(assignee=target.os_user)
             return {"from": f.assignee, "to": target.os_user, "note": note}
 
@@ -910,14 +916,14 @@ class Desk:
 
         Remote and on-site work start the contract's further clocks from ``start``.
         """
-        v.one_of(mode, MODES, "work mode")
-        done = v.text(done, "what was done")
-        result = v.text(result, "result")
+        v.one_of(mode, MODES, N_("work mode"))
+        done = v.text(done, N_("what was done"))
+        result = v.text(result, N_("result"))
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             who = self._engineer(tx.session, engineer or self.user).os_user
             begin, finish = self._work_span(f, start or tx.at, end, tx.now)
             row = WorkEntryRow(
@@ -950,18 +956,20 @@ class Desk:
     def _work_span(
         self, f: Row, start: datetime, end: datetime | None, now: datetime
     ) -> tuple[datetime, datetime | None]:
-        begin = self._past(start, "the work's start", now)
+        begin = self._past(start, N_("the work's start"), now)
         if begin < f.reported_at:
-            raise ValidationError(
-                f"the work's start {self._show(begin)} is before {f.ref} was reported "
-                f"({self._show(f.reported_at)})"
+            raise ValidationError.of(
+                "work_start_before_report",
+                at=self._show(begin),
+                ref=f.ref,
+                reported=self._show(f.reported_at),
             )
         finish = None
         if end is not None:
-            finish = self._past(end, "the work's end", now)
+            finish = self._past(end, N_("the work's end"), now)
             if finish < begin:
-                raise ValidationError(
-                    f"the work's end {self._show(finish)} is before its start {self._show(begin)}"
+                raise ValidationError.of(
+                    "work_end_before_start", end=self._show(finish), start=self._show(begin)
                 )
         return begin, finish
 
@@ -980,20 +988,18 @@ class Desk:
     ) -> WorkEntry:
         """Correct a work entry (``version`` is the fault's). A signed-off entry is final."""
         if mode is not None:
-            v.one_of(mode, MODES, "work mode")
+            v.one_of(mode, MODES, N_("work mode"))
         if done is not None:
-            done = v.text(done, "what was done")
+            done = v.text(done, N_("what was done"))
         if result is not None:
-            result = v.text(result, "result")
+            result = v.text(result, N_("result"))
 
         def apply(tx: _Tx) -> dict:
             f, row = tx.fault, tx.entry
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             if row.customer_signoff_at is not None:
-                raise InvalidTransition(
-                    f"work entry #{row.id} was signed off by the customer and cannot be changed"
-                )
+                raise InvalidTransition.of("work_signed_off", entry=row.id)
             begin, finish = self._work_span(
                 f, start or row.started_at, end if end is not None else row.ended_at, tx.now
             )
@@ -1009,7 +1015,7 @@ class Desk:
             }
             changed = {k: val for k, val in wanted.items() if getattr(row, k) != val}
             if not changed:
-                raise ValidationError(f"work entry #{row.id}: nothing to change")
+                raise ValidationError.of("work_unchanged", entry=row.id)
             before = {_WORK_KEYS[k]: _jsonable(getattr(row, k)) for k in changed}
             after = {_WORK_KEYS[k]: _jsonable(val) for k, val in changed.items()}
             for k, val in changed.items():
@@ -1032,15 +1038,15 @@ class Desk:
     ) -> WorkEntry:
         """End a work entry that is still going on (``end`` defaults to ``at``)."""
         if result is not None:
-            result = v.text(result, "result")
+            result = v.text(result, N_("result"))
 
         def apply(tx: _Tx) -> dict:
             f, row = tx.fault, tx.entry
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             if row.ended_at is not None:
-                raise InvalidTransition(
-                    f"work entry #{row.id} already ended at {self._show(row.ended_at)}"
+                raise InvalidTransition.of(
+                    "work_already_ended", entry=row.id, at=self._show(row.ended_at)
                 )
             _, finish = self._work_span(f, row.started_at, end or tx.at, tx.now)
             row.ended_at = finish
@@ -1070,26 +1076,25 @@ class Desk:
         says which end it stored (``ended``, and ``ended_was`` when it replaced one).
         """
         customer_rep = v.text(
-            customer_rep, "customer representative", required=True, max_chars=200, strip=True
+            customer_rep, N_("customer representative"), required=True, max_chars=200, strip=True
         )
 
         def apply(tx: _Tx) -> dict:
             f, row = tx.fault, tx.entry
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             if row.mode != "onsite":
-                raise InvalidTransition(
-                    f"work entry #{row.id} is {row.mode} work: only on-site work is signed off"
-                )
+                raise InvalidTransition.of("signoff_not_onsite", entry=row.id, mode=row.mode)
             if row.customer_signoff_at is not None:
-                raise InvalidTransition(
-                    f"work entry #{row.id} was already signed off by {row.customer_signoff_name} "
-                    f"at {self._show(row.customer_signoff_at)}"
+                raise InvalidTransition.of(
+                    "already_signed_off",
+                    entry=row.id,
+                    name=row.customer_signoff_name,
+                    at=self._show(row.customer_signoff_at),
                 )
             if tx.at < row.started_at:
-                raise ValidationError(
-                    f"the sign-off {self._show(tx.at)} is before the work started "
-                    f"({self._show(row.started_at)})"
+                raise ValidationError.of(
+                    "signoff_before_work", at=self._show(tx.at), start=self._show(row.started_at)
                 )
             signer = self._engineer(tx.session, engineer or row.engineer).os_user
             _, finish = self._work_span(f, row.started_at, end or row.ended_at or tx.at, tx.now)
@@ -1127,31 +1132,34 @@ class Desk:
         duty before one off duty, then the nearest seniority step up. Refused
         when nobody on the roster is more senior.
         """
-        reason = v.text(reason, "reason", required=True)
+        reason = v.text(reason, N_("reason"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f, s = tx.fault, tx.session
-            self._require_open(f, "escalate")
+            self._require_open(f, N_("escalate"))
             if f.assignee is None:
-                raise InvalidTransition(
-                    f"{f.ref} has no assignee to escalate from: assign it first"
-                )
+                raise InvalidTransition.of("no_assignee", ref=f.ref)
             current = self._engineer(s, f.assignee)
             rank = SENIORITIES.index(current.seniority)
             if to is not None:
                 target = self._engineer(s, to)
                 if SENIORITIES.index(target.seniority) <= rank:
-                    raise ValidationError(
-                        f"{target.os_user} ({target.seniority}) is not more senior than "
-                        f"{current.os_user} ({current.seniority})"
+                    raise ValidationError.of(
+                        "not_more_senior",
+                        user=target.os_user,
+                        seniority=target.seniority,
+                        current=current.os_user,
+                        current_seniority=current.seniority,
                     )
             else:
                 roster = [_engineer(e) for e in s.exec(select(Engineer)).all()]
                 above = more_senior(roster, current.seniority)
                 if not above:
-                    raise InvalidTransition(
-                        f"nobody on the roster is more senior than {current.os_user} "
-                        f"({current.seniority}): {f.ref} cannot be escalated"
+                    raise InvalidTransition.of(
+                        "nobody_more_senior",
+                        current=current.os_user,
+                        current_seniority=current.seniority,
+                        ref=f.ref,
                     )
                 target = self._engineer(s, above[0].user)
             tx.set(assignee=target.os_user)
@@ -1169,15 +1177,15 @@ class Desk:
         self, ref: str, *, version: int | None, reason: str, at: datetime | None = None
     ) -> FaultSummary:
         """Wait on the customer: the resolve clock pauses."""
-        reason = v.text(reason, "reason", required=True)
+        reason = v.text(reason, N_("reason"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status == "waiting":
-                raise InvalidTransition(f"{f.ref} is already waiting on the customer")
+                raise InvalidTransition.of("already_waiting", ref=f.ref)
             if f.status == "new":
-                raise InvalidTransition(f"{f.ref} has not been responded to yet: respond first")
-            self._require_open(f, "pause")
+                raise InvalidTransition.of("respond_first", ref=f.ref)
+            self._require_open(f, N_("pause"))
             tx.set(status="waiting")
             return {"reason": reason}
 
@@ -1187,14 +1195,12 @@ class Desk:
         self, ref: str, *, version: int | None, note: str = "", at: datetime | None = None
     ) -> FaultSummary:
         """The customer answered: the paused clock runs again."""
-        note = v.text(note, "note")
+        note = v.text(note, N_("note"))
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status != "waiting":
-                raise InvalidTransition(
-                    f"{f.ref} is not waiting on the customer (it is {f.status.replace('_', ' ')})"
-                )
+                raise InvalidTransition.of("not_waiting", ref=f.ref, status=status_word(f.status))
             tx.set(status="in_progress")
             return {"note": note}
 
@@ -1210,7 +1216,7 @@ class Desk:
         at: datetime | None = None,
     ) -> FaultSummary:
         """Change the fault's level; its deadlines are recomputed from the report time."""
-        reason = v.text(reason, "reason", required=True)
+        reason = v.text(reason, N_("reason"), required=True)
         if isinstance(level, bool) or not isinstance(level, int) or level not in self.policy.levels:
             known = ", ".join(str(n) for n in sorted(self.policy.levels))
             raise ValidationError(f"level {level!r} is not one of the policy's levels ({known})")
@@ -1218,9 +1224,9 @@ class Desk:
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is closed: reopen it first")
+                raise InvalidTransition.of("closed_reopen_first", ref=f.ref)
             if f.level == level:
-                raise InvalidTransition(f"{f.ref} is already level {level}")
+                raise InvalidTransition.of("already_level", ref=f.ref, level=level)
             tx.set(level=level)
             return {"from": f.level, "to": level, "reason": reason}
 
@@ -1247,11 +1253,11 @@ class Desk:
             "changes": changes,
         }
         labels = {
-            "symptom": "symptom",
-            "diagnosis": "diagnosis process",
-            "handling": "handling process",
-            "losses": "losses",
-            "changes": "changes made",
+            "symptom": N_("symptom"),
+            "diagnosis": N_("diagnosis process"),
+            "handling": N_("handling process"),
+            "losses": N_("losses"),
+            "changes": N_("changes made"),
         }
         given = {k: v.text(val, labels[k]) for k, val in given.items() if val is not None}
 
@@ -1261,7 +1267,7 @@ class Desk:
             current = {"symptom": f.symptom, **{k: getattr(record, k) for k in _RECORD_FIELDS}}
             changed = {k: val for k, val in given.items() if current[k] != val}
             if not changed:
-                raise ValidationError(f"{f.ref}: the record already says that: nothing to change")
+                raise ValidationError.of("record_unchanged", ref=f.ref)
             if "symptom" in changed:
                 tx.set(symptom=changed["symptom"])
             for k in _RECORD_FIELDS:
@@ -1276,16 +1282,16 @@ class Desk:
         self, ref: str, *, version: int | None, summary: str, at: datetime | None = None
     ) -> FaultSummary:
         """The fault is fixed (stops the resolve clock; ends a wait on the customer)."""
-        summary = v.text(summary, "resolution summary", required=True)
+        summary = v.text(summary, N_("resolution summary"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status in ("resolved", "closed"):
-                raise InvalidTransition(f"{f.ref} is already {f.status}")
-            if f.responded_at is None:
-                raise InvalidTransition(
-                    f"{f.ref} was never responded to: record the response first"
+                raise InvalidTransition.of(
+                    "already_status", ref=f.ref, status=status_word(f.status)
                 )
+            if f.responded_at is None:
+                raise InvalidTransition.of("never_responded", ref=f.ref)
             tx.set(status="resolved", resolved_at=tx.at)
             return {"summary": summary}
 
@@ -1295,29 +1301,27 @@ class Desk:
         self, ref: str, *, version: int | None, note: str = "", at: datetime | None = None
     ) -> FaultSummary:
         """Close a resolved fault. Refused while work is open or on-site work unsigned."""
-        note = v.text(note, "note")
+        note = v.text(note, N_("note"))
 
         def apply(tx: _Tx) -> dict:
             f, s = tx.fault, tx.session
             if f.status == "closed":
-                raise InvalidTransition(f"{f.ref} is already closed")
+                raise InvalidTransition.of("already_closed", ref=f.ref)
             if f.status != "resolved":
-                raise InvalidTransition(f"{f.ref} is not resolved yet: resolve it first")
+                raise InvalidTransition.of("not_resolved", ref=f.ref)
             work = s.exec(
                 select(WorkEntryRow).where(WorkEntryRow.fault_id == f.id).order_by(WorkEntryRow.id)
             ).all()
             for row in work:
                 if row.ended_at is None:
-                    raise InvalidTransition(
-                        f"work entry #{row.id} ({row.mode}, {row.engineer}) is still open: "
-                        "end it first"
+                    raise InvalidTransition.of(
+                        "work_still_open", entry=row.id, mode=row.mode, user=row.engineer
                     )
             if self.require_onsite_signoff:
                 for row in work:
                     if row.mode == "onsite" and row.customer_signoff_at is None:
-                        raise InvalidTransition(
-                            f"on-site work #{row.id} of {self._show(row.started_at)} is not "
-                            "signed off by the customer: sign it off first"
+                        raise InvalidTransition.of(
+                            "onsite_unsigned", entry=row.id, start=self._show(row.started_at)
                         )
             tx.set(status="closed", closed_at=tx.at)
             return {"note": note}
@@ -1328,13 +1332,13 @@ class Desk:
         self, ref: str, *, version: int | None, reason: str, at: datetime | None = None
     ) -> FaultSummary:
         """A resolved or closed fault is back: in progress, its resolve clock restarted."""
-        reason = v.text(reason, "reason", required=True)
+        reason = v.text(reason, N_("reason"), required=True)
 
         def apply(tx: _Tx) -> dict:
             f = tx.fault
             if f.status not in ("resolved", "closed"):
-                raise InvalidTransition(
-                    f"{f.ref} is not resolved or closed (it is {f.status.replace('_', ' ')})"
+                raise InvalidTransition.of(
+                    "not_resolved_or_closed", ref=f.ref, status=status_word(f.status)
                 )
             tx.set(status="in_progress", resolved_at=None, closed_at=None)
             return {"reason": reason, "from": f.status}
@@ -1343,7 +1347,9 @@ class Desk:
 
     def _require_open(self, f: Row, what: str) -> None:
         if f.status in ("resolved", "closed"):
-            raise InvalidTransition(f"cannot {what} {f.ref}: it is {f.status}")
+            raise InvalidTransition.of(
+                "not_open", action=what, ref=f.ref, status=status_word(f.status)
+            )
 
     # -- read models --------------------------------------------------------------------
 
@@ -1436,7 +1442,7 @@ class Desk:
     ) -> list[FaultSummary]:
         """Faults, newest report first; closed ones only when asked."""
         if status is not None:
-            v.one_of(status, STATUSES, "status")
+            v.one_of(status, STATUSES, N_("status"))
         stmt = self._fault_rows()
         if status is not None:
             stmt = stmt.where(Fault.status == status)
@@ -1455,7 +1461,7 @@ class Desk:
         with self._read() as s:
             row = s.exec(self._fault_rows().where(Fault.ref == _norm_ref(ref))).first()
         if row is None:
-            raise NotFound(f"no fault {ref}")
+            raise NotFound.of("no_fault", ref=ref)
         return _summary(_values(row[0]), row[1], row[2])
 
     def fault_view(self, ref: str) -> FaultView:
@@ -1469,7 +1475,7 @@ class Desk:
                 .where(Fault.ref == _norm_ref(ref))
             ).first()
             if row is None:
-                raise NotFound(f"no fault {ref}")
+                raise NotFound.of("no_fault", ref=ref)
             fault, customer, system = row
             record = s.get(FaultRecordRow, fault.id) or FaultRecordRow(fault_id=fault.id)
             work = s.exec(
@@ -1508,7 +1514,7 @@ class Desk:
             if ref is not None:
                 fault_id = s.exec(select(Fault.id).where(Fault.ref == _norm_ref(ref))).first()
                 if fault_id is None:
-                    raise NotFound(f"no fault {ref}")
+                    raise NotFound.of("no_fault", ref=ref)
                 stmt = stmt.where(AuditEvent.fault_id == fault_id)
             stmt = stmt.order_by(AuditEvent.id.desc())
             if limit is not None:
@@ -1830,9 +1836,9 @@ def _checked_system(x: SystemInfo) -> SystemInfo:
     if not isinstance(x, SystemInfo):
         raise ValidationError(f"a system must be a SystemInfo, not {type(x).__name__}")
     return SystemInfo(
-        v.text(x.name, "system name", required=True, max_chars=200, strip=True),
-        v.text(x.product, "product", max_chars=200, strip=True),
-        v.text(x.model, "model", max_chars=200, strip=True),
+        v.text(x.name, N_("system name"), required=True, max_chars=200, strip=True),
+        v.text(x.product, N_("product"), max_chars=200, strip=True),
+        v.text(x.model, N_("model"), max_chars=200, strip=True),
     )
 
 
@@ -1840,8 +1846,8 @@ def _checked_contact(c: ContactInfo) -> ContactInfo:
     if not isinstance(c, ContactInfo):
         raise ValidationError(f"a contact must be a ContactInfo, not {type(c).__name__}")
     return ContactInfo(
-        v.text(c.name, "contact name", required=True, max_chars=200, strip=True),
-        v.text(c.phone, "contact phone", max_chars=64, strip=True),
-        v.text(c.email, "contact email", max_chars=200, strip=True),
-        v.text(c.role, "contact role", max_chars=200, strip=True),
+        v.text(c.name, N_("contact name"), required=True, max_chars=200, strip=True),
+        v.text(c.phone, N_("contact phone"), max_chars=64, strip=True),
+        v.text(c.email, N_("contact email"), max_chars=200, strip=True),
+        v.text(c.role, N_("contact role"), max_chars=200, strip=True),
     )

@@ -2,6 +2,10 @@
 
 Every refusal is a ``DeskError``; the CLI prints ``str(error)`` and the console
 shows it in a notification. Nothing is written when a verb raises.
+
+A refusal the console can meet has a ``code`` (a key of ``refusals.REFUSALS``)
+and its ``params``: made with ``SomeError.of(code, **params)``, its English
+message is the template filled in, and the console translates it by code.
 """
 
 from __future__ import annotations
@@ -11,6 +15,19 @@ from datetime import datetime
 
 class DeskError(Exception):
     """A verb was refused; ``str(error)`` is a one-line message for the engineer."""
+
+    code: str | None = None  # None: English only, for now (roster and archive admin)
+    params: dict[str, object] = {}  # noqa: RUF012 - replaced per instance, never mutated
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> DeskError:
+        """The refusal ``code`` with its parameters, its message in English."""
+        from .refusals import REFUSALS
+
+        error = cls(REFUSALS[code].format(**params))
+        error.code = code
+        error.params = params
+        return error
 
 
 class ValidationError(DeskError):
@@ -90,13 +107,16 @@ class StaleVersion(DeskError):
         self.changed_by = changed_by
         self.changed_at = changed_at
         self.verb = verb
-        who = changed_by or "someone"
-        what = f" ({verb})" if verb else ""
-        at = f" at {when}" if when else ""
-        super().__init__(
-            f"{ref} was changed by {who}{at}{what} since you read it "
-            f"(version {current}, you saw {seen}); nothing was written: reload and try again"
-        )
+        from .refusals import REFUSALS
+
+        if changed_by and verb and when:
+            self.code = "stale_version"
+            self.params = dict(ref=ref, who=changed_by, when=when, verb=verb)
+        else:
+            self.code = "stale_version_unknown"
+            self.params = dict(ref=ref)
+        self.params.update(current=current, seen=seen)
+        super().__init__(REFUSALS[self.code].format(**self.params))
 
 
 class SchemaMismatch(DeskError):

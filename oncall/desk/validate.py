@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, tzinfo
 
+from ..i18n import N_
 from .errors import ValidationError
 
 # The desk's input limits, declared once. Times and service-time durations are
@@ -26,36 +27,34 @@ def text(
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise ValidationError(f"{what} must be text, not {type(value).__name__}")
+        raise ValidationError.of("text_type", what=what, type=type(value).__name__)
     if "\x00" in value:
-        raise ValidationError(f"{what} contains a NUL byte, which cannot be stored")
+        raise ValidationError.of("text_nul", what=what)
     try:
         size = len(value.encode("utf-8"))
     except UnicodeEncodeError:
-        raise ValidationError(f"{what} is not valid Unicode (a lone surrogate)") from None
+        raise ValidationError.of("text_surrogate", what=what) from None
     if size > MAX_TEXT_BYTES:
-        raise ValidationError(f"{what} is {size} bytes, over the limit of 64 KiB")
+        raise ValidationError.of("text_bytes", what=what, size=size)
     if strip:
         value = value.strip()
     if required and not value.strip():
-        raise ValidationError(f"{what} is empty")
+        raise ValidationError.of("text_empty", what=what)
     if max_chars is not None and len(value) > max_chars:
-        raise ValidationError(f"{what} is {len(value)} characters, over the limit of {max_chars}")
+        raise ValidationError.of("text_chars", what=what, chars=len(value), limit=max_chars)
     return value
 
 
-def user_name(value: object, what: str = "user name") -> str:
+def user_name(value: object, what: str = N_("user name")) -> str:
     if not isinstance(value, str) or not _USER.match(value):
-        raise ValidationError(
-            f"{what} {value!r} is not an OS user name (letters, digits, _ . @ -; at most 64)"
-        )
+        raise ValidationError.of("user_name", what=what, value=repr(value))
     return value
 
 
 def one_of(value: object, choices: tuple, what: str):
     if value not in choices:
-        raise ValidationError(
-            f"{what} {value!r} is not one of {', '.join(str(c) for c in choices)}"
+        raise ValidationError.of(
+            "not_one_of", what=what, value=repr(value), choices=", ".join(str(c) for c in choices)
         )
     return value
 
@@ -63,13 +62,13 @@ def one_of(value: object, choices: tuple, what: str):
 def instant(value: object, what: str) -> datetime:
     """An aware datetime, as UTC whole seconds."""
     if not isinstance(value, datetime):
-        raise ValidationError(f"{what} must be a date and time, not {type(value).__name__}")
+        raise ValidationError.of("instant_type", what=what, type=type(value).__name__)
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(f"{what} {value.isoformat()} has no time zone")
+        raise ValidationError.of("instant_naive", what=what, value=value.isoformat())
     try:
         return value.astimezone(UTC).replace(microsecond=0)
     except (OverflowError, ValueError):
-        raise ValidationError(f"{what} is out of the range of dates") from None
+        raise ValidationError.of("instant_range", what=what) from None
 
 
 def row_id(value: object) -> int | None:

@@ -20,13 +20,16 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 
-from ..i18n import _, choose_language, set_language
+from ..i18n import N_, _, choose_language, set_language
 from ..resources import styles_path
 from .backend import Backend
 from .start_screen import StartScreen
+from .toasts import DISMISS_KEY, DISMISS_KEY_DISPLAY
+from .translate import translate_bindings
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
@@ -46,6 +49,16 @@ def initial_theme(env: dict[str, str] | None = None) -> str:
 class OncallApp(App[int]):
     CSS_PATH = [styles_path("oncall.tcss"), styles_path("forms.tcss")]
     TITLE = "oncall"
+    # On the app, with priority: the same key in every screen and form.
+    BINDINGS = [
+        Binding(
+            DISMISS_KEY,
+            "dismiss_toasts",
+            N_("Dismiss toasts"),
+            key_display=DISMISS_KEY_DISPLAY,
+            priority=True,
+        )
+    ]
 
     # A var, not a reactive: a reactive on the App repaints the whole screen when it
     # changes (about 10 KB over ssh, for a count the header redraws in a few cells).
@@ -69,6 +82,7 @@ class OncallApp(App[int]):
         configured = language or (config.get("language") if config is not None else None)
         set_language(choose_language(configured))
         super().__init__()
+        translate_bindings(self)
         self.open_desk = open_desk
         self.clock = clock
         self.config = config
@@ -138,6 +152,25 @@ class OncallApp(App[int]):
         if self.alerts is not None:
             self.alerts.close()
         self.backend.shutdown()
+
+    # -- toasts: one key dismisses them all; the footer shows it while there are any --
+    def action_dismiss_toasts(self) -> None:
+        self.clear_notifications()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dismiss_toasts":
+            return bool(self._notifications)  # False: out of the footer, the key passes on
+        return super().check_action(action, parameters)
+
+    def _on_notify(self, event: Any) -> None:
+        super()._on_notify(event)
+        self.refresh_bindings()
+
+    def _unnotify(self, notification: Any, refresh: bool = True) -> None:
+        # A toast that times out calls this (Textual has no public hook for it).
+        super()._unnotify(notification, refresh)
+        self.refresh_bindings()
 
     def toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from ..i18n import N_, _
+from ..statuses import STATUS_NAMES
 from ..text import printable
 
 BAND_ORDER = ("breached", "critical", "warning", "ok")
@@ -43,14 +44,7 @@ _CLOCKS_SHORT = {
     "onsite_escalation": N_("escalate"),
     "onsite_arrival": N_("arrive"),
 }
-_STATUSES = {
-    "new": N_("new"),
-    "responded": N_("replied"),
-    "in_progress": N_("working"),
-    "waiting": N_("waiting"),
-    "resolved": N_("resolved"),
-    "closed": N_("closed"),
-}
+_STATUSES = STATUS_NAMES  # one vocabulary with the CLI and the README
 _MODES = {
     "phone": N_("phone"),
     "remote": N_("remote"),
@@ -197,3 +191,29 @@ def percent(share: float | None) -> str:
 def safe(text: str | None) -> str:
     """Stored text made safe for the terminal (control characters escaped)."""
     return printable(text or "")
+
+
+# How the console shows a refusal's parameters that are words (the others as given).
+_REFUSAL_WORDS = {
+    "status": _,  # already a status word (``oncall.statuses``): its msgid
+    "what": _,
+    "action": _,
+    "mode": mode_name,
+    "seniority": seniority_name,
+    "current_seniority": seniority_name,
+    "verb": verb_name,
+}
+
+
+def refusal(error: BaseException) -> str:
+    """A desk refusal in the console's language: by its code, else its English text."""
+    from ..desk.refusals import REFUSALS
+
+    code = getattr(error, "code", None)
+    if code not in REFUSALS:
+        return str(error)
+    params = {
+        key: _REFUSAL_WORDS[key](value) if key in _REFUSAL_WORDS else value
+        for key, value in getattr(error, "params", {}).items()
+    }
+    return _(REFUSALS[code]).format(**params)

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..i18n import N_, _
+from .toasts import DISMISS_KEY
 from .translate import translate_bindings
 
 # Keys that live on widgets or forms rather than on the main screen.
@@ -18,9 +19,11 @@ EXTRA_KEYS = (
     ("ctrl+p", N_("Command palette: every action by name")),
     ("Enter", N_("In the detail pane: the fault's next step (as space)")),
     ("Enter", N_("In a form: next field; on the last field: save")),
+    ("space", N_("In a form: open a list (Enter picks), tick a box")),
     ("ctrl+s", N_("In a form: save")),
     ("Esc", N_("In a form: cancel; in the detail pane: back to the queue")),
     ("Tab", N_("Next field or pane")),
+    (DISMISS_KEY, N_("Dismiss every toast (in every screen)")),
 )
 
 

@@ -29,6 +29,7 @@ from .filters import DoneItem, QueueFilter, QueueView, queue_view
 from .header import DeskHeader
 from .keybar import KeyBar
 from .queue import QueueTable, is_fault
+from .toasts import fit_toasts
 from .translate import translate_bindings
 
 # What the queue says while the demo data loads, per stage of ``load_demo``.
@@ -712,9 +713,13 @@ class MainScreen(Screen):
         from ..desk import DeskError
 
         if isinstance(exc, DeskError):
-            self.last_refusal = str(exc)
+            self.last_refusal = fmt.refusal(exc)  # in the console's language
             self.notify(
-                fmt.safe(str(exc)), title=_("Refused"), severity="error", timeout=12, markup=False
+                fmt.safe(self.last_refusal),
+                title=_("Refused"),
+                severity="error",
+                timeout=12,
+                markup=False,
             )
             self.run_worker(self.reload(), group="reload")
             return None
@@ -934,6 +939,20 @@ class MainScreen(Screen):
 
     def action_cycle_list(self) -> None:
         self._set_filter(self.filter.next_show())
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_toasts)
+
+    # Under a form (or any screen on top) this screen's toasts are hidden too: a form
+    # at 80 columns leaves the bottom rows of the queue showing, toasts and all.
+    def on_screen_suspend(self) -> None:
+        self.add_class("-covered")
+
+    def on_screen_resume(self) -> None:
+        self.remove_class("-covered")
+
+    def _fit_toasts(self) -> None:
+        fit_toasts(self, self.query_one("#queue-pane"))
 
     def action_focus_detail(self) -> None:
         if self.queue.cursor_ref is None:

@@ -51,7 +51,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("title", N_("Title"), 12, 60, 0),
     ColumnSpec("assignee", N_("Assignee"), 8, 10, 4),
     # A fault waiting on the customer shows how long it has waited here (``paused_cell``).
-    ColumnSpec("status", N_("Status"), 8, 8, 3),
+    ColumnSpec("status", N_("Status"), 11, 11, 3),  # "in progress" whole
 )
 # Which columns get the room left over, in order, up to their ideal width
 # (the title first up to 30 cells; at the end it takes whatever is left).

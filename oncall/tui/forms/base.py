@@ -1,7 +1,9 @@
 """What every form shares: fields declared as data, inline validation, save and cancel.
 
 A form is a modal screen. Enter moves to the next field (and saves from the
-last one), ctrl+s saves from anywhere, Escape cancels. Each field says what is
+last one), lists and check boxes included: space (or ↑ ↓) opens a list, space
+ticks a box; in a text box Enter starts a new line and Tab moves on. ctrl+s
+saves from anywhere, Escape cancels. Each field says what is
 wrong under itself; a verb the desk refuses leaves the form open with
 everything typed, shows the desk's message, and takes the fault's new version
 so that saving again applies to what is stored now. A save that fails because the
@@ -94,6 +96,30 @@ class Field:
     placeholder: str = ""
 
 
+class FormSelect(Select):
+    """A list whose Enter moves to the next field, as in every other field.
+
+    Textual's ``Select`` opens its list on Enter, space, up and down; here
+    space (and up, down) open it and Enter moves on."""
+
+    BINDINGS = [
+        Binding("enter", "next_field", show=False),
+        Binding("space,down,up", "show_overlay", show=False),
+    ]
+
+    def action_next_field(self) -> None:
+        self.screen.advance(self)
+
+
+class FormCheckbox(Checkbox):
+    """A check box whose Enter moves to the next field; space ticks it."""
+
+    BINDINGS = [Binding("enter", "next_field", show=False)]
+
+    def action_next_field(self) -> None:
+        self.screen.advance(self)
+
+
 class FormScreen(ModalScreen[Any]):
     """A form over the main screen; subclasses give ``fields()`` and ``submit()``."""
 
@@ -167,7 +193,7 @@ class FormScreen(ModalScreen[Any]):
         wid = f"f-{spec.key}"
         if spec.kind == "select":
             value = spec.value if any(v == spec.value for _l, v in spec.options) else Select.NULL
-            return Select(
+            return FormSelect(
                 spec.options,
                 value=value,
                 allow_blank=False,
@@ -180,7 +206,7 @@ class FormScreen(ModalScreen[Any]):
             area.show_line_numbers = False
             return area
         if spec.kind == "check":
-            return Checkbox("", bool(spec.value), id=wid)
+            return FormCheckbox("", bool(spec.value), id=wid)
         suggester = (
             SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
         )
@@ -329,9 +355,13 @@ class FormScreen(ModalScreen[Any]):
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
+        self.advance(event.input)
+
+    def advance(self, widget: Widget) -> None:
+        """Enter in a field: the next field, or save from the last one."""
         inputs = [w for w in self.query(".field-input > *") if w.focusable and w.display]
         inputs = [w for w in inputs if self.query_one(f"#field-{self._key_of(w)}").display]
-        if inputs and event.input is inputs[-1]:
+        if inputs and widget is inputs[-1]:
             self.action_submit()
         else:
             self.focus_next()
