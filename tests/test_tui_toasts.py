@@ -4,8 +4,8 @@ and their edges never split a wide (CJK) character of the queue."""
 from __future__ import annotations
 
 import pytest
-from tests.test_tui_support import make_app, settle
 from textual.widgets._toast import Toast
+from tui_support import make_app, settle
 
 from oncall.tui.toasts import DISMISS_KEY
 
