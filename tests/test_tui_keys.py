@@ -408,3 +408,22 @@ async def test_after_a_refused_save_the_focused_field_stands_out(desk, clock):
         for other in invalid:
             if other is not focused[0]:
                 assert not other.query_one(".field-label").styles.text_style.reverse
+
+
+async def test_a_time_left_as_shown_means_now_even_within_the_minute_of_a_change(
+    desk, clock, fault
+):
+    """Forms show times to the minute. Left as shown, "now" is now to the second: not
+    hh:mm:00, which falls before a change made earlier in the same minute (refused)."""
+    clock.advance(seconds=30)  # 10:00:30
+    desk.respond(fault.ref, version=None, how="phone")  # its last change: 10:00:30
+    clock.advance(seconds=15)  # 10:00:45, the same minute
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = await press_and_fill(pilot, "v", summary="board replaced")
+        assert form.raw("at") == "2026-03-10 10:00"
+        await save(pilot)
+        assert not isinstance(app.screen, FormScreen), app.screen.query_one("#form-error")
+        resolved = desk.fault(fault.ref)
+        assert resolved.status == "resolved" and resolved.resolved_at == clock.now()

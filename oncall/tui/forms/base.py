@@ -140,6 +140,10 @@ class FormScreen(ModalScreen[Any]):
         self._fields: list[Field] = []
         # Values to start with instead of the form's own (the next step's, see MainScreen).
         self.defaults: dict[str, Any] = {}
+        # The minute the form opened in: a time field showing it (or the minute of the
+        # save) means "now". Fields show minutes; read back as hh:mm:00 such a time
+        # could fall before a change made earlier in the same minute and be refused.
+        self._opened_minute = fmt.time_input(ctx.now(), ctx.tz)
 
     # -- to be given by each form ------------------------------------------------------
     def fields(self) -> list[Field]:
@@ -264,6 +268,9 @@ class FormScreen(ModalScreen[Any]):
                 return None, _("Required: a time like {example}.").format(
                     example=fmt.time_input(self.ctx.now(), self.ctx.tz)
                 )
+            now = self.ctx.now()
+            if text in (self._opened_minute, fmt.time_input(now, self.ctx.tz)):
+                return now, None
             try:
                 at = parse_instant(text, self.ctx.tz)
             except TimeInputError:
