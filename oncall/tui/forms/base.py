@@ -170,12 +170,7 @@ class FormScreen(ModalScreen[Any]):
             yield Static(_(self.heading), classes="form-title")
             if self.fault is not None:
                 f = self.fault
-                yield Static(
-                    f"{fmt.safe(f.ref)}  L{f.level}  {fmt.safe(f.customer)}/{fmt.safe(f.system)}"
-                    f"  {fmt.safe(f.title)}  [{fmt.status_name(f.status)}]",
-                    classes="form-fault",
-                    markup=False,
-                )
+                yield Static(_fault_line(f), classes="form-fault", markup=False)
             with VerticalScroll(classes="form-body"):
                 for spec in self._fields:
                     with Horizontal(classes=f"field field-{spec.kind}", id=f"field-{spec.key}"):
@@ -425,10 +420,7 @@ class FormScreen(ModalScreen[Any]):
 
     def refreshed(self, fault: Any) -> None:
         """The fault was reloaded after a refusal (forms showing fault data may update)."""
-        self.query_one(".form-fault", Static).update(
-            f"{fmt.safe(fault.ref)}  L{fault.level}  {fmt.safe(fault.customer)}/"
-            f"{fmt.safe(fault.system)}  {fmt.safe(fault.title)}  [{fmt.status_name(fault.status)}]"
-        )
+        self.query_one(".form-fault", Static).update(_fault_line(fault))
 
     # -- helpers for the verbs -------------------------------------------------------
     async def verb(self, name: str, *args: Any, notice: str = "", **kwargs: Any) -> Any | None:
@@ -436,3 +428,12 @@ class FormScreen(ModalScreen[Any]):
         return await self.ctx.screen.perform(
             name, self.fault.ref, *args, version=self.fault.version, notice=notice, **kwargs
         )
+
+
+def _fault_line(fault: Any) -> str:
+    """The fault a form acts on, in one line: the status before the title, so that a
+    narrow screen cuts the end of the title, never the status."""
+    return (
+        f"{fmt.safe(fault.ref)}  L{fault.level}  [{fmt.status_name(fault.status)}]  "
+        f"{fmt.safe(fault.customer)}/{fmt.safe(fault.system)}  {fmt.safe(fault.title)}"
+    )
