@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .calendar import WorkingCalendar, is_known_country
 from .names import CHANNELS, CLOCKS
-from .overrides import OverrideError, Overrides, desk_entries, shipped_entries
+from .overrides import OverrideError, Overrides, dates_of, desk_entries, shipped_entries
 from .window import WEEKDAYS, ServiceWindow, parse_span
 
 FURTHER_CLOCKS = CLOCKS[2:]
@@ -206,18 +206,11 @@ class _Reader:
             raise self.fail(key, f"unknown time zone {name!r}") from None
 
     def dates(self, table: dict, key: str, path: str) -> frozenset[date]:
-        values = self.get(table, key, path, list, [])
-        out = set()
-        for value in values:
-            if isinstance(value, str):
-                try:
-                    value = date.fromisoformat(value)
-                except ValueError:
-                    raise self.fail(f"{path}.{key}", f"{value!r} is not a date") from None
-            if not isinstance(value, date):
-                raise self.fail(f"{path}.{key}", f"{value!r} is not a date")
-            out.add(value)
-        return frozenset(out)
+        full = f"{path}.{key}" if path else key
+        try:
+            return frozenset(dates_of(self.get(table, key, path, list, []), full))
+        except OverrideError as exc:
+            raise PolicyError(f"{self.source}: {exc}") from None
 
 
 def load_policy(
