@@ -21,6 +21,7 @@ REFUSALS: dict[str, str] = {
     ),
     "work_end_before_start": N_("the work's end {end} is before its start {start}"),
     "signoff_before_work": N_("the sign-off {at} is before the work started ({start})"),
+    "time_not_served": N_("{what} {at} is outside the times the desk serves ({range})"),
     # input (``what`` names the field)
     "text_type": N_("{what} must be text, not {type}"),
     "text_nul": N_("{what} contains a NUL byte, which cannot be stored"),

@@ -82,10 +82,13 @@ def served(at: datetime, policy, now: datetime, what: str) -> datetime:
     """``at`` when the policy's served range holds it, else a ValidationError naming the range."""
     from oncall.sla.served import OutOfRange, served_range
 
+    served = served_range(policy, now)
     try:
-        return served_range(policy, now).check(at, what)
-    except OutOfRange as exc:
-        raise ValidationError(str(exc)) from None
+        return served.check(at, what)
+    except OutOfRange:
+        raise ValidationError.of(
+            "time_not_served", what=what, at=show(at, policy.timezone), range=served.describe()
+        ) from None
 
 
 def show(at: datetime, tz: tzinfo) -> str:
