@@ -198,7 +198,7 @@ def test_no_toast_over_a_form(snap_compare, demo_desk, size):
         await runner(then=_toasts)(pilot)
         await pilot.press("n")
         await settle(pilot)
-        _still(pilot.app)
+        await _still(pilot)
 
     app = make_app(demo_desk, demo_desk.clock)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
