@@ -39,7 +39,6 @@ def main() -> None:
         env = dict(
             os.environ,
             ONCALL_CONFIG=str(config),
-            ONCALL_USER="duty",
             ONCALL_NOW="2026-03-10T10:00",
             ONCALL_CACHE_DIR=str(folder / "cache"),
             XDG_DATA_HOME=str(folder / "data"),
