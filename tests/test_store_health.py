@@ -279,3 +279,23 @@ def test_watch_stops_with_exit_2_when_damage_shows_up_while_running(cli, monkeyp
     monkeypatch.setattr(Desk, "last_change", damaged)  # what the service reads first
     err = cli.refused("watch", "--poll", "0.05", "--quiet")
     assert "damaged" in err and str(cli.db) in err and "retrying" not in err
+
+
+def test_the_console_opens_its_desk_without_the_whole_file_check(cli, monkeypatch):
+    """A command checks the whole file first; the console does not wait for it (a second
+    or more on a big file, before its first full queue): it checks in the background."""
+    import argparse
+
+    from oncall.cli import console, desk_cmd
+    from oncall.store import health
+
+    checked = []
+    monkeypatch.setattr(health, "check_damage", lambda *a: checked.append(a))
+    ctx = desk_cmd.Ctx(argparse.Namespace(db=str(cli.db)))
+    console.ConsoleOpener(ctx)()
+    assert checked == []
+    ctx.close()
+    other = desk_cmd.Ctx(argparse.Namespace(db=str(cli.db)))
+    other.desk()
+    assert len(checked) == 1
+    other.close()

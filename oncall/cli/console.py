@@ -34,6 +34,7 @@ class ConsoleOpener:
 
     def __call__(self) -> Any:
         self.ctx.refuse_claim = False  # the console opens read-only instead, saying why
+        self.ctx.check_file = False  # checked in the background (tui/db_health.py)
         return self.ctx.desk()
 
     def peek(self) -> Any | None:

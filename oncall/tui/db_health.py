@@ -17,6 +17,7 @@ Once the desk is open, ``check_file`` runs SQLite's quick check in the backgroun
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from ..i18n import _
@@ -109,8 +110,11 @@ class DatabaseHealth:
 
 
 async def check_file(health: DatabaseHealth, desk: Any) -> None:
-    """Once the desk is open, SQLite's quick check of its file, on the desk's thread (about
-    1 ms per MB): a damaged page that the queue does not read still shows in the header."""
+    """Once the desk is open, SQLite's quick check of its file (about 1 ms per MB): a
+    damaged page that the queue does not read still shows in the header.
+
+    On a thread of its own, not the desk's: on a big file it takes a second or more,
+    and the keys' reads must not queue behind it."""
     from ..store import sqlite_file
     from ..store.health import check_damage, where_of
 
@@ -119,7 +123,7 @@ async def check_file(health: DatabaseHealth, desk: Any) -> None:
     if file is None:
         return
     try:
-        await health.screen.backend.call(check_damage, file, where_of(url))
+        await asyncio.to_thread(check_damage, file, where_of(url))
     except Exception as exc:  # noqa: BLE001 - a check that cannot run proves nothing
         health.failed(exc)
 
