@@ -204,15 +204,7 @@ def country_year(country: str, subdivision: str | None, year: int) -> CountryYea
     command; so the answer is kept in a small JSON file per package version.
     """
     cache = _cache_file(country, subdivision)
-    stored: dict = {}
-    if cache is not None:
-        stored = _READ.get(cache)  # read once per process: a span of decades asks each year
-        if stored is None:
-            try:
-                stored = json.loads(cache.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                stored = {}
-            _READ[cache] = stored
+    stored = _stored(cache)
     entry = stored.get(str(year))
     if entry is None:
         entry = _from_package(country, subdivision, year)
@@ -229,14 +221,26 @@ def country_year(country: str, subdivision: str | None, year: int) -> CountryYea
 
 def country_weekend(country: str, subdivision: str | None = None) -> frozenset[int]:
     """The country's weekend, from any year already worked out (else this one's)."""
-    cache = _cache_file(country, subdivision)
-    if cache is not None:
-        try:
-            for entry in json.loads(cache.read_text(encoding="utf-8")).values():
-                return frozenset(entry["weekend"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
+    for entry in _stored(_cache_file(country, subdivision)).values():
+        if isinstance(entry, dict) and "weekend" in entry:
+            return frozenset(entry["weekend"])
     return country_year(country, subdivision, 2000).weekend
+
+
+def _stored(cache: Path | None) -> dict:
+    """The cache file's years, read once per process (a span of decades asks each year)."""
+    if cache is None:
+        return {}
+    stored = _READ.get(cache)
+    if stored is None:
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = {}
+        if not isinstance(stored, dict):
+            stored = {}
+        _READ[cache] = stored
+    return stored
 
 
 def _from_package(country: str, subdivision: str | None, year: int) -> dict:
