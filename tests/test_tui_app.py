@@ -68,15 +68,21 @@ async def test_countdowns_tick_and_show_seconds_only_near_the_deadline(desk, clo
         assert row.cells["left"] == "1h00m"  # respond clock: 2 h from 09:00, now 10:00
         clock.advance(seconds=1)
         app.main.tick_now()
-        assert row.cells["left"] == "0:59:59"
+        assert row.cells["left"] == "59m"
+        version = row.version
         clock.advance(seconds=1)
         app.main.tick_now()
-        assert row.cells["left"] == "0:59:58"
-        clock.advance(minutes=60)
+        assert row.cells["left"] == "59m" and row.version == version  # nothing to repaint
+        clock.advance(minutes=59, seconds=57)  # one second to the deadline
+        app.main.tick_now()
+        assert row.cells["left"] == "1s"
+        clock.advance(seconds=2)
         app.main.tick_now()
         await settle(pilot)  # crossing the deadline reloads: the desk says "breached"
         row = app.main.queue.row(fault.ref)
-        assert row.band == "breached" and row.cells["left"] == "-0:00:02"
+        assert row.band == "breached" and row.cells["left"] == "-1s"
+        # The detail pane keeps the precise time.
+        assert "-0:00:01" in app.main.detail.plain()
 
 
 async def test_cursor_stays_on_its_fault_when_rows_move(desk, clock, fault):

@@ -30,6 +30,25 @@ def test_countdowns_show_seconds_only_within_an_hour(seconds, shown):
     assert fmt.countdown(seconds) == shown
 
 
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (None, "-"),
+        (0, "0s"),
+        (59, "59s"),
+        (-59, "-59s"),
+        (60, "1m"),
+        (-725, "-12m"),
+        (3599, "59m"),
+        (3600, "1h00m"),
+        (-3 * 3600 - 300, "-3h05m"),
+        (2 * 86_400 + 4 * 3600 + 59, "2d 04h"),
+    ],
+)
+def test_queue_rows_show_seconds_only_in_the_last_minute(seconds, shown):
+    assert fmt.row_countdown(seconds) == shown
+
+
 @pytest.mark.parametrize("width", [60, 73, 80, 100, 120, 200])
 def test_columns_fill_the_width_and_keep_the_essentials(width):
     columns = layout_columns(width)

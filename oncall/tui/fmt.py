@@ -131,7 +131,8 @@ def countdown(seconds: int | None) -> str:
     """Signed time to a deadline: ``-0:12:05``, ``0:41:10``, ``5h07m``, ``2d 04h``.
 
     Seconds only within an hour of the deadline (either side); minutes up to a
-    day; days and hours beyond.
+    day; days and hours beyond. The detail pane's precise form; the queue's rows
+    use ``row_countdown``.
     """
     if seconds is None:
         return "-"
@@ -140,11 +141,36 @@ def countdown(seconds: int | None) -> str:
     if rest < 3600:
         minutes, secs = divmod(rest, 60)
         return f"{sign}0:{minutes:02d}:{secs:02d}"
+    return sign + _coarse(rest)
+
+
+def row_countdown(seconds: int | None) -> str:
+    """A queue row's time to its deadline: ``45s``, ``-12m``, ``5h07m``, ``2d 04h``.
+
+    Seconds only in the last minute either side of the deadline. Why: a row whose
+    text changes every second draws the eye and costs a repaint a second; on a
+    big desk dozens of rows are within the hour, and only the ones about to
+    breach (or that just did) should move. The others change once a minute, each
+    at its own second. The detail pane keeps the precise ``countdown``.
+    """
+    if seconds is None:
+        return "-"
+    sign = "-" if seconds < 0 else ""
+    rest = abs(int(seconds))
+    if rest < 60:
+        return f"{sign}{rest}s"
+    if rest < 3600:
+        return f"{sign}{rest // 60}m"
+    return sign + _coarse(rest)
+
+
+def _coarse(rest: int) -> str:
+    """An hour or more: hours and minutes up to a day, then days and hours."""
     if rest < 86_400:
         hours, rest = divmod(rest, 3600)
-        return f"{sign}{hours}h{rest // 60:02d}m"
+        return f"{hours}h{rest // 60:02d}m"
     days, rest = divmod(rest, 86_400)
-    return f"{sign}{days}d {rest // 3600:02d}h"
+    return f"{days}d {rest // 3600:02d}h"
 
 
 def duration(seconds: int | None) -> str:

@@ -145,7 +145,7 @@ def row_cells(item, band: str, now: datetime, names: dict[str, str]) -> dict[str
         band, left, clock = "", "-", "-"
     else:
         band = fmt.band_tag(band)
-        left = fmt.countdown(item.left(now))
+        left = fmt.row_countdown(item.left(now))
         clock = fmt.clock_name(item.clocks.next_clock or fault.next_clock, short=True)
     return {
         "band": band,
@@ -347,7 +347,7 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         the keys of the cells whose text changed."""
         if self._now is None or row.item is None:
             return []
-        texts = {"left": fmt.countdown(row.item.left(self._now))}
+        texts = {"left": fmt.row_countdown(row.item.left(self._now))}
         if row.paused:
             texts["status"] = paused_cell(row.item, self._now)
         changed = [key for key, text in texts.items() if text != row.cells.get(key)]
