@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from oncall.vocabulary import CHANNELS, CLOCKS
+
 from .calendar import WorkingCalendar, is_known_country
-from .names import CHANNELS, CLOCKS
 from .overrides import OverrideError, Overrides, dates_of, desk_entries, shipped_entries
 from .window import WEEKDAYS, ServiceWindow, parse_span
 
