@@ -90,19 +90,7 @@ def show_fault(args: argparse.Namespace, ctx: Ctx) -> int:
     ]
     _pairs(header)
     print()
-    rows = [
-        [
-            c.name + (" (if no response in time)" if c.pending else ""),
-            show(c.deadline, tz) if c.deadline else ("paused" if c.paused else "-"),
-            span(c.left(now)) if c.stopped_at is None else "-",
-            span(c.late(now)) if c.late(now) else "-",
-            f"{c.share:.0%}" if c.target else "-",
-            band(c.band),
-            c.state,
-            show(c.stopped_at, tz),
-        ]
-        for c in view.clocks.clocks
-    ]
+    rows = clock_rows(view.clocks.clocks, now, tz)
     print(table(["clock", "deadline", "left", "late", "used", "band", "state", "stopped"], rows))
     for u in unknown:
         print(unknown_year_line(*u))
@@ -143,6 +131,23 @@ def show_fault(args: argparse.Namespace, ctx: Ctx) -> int:
     rows = [[show(e.at, tz), _who(e), e.verb, short(_data(e.data, tz), 60)] for e in view.events]
     print(table(["at", "user", "verb", "details"], rows))
     return 0
+
+
+def clock_rows(clocks, now: datetime, tz) -> list[list[str]]:
+    """The clock table's rows: deadline, time left and late, share used, band, state."""
+    return [
+        [
+            c.name + (" (if no response in time)" if c.pending else ""),
+            show(c.deadline, tz) if c.deadline else ("paused" if c.paused else "-"),
+            span(c.left(now)) if c.stopped_at is None else "-",
+            span(c.late(now)) if c.late(now) else "-",
+            f"{c.share:.0%}" if c.target else "-",
+            band(c.band),
+            c.state,
+            show(c.stopped_at, tz),
+        ]
+        for c in clocks
+    ]
 
 
 def _who(event) -> str:
