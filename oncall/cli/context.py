@@ -4,7 +4,7 @@ A handler gets a ``Ctx`` (config, policy, clock, acting user, the database opene
 on first use); ``guarded`` runs it and turns the desk's refusals and database
 failures into ``CliError`` (one line on stderr, exit 2); ``command`` adds a
 subcommand whose handler runs guarded. Every desk command module imports this
-one; none of them imports another (``desk_cmd.register`` adds them all).
+one; none of them imports ``desk_cmd`` (its ``register`` adds them all).
 
 Nothing here imports the desk, the store or SQLAlchemy at module level: they
 are imported when a handler runs, so building the parser stays light.
