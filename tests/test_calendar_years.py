@@ -29,7 +29,7 @@ H = 3600
 def package_knows_until(monkeypatch, tmp_path):
     """The holidays package as of a release that has China's schedule up to a year."""
     monkeypatch.setenv("ONCALL_CACHE_DIR", str(tmp_path / "cache"))
-    real = calendar_mod._from_package
+    real = calendar_mod.from_package
 
     def until(last: int) -> None:
         def fake(country, subdivision, year):
@@ -38,7 +38,7 @@ def package_knows_until(monkeypatch, tmp_path):
                 entry = {**entry, "makeup": [], "known": False}
             return entry
 
-        monkeypatch.setattr(calendar_mod, "_from_package", fake)
+        monkeypatch.setattr(calendar_mod, "from_package", fake)
 
     return until
 

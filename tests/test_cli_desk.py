@@ -9,6 +9,7 @@ working day.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -183,13 +184,26 @@ def new_fault(cli, *extra: str, level: str = "1") -> dict:
 # -- the CLI and the desk agree ----------------------------------------------------------------
 
 
-def test_the_cli_vocabularies_are_the_desks():
-    from oncall.cli import desk_cmd
+def test_the_cli_offers_the_desks_vocabulary():
+    """The CLI's choices are the vocabulary the desk and the database check: a value the
+    vocabulary does not have is refused by the parser, one it has gets to the desk."""
+    from oncall.cli import build_parser
     from oncall.desk import MODES, RESPONSE_HOW, SENIORITIES
 
-    assert tuple(MODES) == desk_cmd.MODES
-    assert tuple(RESPONSE_HOW) == desk_cmd.RESPONSE_HOW
-    assert tuple(SENIORITIES) == desk_cmd.SENIORITIES
+    def choices(*path: str) -> tuple[str, ...]:
+        parser = build_parser()
+        for name in path:
+            sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+            parser = sub.choices[name]
+        return next(
+            tuple(a.choices)
+            for a in parser._actions
+            if a.choices and a.dest in ("mode", "via", "seniority", "responded_via")
+        )
+
+    assert choices("fault", "work") == MODES
+    assert choices("fault", "respond") == RESPONSE_HOW
+    assert choices("engineer", "add") == SENIORITIES
 
 
 def test_desk_commands_import_no_database_library_until_they_run():
@@ -1016,8 +1030,8 @@ def test_statuses_read_the_same_in_the_readme_the_cli_and_the_console(cli):
     """One vocabulary: the README's status line, `fault list/show` and the console."""
     from oncall.desk import STATUSES
     from oncall.i18n import set_language
-    from oncall.statuses import STATUS_NAMES
     from oncall.tui import fmt
+    from oncall.vocabulary import STATUS_NAMES
 
     assert tuple(STATUS_NAMES) == tuple(STATUSES)  # a word for every stored status
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from oncall.cli.console import ConsoleOpener
-from oncall.cli.desk_cmd import Ctx
+from oncall.cli.context import Ctx
 from oncall.desk.peek import peek_open_queue, sqlite_path
 from oncall.store import resolve_database_url, sqlite_file, sqlite_url
 
@@ -219,7 +219,7 @@ def test_a_quick_read_imports_no_database_library(demo_desk, tmp_path):
     script = f"""
 import argparse, json, sys
 from oncall.cli.console import ConsoleOpener
-from oncall.cli.desk_cmd import Ctx
+from oncall.cli.context import Ctx
 ctx = Ctx(argparse.Namespace(db={str(demo_desk.engine.url.database)!r}))
 peeked = ConsoleOpener(ctx).peek()
 heavy = [m for m in ("sqlalchemy", "sqlmodel", "pydantic", "alembic") if m in sys.modules]

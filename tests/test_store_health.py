@@ -286,16 +286,16 @@ def test_the_console_opens_its_desk_without_the_whole_file_check(cli, monkeypatc
     or more on a big file, before its first full queue): it checks in the background."""
     import argparse
 
-    from oncall.cli import console, desk_cmd
+    from oncall.cli import console, context
     from oncall.store import health
 
     checked = []
     monkeypatch.setattr(health, "check_damage", lambda *a: checked.append(a))
-    ctx = desk_cmd.Ctx(argparse.Namespace(db=str(cli.db)))
+    ctx = context.Ctx(argparse.Namespace(db=str(cli.db)))
     console.ConsoleOpener(ctx)()
     assert checked == []
     ctx.close()
-    other = desk_cmd.Ctx(argparse.Namespace(db=str(cli.db)))
+    other = context.Ctx(argparse.Namespace(db=str(cli.db)))
     other.desk()
     assert len(checked) == 1
     other.close()

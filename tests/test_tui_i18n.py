@@ -45,13 +45,13 @@ def _extracted() -> list[str]:
 
     found = []
     keywords = {"_": None, "N_": None}
-    # What the console shows: its own strings, the desk's refusals, the status words.
+    # What the console shows: its own strings, the desk's refusals, the vocabulary's words.
     messages = []
     for folder in ("tui", "desk"):
         found_in = extract_from_dir(str(ROOT / "oncall" / folder), keywords=keywords)
         messages += [m for _f, _l, m, _c, _x in found_in]
-    statuses = str(ROOT / "oncall" / "statuses.py")
-    messages += [m for _l, m, _c, _x in extract_from_file("python", statuses, keywords=keywords)]
+    vocabulary = str(ROOT / "oncall" / "vocabulary.py")
+    messages += [m for _l, m, _c, _x in extract_from_file("python", vocabulary, keywords=keywords)]
     for message in messages:
         if message and message not in found:
             found.append(message)

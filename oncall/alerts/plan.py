@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from oncall.sla import FaultClocks, FaultHistory, Policy
+from oncall.vocabulary import THRESHOLDS
 
-THRESHOLDS = ("warning", "critical", "breach")
 RANK = {name: i for i, name in enumerate(THRESHOLDS)}
-CLOCKS = ("respond", "resolve", "solution", "remote_fix", "onsite_escalation", "onsite_arrival")
 
 
 @dataclass(frozen=True, order=True)

@@ -36,12 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sla_cmd.register(commands)
     calendar_cmd.register(commands)
-    try:
-        from . import desk_cmd
-    except ImportError:  # pragma: no cover - the desk commands ship with the package
-        desk_cmd = None
-    if desk_cmd is not None:
-        desk_cmd.register(commands)
+    from . import desk_cmd  # the desk's groups: fault, engineer, customer, watch, alert, db, demo
+
+    desk_cmd.register(commands)
     return parser
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from .common import CliError
-from .desk_cmd import Ctx, command
+from .context import Ctx, command
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -132,6 +132,7 @@ def _dates(texts: list[str], year: int, what: str) -> set[date]:
 def _set(args: argparse.Namespace) -> int:
     import tomli_w
 
+    from ..calendar_cache import CALENDAR_CACHE
     from ..sla.overrides import DESK_FILE_HEADER, OverrideError, with_year
     from ..sla.policy import PolicyError, load_policy
 
@@ -164,7 +165,12 @@ def _set(args: argparse.Namespace) -> int:
         tmp.write_text(text, encoding="utf-8")
         policy_path = getattr(args, "policy", None) or config.policy_path
         try:
-            load_policy(policy_path, timezone=config.get("timezone"), desk_calendar=tmp)
+            load_policy(
+                policy_path,
+                timezone=config.get("timezone"),
+                desk_calendar=tmp,
+                countries=CALENDAR_CACHE,
+            )
         except PolicyError as exc:
             raise CliError(str(exc).replace(str(tmp), str(path))) from None
         tmp.replace(path)

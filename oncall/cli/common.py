@@ -53,13 +53,17 @@ def config_of(args: argparse.Namespace) -> Config:
 
 
 def policy_of(args: argparse.Namespace, config: Config | None = None) -> Policy:
+    from ..calendar_cache import CALENDAR_CACHE
     from ..sla.policy import PolicyError, load_policy  # the engine, only when needed
 
     config = config or config_of(args)
     path = getattr(args, "policy", None) or config.policy_path
     try:
         return load_policy(
-            path, timezone=config.get("timezone"), desk_calendar=config.desk_calendar_path
+            path,
+            timezone=config.get("timezone"),
+            desk_calendar=config.desk_calendar_path,
+            countries=CALENDAR_CACHE,  # the engine writes no file: the cache is ours
         )
     except PolicyError as exc:
         raise CliError(str(exc)) from None

@@ -45,7 +45,7 @@ class ConsoleOpener:
 
 
 def run_console(args: argparse.Namespace) -> int:
-    from .desk_cmd import NOW_VAR, Ctx
+    from .context import NOW_VAR, Ctx
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError(

@@ -6,8 +6,10 @@ import argparse
 from datetime import date
 
 from ..text import printable, table
+from ..vocabulary import SENIORITIES
 from .common import CliError
-from .desk_cmd import SENIORITIES, Ctx, command, emit
+from .context import Ctx, command
+from .output import emit
 
 
 def register(commands: argparse._SubParsersAction) -> None:

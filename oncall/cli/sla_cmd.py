@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..sla.names import CHANNELS
 from ..text import table
 from ..timefmt import iso, show
+from ..vocabulary import CHANNELS
 from .common import (
     CliError,
     common_options,
@@ -105,7 +105,7 @@ def _due(args: argparse.Namespace) -> int:
 
 
 def _now(policy):
-    from .desk_cmd import clock_from_env  # $ONCALL_NOW, as every command reads it
+    from .context import clock_from_env  # $ONCALL_NOW, as every command reads it
 
     return clock_from_env(policy).now()
 

@@ -32,7 +32,7 @@ from typing import Any
 from ..text import json_text, printable
 from . import early_stop
 from .common import CliError
-from .desk_cmd import Ctx, command
+from .context import Ctx, command
 
 _START_RETRY_MAX = 30.0
 

@@ -24,7 +24,6 @@ from sqlmodel import Session, select
 from oncall.clock import Clock
 from oncall.i18n import N_
 from oncall.sla import CHANNELS, Policy, evaluate
-from oncall.statuses import status_word
 from oncall.store import (
     UPGRADE_COMMAND,
     current_revision,
@@ -49,6 +48,8 @@ from oncall.store.models import (
     WorkEntryRow,
 )
 from oncall.store.watch import ChangeWatch, change_watch
+from oncall.vocabulary import fault_ref as _norm_ref
+from oncall.vocabulary import status_word
 
 from . import history as h
 from . import queue as q
@@ -1731,10 +1732,6 @@ _WORK_KEYS = {
 def _first_line(exc: Exception) -> str:
     orig = getattr(exc, "orig", None) or exc
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-
-
-def _norm_ref(ref: str) -> str:
-    return ref.strip().upper() if isinstance(ref, str) else ""
 
 
 def _jsonable(value: Any) -> Any:

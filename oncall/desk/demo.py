@@ -35,7 +35,7 @@ from .demo_data import CUSTOMERS, LEADS, ROSTER, STORIES
 from .demo_writer import DemoWriter, read_state
 from .errors import DeskError
 from .queue import desk_now
-from .views import STATUSES, ContactInfo, SystemInfo
+from .views import OPEN_STATUSES, STATUSES, ContactInfo, SystemInfo
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
@@ -47,7 +47,6 @@ BAND_SHARE = {  # share of the primary clock's target used by now
     Band.CRITICAL: (0.91, 0.97),
     Band.BREACHED: (1.1, 2.5),
 }
-OPEN_STATUSES = ("new", "responded", "in_progress", "waiting")
 BANDS = (Band.OK, Band.WARNING, Band.CRITICAL, Band.BREACHED)
 
 # The stages ``progress`` is told of, in order, with what they do.

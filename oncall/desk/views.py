@@ -11,15 +11,14 @@ from typing import Any
 
 from oncall.sla import Band, FaultClocks
 
-# Fault statuses, in the order a fault normally goes through them.
-STATUSES = ("new", "responded", "in_progress", "waiting", "resolved", "closed")
-OPEN_STATUSES = ("new", "responded", "in_progress", "waiting")
-# Work entry modes; remote and onsite ones start the contract's further clocks.
-MODES = ("phone", "remote", "onsite", "internal")
-# How the first response reached the customer.
-RESPONSE_HOW = ("phone", "electronic", "onsite")
-# Engineer seniority, lowest first: escalation goes up a step.
-SENIORITIES = ("engineer", "senior", "expert")
+# The word lists live in one place (oncall/vocabulary.py); re-exported for the desk's callers.
+from oncall.vocabulary import (  # noqa: F401
+    MODES,
+    OPEN_STATUSES,
+    RESPONSE_HOW,
+    SENIORITIES,
+    STATUSES,
+)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from oncall.vocabulary import CHANNELS, CLOCKS  # the engine's fixed names (no engine loaded)
+
 if TYPE_CHECKING:
     from .clocks import Band, ClockState, Event, FaultClocks, FaultHistory, HistoryEvent, evaluate
-    from .names import CHANNELS, CLOCKS
     from .policy import Policy, PolicyError, load_policy, parse_duration
     from .window import ServiceWindow
 
@@ -24,7 +25,6 @@ _HOME = {
         ("Band", "ClockState", "Event", "FaultClocks", "FaultHistory", "HistoryEvent", "evaluate"),
         "clocks",
     ),
-    **dict.fromkeys(("CHANNELS", "CLOCKS"), "names"),
     **dict.fromkeys(("Policy", "PolicyError", "load_policy", "parse_duration"), "policy"),
     "ServiceWindow": "window",
 }

@@ -9,16 +9,12 @@ package does not know yet or correct one it gets wrong.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 
 class DayKind(Enum):
@@ -37,6 +33,44 @@ class CountryYear(NamedTuple):
     # known, or the country never has any. A year whose make-up days are published
     # later (China's come each November) is not known until then.
     known: bool
+
+
+class CountryData(Protocol):
+    """What the ``holidays`` package says of a country: the calendar engine's only input
+    besides the policy."""
+
+    def year(self, country: str, subdivision: str | None, year: int) -> CountryYear: ...
+
+    def weekend(self, country: str, subdivision: str | None) -> frozenset[int]: ...
+
+    def first_year(self, country: str, subdivision: str | None) -> int: ...
+
+    def knows(self, country: str) -> bool: ...
+
+
+FLOOR_YEAR = 1970  # a calendar without a country's data: no older instant makes sense
+
+
+class PackageData:
+    """``CountryData`` straight from the ``holidays`` package, nothing kept (a
+    ``WorkingCalendar`` keeps each year it asked for)."""
+
+    def year(self, country: str, subdivision: str | None, year: int) -> CountryYear:
+        return country_year_of(from_package(country, subdivision, year))
+
+    def weekend(self, country: str, subdivision: str | None) -> frozenset[int]:
+        return self.year(country, subdivision, 2000).weekend
+
+    def first_year(self, country: str, subdivision: str | None) -> int:
+        return first_year_in_package(country, subdivision)
+
+    def knows(self, country: str) -> bool:
+        from holidays.registry import COUNTRIES  # the cheap index, not every country module
+
+        return any(country in names for names in COUNTRIES.values())
+
+
+PACKAGE = PackageData()
 
 
 @dataclass(frozen=True)
@@ -62,6 +96,8 @@ class WorkingCalendar:
     origins: Mapping[date | int, str] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    # Where the country's days come from (None: the package, each year asked once).
+    countries: CountryData | None = field(default=None, compare=False, hash=False, repr=False)
     _years: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -73,9 +109,20 @@ class WorkingCalendar:
     def _country_year(self, year: int) -> CountryYear:
         cached = self._years.get(year)
         if cached is None:
-            cached = country_year(self.country, self.subdivision, year)
+            cached = self._countries.year(self.country, self.subdivision, year)
             self._years[year] = cached
         return cached
+
+    @property
+    def _countries(self) -> CountryData:
+        return self.countries if self.countries is not None else PACKAGE
+
+    def first_year(self) -> int:
+        """The first year this calendar has the country's data for (``FLOOR_YEAR`` without
+        a country)."""
+        if self.country is None:
+            return FLOOR_YEAR
+        return max(self._countries.first_year(self.country, self.subdivision), FLOOR_YEAR)
 
     def day_kind(self, day: date) -> DayKind:
         weekend = self.weekend_days(day.year)
@@ -98,7 +145,7 @@ class WorkingCalendar:
         if self.country is None:
             return frozenset()
         if year is None:
-            return country_weekend(self.country, self.subdivision)
+            return self._countries.weekend(self.country, self.subdivision)
         return self._country_year(year).weekend
 
     def is_working_day(self, day: date) -> bool:
@@ -156,61 +203,8 @@ class WorkingCalendar:
         return frozenset(days)
 
 
-@cache  # the installed package does not change under a running process
-def _package_stamp() -> str | None:
-    """Identifies the installed holidays package without importing it (cheaply)."""
-    spec = find_spec("holidays")
-    if spec is None or spec.origin is None:
-        return None
-    try:
-        stat = (Path(spec.origin).parent / "version.py").stat()
-    except OSError:
-        return None
-    return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
-
-
-def _cache_file(country: str, subdivision: str | None) -> Path | None:
-    """Where a country's computed days are kept between runs (None: no caching)."""
-    version = _package_stamp()
-    if version is None:
-        return None
-    folder = os.environ.get("ONCALL_CACHE_DIR")
-    if not folder:
-        from platformdirs import user_cache_dir
-
-        folder = user_cache_dir("oncall")
-    # v2: entries say whether the year is known
-    return Path(folder) / f"calendar-v2-{country}-{subdivision or ''}-{version}.json"
-
-
-def is_known_country(country: str) -> bool:
-    cache = _cache_file(country, None)
-    if cache is not None and cache.exists():
-        return True
-    from holidays.registry import COUNTRIES  # the cheap index, not every country module
-
-    return any(country in names for names in COUNTRIES.values())
-
-
-_READ: dict[Path, dict] = {}  # cache files as this process read (and extended) them
-
-
-def country_year(country: str, subdivision: str | None, year: int) -> CountryYear:
-    """A country's days off, make-up working days and weekend for one year, and
-    whether the year's official schedule is known.
-
-    Building any country in the ``holidays`` package loads all of its country
-    modules (~80 ms), which would double the time of a one-shot ``oncall sla``
-    command; so the answer is kept in a small JSON file per package version.
-    """
-    cache = _cache_file(country, subdivision)
-    stored = _stored(cache)
-    entry = stored.get(str(year))
-    if entry is None:
-        entry = _from_package(country, subdivision, year)
-        if cache is not None:
-            stored[str(year)] = entry
-            _write_atomically(cache, json.dumps(stored))
+def country_year_of(entry: dict) -> CountryYear:
+    """A ``CountryYear`` from its JSON form (``from_package``)."""
     return CountryYear(
         off=frozenset(date.fromisoformat(d) for d in entry["off"]),
         makeup=frozenset(date.fromisoformat(d) for d in entry["makeup"]),
@@ -219,31 +213,8 @@ def country_year(country: str, subdivision: str | None, year: int) -> CountryYea
     )
 
 
-def country_weekend(country: str, subdivision: str | None = None) -> frozenset[int]:
-    """The country's weekend, from any year already worked out (else this one's)."""
-    for entry in _stored(_cache_file(country, subdivision)).values():
-        if isinstance(entry, dict) and "weekend" in entry:
-            return frozenset(entry["weekend"])
-    return country_year(country, subdivision, 2000).weekend
-
-
-def _stored(cache: Path | None) -> dict:
-    """The cache file's years, read once per process (a span of decades asks each year)."""
-    if cache is None:
-        return {}
-    stored = _READ.get(cache)
-    if stored is None:
-        try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = {}
-        if not isinstance(stored, dict):
-            stored = {}
-        _READ[cache] = stored
-    return stored
-
-
-def _from_package(country: str, subdivision: str | None, year: int) -> dict:
+def from_package(country: str, subdivision: str | None, year: int) -> dict:
+    """One year of a country from the ``holidays`` package, as JSON (days as ISO dates)."""
     import holidays as holidays_pkg
 
     table = holidays_pkg.country_holidays(country, subdiv=subdivision, years=year)
@@ -263,11 +234,10 @@ def _from_package(country: str, subdivision: str | None, year: int) -> dict:
     }
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+@cache  # the installed package does not change under a running process
+def first_year_in_package(country: str, subdivision: str | None = None) -> int:
+    """The first year the ``holidays`` package has the country's days for."""
+    import holidays as holidays_pkg
+
+    table = holidays_pkg.country_holidays(country, subdiv=subdivision)
+    return max(int(getattr(table, "start_year", FLOOR_YEAR)), FLOOR_YEAR)

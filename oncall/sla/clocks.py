@@ -184,6 +184,26 @@ class ClockState:
         return self.stopped_at is None and not self.paused
 
     @property
+    def state(self) -> str:
+        """What the clock is doing, one of ``CLOCK_STATES``; the CLI and the console
+        both show this, so they cannot disagree.
+
+        The order of the checks is the contract's: a stopped clock is met or missed
+        whatever else held; a pending one (on-site arrival, owed only if the desk
+        does not respond in time) is not owed yet, so a pause of the fault
+        (waiting on the customer) does not make it a clock that waits: it reads
+        ``pending`` until its condition is known, like its band, which does not
+        count in the fault's band either (``counts_at``); then paused, then running.
+        """
+        if self.stopped_at is not None:
+            return "met" if self.met else "missed"
+        if self.pending:
+            return "pending"
+        if self.paused:
+            return "paused"
+        return "running"
+
+    @property
     def live(self) -> bool:
         """Still at stake: not stopped, and running or paused after its deadline."""
         return self.stopped_at is None and self.deadline is not None

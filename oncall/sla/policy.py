@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .calendar import WorkingCalendar, is_known_country
-from .names import CHANNELS, CLOCKS
+from oncall.vocabulary import CHANNELS, CLOCKS
+
+from .calendar import PACKAGE, CountryData, WorkingCalendar
 from .overrides import OverrideError, Overrides, dates_of, desk_entries, shipped_entries
 from .window import WEEKDAYS, ServiceWindow, parse_span
 
@@ -165,8 +166,9 @@ class UnknownYear:
 class _Reader:
     """Walks the parsed TOML and raises PolicyError naming file and key."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, countries: CountryData | None = None) -> None:
         self.source = source
+        self.countries = countries  # what the holidays package says (None: ask it)
 
     def fail(self, key: str, problem: str) -> PolicyError:
         return PolicyError(f"{self.source}: {key}: {problem}")
@@ -214,12 +216,17 @@ class _Reader:
 
 
 def load_policy(
-    path: str | Path, timezone: str | None = None, desk_calendar: str | Path | None = None
+    path: str | Path,
+    timezone: str | None = None,
+    desk_calendar: str | Path | None = None,
+    countries: CountryData | None = None,
 ) -> Policy:
     """Load a policy file; ``timezone`` (from the config) overrides the desk's zone.
 
     ``desk_calendar``: the desk's own calendar file (``oncall calendar set``), read on
-    top of the policy's calendars when it exists.
+    top of the policy's calendars when it exists. ``countries``: where the calendars
+    get a country's days (default: the ``holidays`` package, asked each time; the
+    command line passes its file cache, ``oncall.calendar_cache``).
     """
     path = Path(path)
     source = str(path)
@@ -242,7 +249,7 @@ def load_policy(
             desk = None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise PolicyError(f"{desk_file}: cannot read the desk's calendar file: {exc}") from None
-    return parse_policy(raw, source, base=path.parent, desk_calendar=desk)
+    return parse_policy(raw, source, base=path.parent, desk_calendar=desk, countries=countries)
 
 
 def parse_policy(
@@ -250,8 +257,9 @@ def parse_policy(
     source: str = "<policy>",
     base: Path | None = None,
     desk_calendar: tuple[str, dict] | None = None,
+    countries: CountryData | None = None,
 ) -> Policy:
-    r = _Reader(source)
+    r = _Reader(source, countries)
     r.only(raw, "", _TOP_KEYS)
     tz_name = r.get(raw, "timezone", "", str, "Asia/Shanghai")
     tz = r.zone(tz_name, "timezone")
@@ -409,7 +417,7 @@ def _calendar(
             raise r.fail(f"{path}.weekend", f"{unknown[0]!r} is not a weekday like sat")
         weekend = frozenset(WEEKDAYS.index(d) for d in days)
     country = r.get(table, "country", path, str, None)
-    if country is not None and not is_known_country(country):
+    if country is not None and not (r.countries or PACKAGE).knows(country):
         raise r.fail(f"{path}.country", f"the holidays package does not know {country!r}")
     try:
         return WorkingCalendar(
@@ -421,6 +429,7 @@ def _calendar(
             weekend=weekend,
             known=frozenset(extra.known),
             origins=extra.origins,
+            countries=r.countries,
         )
     except ValueError as exc:
         raise r.fail(path, str(exc)) from None

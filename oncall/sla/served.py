@@ -15,18 +15,16 @@ date, or leave a fault whose clocks cost more than any other's.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
-from .calendar import _cache_file, _write_atomically
+from .calendar import FLOOR_YEAR
 
 if TYPE_CHECKING:
     from .policy import Policy
 
 FUTURE_YEARS = 10
-FLOOR_YEAR = 1970  # a calendar without a country's data: no older instant makes sense
 MAX_SERVICE_SECONDS = 10 * 365 * 86_400
 
 
@@ -79,40 +77,4 @@ def served_range(policy: Policy, today: datetime) -> ServedRange:
 
 def first_year(policy: Policy) -> int:
     """The first year every calendar of ``policy`` has data for."""
-    years = [FLOOR_YEAR]
-    for calendar in policy.calendars.values():
-        if calendar.country is not None:
-            years.append(country_first_year(calendar.country, calendar.subdivision))
-    return max(years)
-
-
-_FIRST_YEARS: dict[tuple[str, str | None], int] = {}
-
-
-def country_first_year(country: str, subdivision: str | None = None) -> int:
-    """The first year the ``holidays`` package has the country's days for.
-
-    Kept in a small file next to the calendar cache: importing the package
-    costs a one-shot command ~80 ms.
-    """
-    key = (country, subdivision)
-    if key in _FIRST_YEARS:
-        return _FIRST_YEARS[key]
-    cache = _cache_file(country, subdivision)
-    if cache is not None:
-        cache = cache.with_name("first-year-" + cache.name)
-        try:
-            year = int(json.loads(cache.read_text(encoding="utf-8"))["first_year"])
-        except (OSError, ValueError, KeyError, TypeError):
-            year = None
-    else:
-        year = None
-    if year is None:
-        import holidays as holidays_pkg
-
-        table = holidays_pkg.country_holidays(country, subdiv=subdivision)
-        year = max(int(getattr(table, "start_year", FLOOR_YEAR)), FLOOR_YEAR)
-        if cache is not None:
-            _write_atomically(cache, json.dumps({"first_year": year}))
-    _FIRST_YEARS[key] = year
-    return year
+    return max([FLOOR_YEAR, *(c.first_year() for c in policy.calendars.values())])

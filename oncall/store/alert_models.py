@@ -32,9 +32,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from ..vocabulary import THRESHOLDS
 from .types import UTCDateTime
 
-THRESHOLDS = ("warning", "critical", "breach")
 NOTIFY_STATES = ("sending", "sent", "failed", "unknown")
 # A person may ask to send again an alert whose delivery is unknown or failed.
 RESENDABLE = ("unknown", "failed")

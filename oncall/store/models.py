@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+# The allowed values, checked by the desk and by the database.
+from ..vocabulary import CHANNELS, MODES, SENIORITIES, STATUSES
 from .types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -38,12 +40,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
-
-# Allowed values, checked by the desk and by the database.
-FAULT_STATUSES = ("new", "responded", "in_progress", "waiting", "resolved", "closed")
-CHANNELS = ("phone", "electronic")
-WORK_MODES = ("phone", "remote", "onsite", "internal")
-SENIORITIES = ("engineer", "senior", "expert")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -112,7 +108,7 @@ class Fault(SQLModel, table=True):
     __tablename__ = "fault"
     __table_args__ = (
         UniqueConstraint("year", "seq"),
-        CheckConstraint(_one_of("status", FAULT_STATUSES), name="status"),
+        CheckConstraint(_one_of("status", STATUSES), name="status"),
         CheckConstraint(_one_of("channel", CHANNELS), name="channel"),
         Index("ix_fault_status_next_breach", "status", "next_breach"),
     )
@@ -171,7 +167,7 @@ class WorkEntryRow(SQLModel, table=True):
     """One step of work on a fault; on-site work carries both sign-offs."""
 
     __tablename__ = "work_entry"
-    __table_args__ = (CheckConstraint(_one_of("mode", WORK_MODES), name="mode"),)
+    __table_args__ = (CheckConstraint(_one_of("mode", MODES), name="mode"),)
 
     id: int | None = Field(default=None, primary_key=True)
     fault_id: int = Field(foreign_key="fault.id", index=True)

@@ -187,13 +187,14 @@ def _clock_line(c: Any, now: datetime, tz: tzinfo | None) -> Line:
     name = fmt.clock_name(c.name)
     deadline = fmt.short_when(c.deadline, tz)
     used = fmt.percent(c.share)
-    if c.stopped_at is not None:
+    state = c.state  # one order of checks with the CLI (oncall/sla/clocks.py says why)
+    if state in ("met", "missed"):
         text = _clock_row(name, deadline, _("met") if c.met else _("missed"), used, "", False)
         cls = "clocks--stopped" if c.met else "clocks--breached"
-    elif c.pending:
+    elif state == "pending":
         text = _clock_row(name, deadline, _("pending"), used, _("if no response in time"), False)
         cls = "clocks--stopped"
-    elif c.paused:  # breached before the pause: still breached
+    elif state == "paused":  # breached before the pause: still breached
         band = fmt.band_value(c.band)
         text = _clock_row(name, deadline, _("paused"), used, fmt.band_tag(band), False)
         cls = "clocks--breached" if band == "breached" else "clocks--paused"

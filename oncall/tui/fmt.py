@@ -10,8 +10,16 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from ..i18n import N_, _
-from ..statuses import STATUS_NAMES
 from ..text import printable
+from ..vocabulary import (
+    CHANNEL_NAMES,
+    CLOCK_NAMES,
+    CLOCK_SHORT_NAMES,
+    MODE_NAMES,
+    RESPONSE_NAMES,
+    SENIORITY_NAMES,
+    STATUS_NAMES,
+)
 
 BAND_ORDER = ("breached", "critical", "warning", "ok")
 
@@ -27,39 +35,12 @@ _BAND_NAMES = {
     "warning": N_("warning"),
     "ok": N_("ok"),
 }
-_CLOCKS = {
-    "respond": N_("respond"),
-    "resolve": N_("resolve"),
-    "solution": N_("solution"),
-    "remote_fix": N_("remote fix"),
-    "onsite_escalation": N_("on-site escalation"),
-    "onsite_arrival": N_("on-site arrival"),
-}
-# The queue's narrow column: at most 8 cells.
-_CLOCKS_SHORT = {
-    "respond": N_("respond"),
-    "resolve": N_("resolve"),
-    "solution": N_("solution"),
-    "remote_fix": N_("remote"),
-    "onsite_escalation": N_("escalate"),
-    "onsite_arrival": N_("arrive"),
-}
-_STATUSES = STATUS_NAMES  # one vocabulary with the CLI and the README
-_MODES = {
-    "phone": N_("phone"),
-    "remote": N_("remote"),
-    "onsite": N_("on-site"),
-    "internal": N_("internal"),
-}
-_CHANNELS = {"phone": N_("phone"), "electronic": N_("email/IM")}
-_HOW = {"phone": N_("phone"), "electronic": N_("email/IM"), "onsite": N_("on-site")}
 _LEVEL_NAMES = {
     "System down": N_("System down"),
     "Major": N_("Major"),
     "Minor": N_("Minor"),
     "Request": N_("Request"),
 }
-_SENIORITIES = {"engineer": N_("engineer"), "senior": N_("senior"), "expert": N_("expert")}
 _VERBS = {
     "log": N_("logged"),
     "respond": N_("responded"),
@@ -96,23 +77,23 @@ def band_name(band: object) -> str:
 def clock_name(name: str | None, short: bool = False) -> str:
     if not name:
         return "-"
-    return _((_CLOCKS_SHORT if short else _CLOCKS).get(name, name))
+    return _((CLOCK_SHORT_NAMES if short else CLOCK_NAMES).get(name, name))
 
 
 def status_name(status: str) -> str:
-    return _(_STATUSES.get(status, status))
+    return _(STATUS_NAMES.get(status, status))
 
 
 def mode_name(mode: str) -> str:
-    return _(_MODES.get(mode, mode))
+    return _(MODE_NAMES.get(mode, mode))
 
 
 def channel_name(channel: str) -> str:
-    return _(_CHANNELS.get(channel, channel))
+    return _(CHANNEL_NAMES.get(channel, channel))
 
 
 def how_name(how: str) -> str:
-    return _(_HOW.get(how, how))
+    return _(RESPONSE_NAMES.get(how, how))
 
 
 def level_name(name: str) -> str:
@@ -120,7 +101,7 @@ def level_name(name: str) -> str:
 
 
 def seniority_name(name: str) -> str:
-    return _(_SENIORITIES.get(name, name))
+    return _(SENIORITY_NAMES.get(name, name))
 
 
 def verb_name(verb: str) -> str:
@@ -221,7 +202,7 @@ def safe(text: str | None) -> str:
 
 # How the console shows a refusal's parameters that are words (the others as given).
 _REFUSAL_WORDS = {
-    "status": _,  # already a status word (``oncall.statuses``): its msgid
+    "status": _,  # already a status word (``oncall.vocabulary``): its msgid
     "what": _,
     "action": _,
     "mode": mode_name,

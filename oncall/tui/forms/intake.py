@@ -14,6 +14,7 @@ from typing import Any
 
 from ...i18n import N_, _
 from ...timefmt import TimeInputError, parse_instant
+from ...vocabulary import CHANNELS, RESPONSE_HOW
 from .. import fmt
 from .base import Field, FormScreen
 
@@ -65,7 +66,7 @@ class IntakeForm(FormScreen):
                 _("Channel"),
                 "select",
                 "phone",
-                [(fmt.channel_name(c), c) for c in ("phone", "electronic")],
+                [(fmt.channel_name(c), c) for c in CHANNELS],
                 required=True,
             ),
             Field(
@@ -97,7 +98,7 @@ class IntakeForm(FormScreen):
                 _("Response via"),
                 "select",
                 "phone",
-                [(fmt.how_name(h), h) for h in ("phone", "electronic", "onsite")],
+                [(fmt.how_name(h), h) for h in RESPONSE_HOW],
             ),
             Field(
                 "responded_at",
@@ -124,7 +125,7 @@ class IntakeForm(FormScreen):
     def field_changed(self, key: str, value: Any) -> None:
         if key == "at":
             self._show_response(self._back_dated(str(value)))
-        elif key == "channel" and value in ("phone", "electronic"):
+        elif key == "channel" and value in CHANNELS:
             self.set_value("responded_via", value)
         elif key == "customer":
             systems = self._systems(value)

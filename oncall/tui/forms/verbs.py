@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...i18n import N_, _
+from ...vocabulary import CHANNELS, RESPONSE_HOW
 from .. import fmt
 from .base import Field, FormScreen
 
@@ -25,8 +26,8 @@ class RespondForm(FormScreen):
     heading = N_("First response to the customer")
 
     def fields(self) -> list[Field]:
-        how = self.fault.channel if self.fault.channel in ("phone", "electronic") else "phone"
-        options = [(fmt.how_name(h), h) for h in ("phone", "electronic", "onsite")]
+        how = self.fault.channel if self.fault.channel in CHANNELS else "phone"
+        options = [(fmt.how_name(h), h) for h in RESPONSE_HOW]
         return [
             Field("how", _("How"), "select", how, options, required=True),
             Field("note", _("Note"), "input", placeholder=_("what the customer was told")),

@@ -6,10 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from ...i18n import N_, _
+from ...vocabulary import MODES
 from .. import fmt
 from .base import Field, FormContext, FormScreen
-
-MODES = ("phone", "remote", "onsite", "internal")
 
 
 class WorkForm(FormScreen):
