@@ -16,6 +16,7 @@ from ..sla.names import CHANNELS
 from ..statuses import status_word
 from ..text import cell_width, fit, one_line, printable, table
 from ..timefmt import iso, show, span
+from ..verbs import VERB_HELP
 from .common import CliError, unknown_year_line, unknown_years_of
 from .desk_cmd import MODES, RESPONSE_HOW, Ctx, clock_json, command, emit, jsonable
 
@@ -797,19 +798,19 @@ def _reopen_args(p):
 
 
 VERBS: dict[str, tuple[Any, str, Any]] = {
-    "respond": (_respond, "record the first response to the customer", _respond_args),
-    "propose": (_propose, "record the solution proposal given to the customer", _propose_args),
-    "assign": (_assign, "assign the fault to one engineer", _assign_args),
-    "work": (_work, "log a work entry (phone, remote, onsite, internal)", _work_args),
+    "respond": (_respond, VERB_HELP["respond"], _respond_args),
+    "propose": (_propose, VERB_HELP["propose"], _propose_args),
+    "assign": (_assign, VERB_HELP["assign"], _assign_args),
+    "work": (_work, VERB_HELP["work"], _work_args),
     "work-edit": (_work_edit, "correct a work entry", _work_edit_args),
-    "work-end": (_work_end, "end ongoing work", _work_end_args),
-    "signoff": (_signoff_verb, "record the sign-off of on-site work", _signoff_args),
-    "escalate": (_escalate, "escalate to a more senior engineer", _escalate_args),
-    "pause": (_pause, "wait on the customer (pauses the resolve clock)", _pause_args),
-    "resume": (_resume, "the customer is back: resume the clocks", _resume_args),
-    "level": (_level, "change the fault's level (deadlines are recomputed)", _level_args),
-    "record": (_record, "write the fault record (any subset of its fields)", _record_args),
-    "resolve": (_resolve, "the fault is resolved", _resolve_args),
-    "close": (_close, "close a resolved fault", _close_args),
-    "reopen": (_reopen, "reopen a resolved or closed fault", _reopen_args),
+    "work-end": (_work_end, VERB_HELP["work-end"], _work_end_args),
+    "signoff": (_signoff_verb, VERB_HELP["signoff"], _signoff_args),
+    "escalate": (_escalate, VERB_HELP["escalate"], _escalate_args),
+    "pause": (_pause, VERB_HELP["pause"], _pause_args),
+    "resume": (_resume, VERB_HELP["resume"], _resume_args),
+    "level": (_level, VERB_HELP["level"], _level_args),
+    "record": (_record, VERB_HELP["record"], _record_args),
+    "resolve": (_resolve, VERB_HELP["resolve"], _resolve_args),
+    "close": (_close, VERB_HELP["close"], _close_args),
+    "reopen": (_reopen, VERB_HELP["reopen"], _reopen_args),
 }
