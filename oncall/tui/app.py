@@ -184,7 +184,7 @@ class OncallApp(App[int]):
         self.refresh_bindings()
         for screen in self.screen_stack:
             refresh_keys = getattr(screen, "refresh_keys", None)
-            if refresh_keys is not None:
+            if refresh_keys is not None and screen.is_mounted:  # its footer composed
                 refresh_keys()
 
     def toggle_theme(self) -> None:
