@@ -10,6 +10,9 @@ optional; without a file the defaults shipped in ``data/`` apply::
     language = "zh_CN"                  # console language (else the locale)
     notify_command = "/usr/local/bin/page-duty"
     bell = true
+
+    [keymap]                            # the console's keys (oncall/tui/actions.py)
+    respond = "R"
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ KNOWN_KEYS = {
     "notify_timeout": (int, float),
     "notify_retries": int,
     "bell": bool,
+    "keymap": dict,  # the console's keys: binding id = key(s); see oncall/tui/actions.py
 }
 
 
@@ -93,4 +97,7 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
             raise ConfigError(f"{file}: {key}: unknown setting (known: {', '.join(KNOWN_KEYS)})")
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
             raise ConfigError(f"{file}: {key}: unexpected value {value!r}")
+        if kind is dict and not all(isinstance(v, str) for v in value.values()):
+            # Which ids and keys the console has, it checks itself (and says so).
+            raise ConfigError(f'{file}: {key}: each entry is a string of keys, e.g. respond = "R"')
     return Config(path=file, values=raw)

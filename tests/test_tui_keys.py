@@ -8,6 +8,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 from tui_support import make_app, settle, until
 
 from oncall.tui.forms.base import FormScreen
+from oncall.tui.palette import ActionsProvider
 
 
 def fill(form: FormScreen, **values) -> None:
@@ -359,7 +360,7 @@ async def test_every_action_is_in_the_command_palette(desk, clock, fault):
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        titles = [c.title for c in app.get_system_commands(app.main)]
+        titles = [title for title, _help, _run in ActionsProvider(app.main).commands()]
         for words in (
             "New (n)",
             "Respond (r)",

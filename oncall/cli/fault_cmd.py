@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..verbs import VERB_HELP
 from ..vocabulary import CHANNELS, RESPONSE_HOW
 from . import fault_verbs as fv
 from . import work_verbs as wv
@@ -72,19 +73,19 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 VERBS: dict[str, tuple[Any, str, Any]] = {
-    "respond": (fv.respond, "record the first response to the customer", fv.respond_args),
-    "propose": (fv.propose, "record the solution proposal given to the customer", fv.propose_args),
-    "assign": (fv.assign, "assign the fault to one engineer", fv.assign_args),
-    "work": (wv.work, "log a work entry (phone, remote, onsite, internal)", wv.work_args),
+    "respond": (fv.respond, VERB_HELP["respond"], fv.respond_args),
+    "propose": (fv.propose, VERB_HELP["propose"], fv.propose_args),
+    "assign": (fv.assign, VERB_HELP["assign"], fv.assign_args),
+    "work": (wv.work, VERB_HELP["work"], wv.work_args),
     "work-edit": (wv.work_edit, "correct a work entry", wv.work_edit_args),
-    "work-end": (wv.work_end, "end ongoing work", wv.work_end_args),
-    "signoff": (wv.signoff, "record the sign-off of on-site work", wv.signoff_args),
-    "escalate": (fv.escalate, "escalate to a more senior engineer", fv.escalate_args),
-    "pause": (fv.pause, "wait on the customer (pauses the resolve clock)", fv.pause_args),
-    "resume": (fv.resume, "the customer is back: resume the clocks", fv.resume_args),
-    "level": (fv.level, "change the fault's level (deadlines are recomputed)", fv.level_args),
-    "record": (fv.record, "write the fault record (any subset of its fields)", fv.record_args),
-    "resolve": (fv.resolve, "the fault is resolved", fv.resolve_args),
-    "close": (fv.close, "close a resolved fault", fv.close_args),
-    "reopen": (fv.reopen, "reopen a resolved or closed fault", fv.reopen_args),
+    "work-end": (wv.work_end, VERB_HELP["work-end"], wv.work_end_args),
+    "signoff": (wv.signoff, VERB_HELP["signoff"], wv.signoff_args),
+    "escalate": (fv.escalate, VERB_HELP["escalate"], fv.escalate_args),
+    "pause": (fv.pause, VERB_HELP["pause"], fv.pause_args),
+    "resume": (fv.resume, VERB_HELP["resume"], fv.resume_args),
+    "level": (fv.level, VERB_HELP["level"], fv.level_args),
+    "record": (fv.record, VERB_HELP["record"], fv.record_args),
+    "resolve": (fv.resolve, VERB_HELP["resolve"], fv.resolve_args),
+    "close": (fv.close, VERB_HELP["close"], fv.close_args),
+    "reopen": (fv.reopen, VERB_HELP["reopen"], fv.reopen_args),
 }

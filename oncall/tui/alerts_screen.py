@@ -20,14 +20,14 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ..i18n import N_, _
 from ..resources import styles_path
-from . import fmt
+from . import actions, fmt
 from .alerts_bridge import threshold_name
+from .keybar import KeyBar
 from .translate import translate_bindings
 
 LIMIT = 200
@@ -45,12 +45,8 @@ WITHDRAWN_STYLE = "dim"
 
 class AlertsScreen(Screen):
     CSS_PATH = styles_path("alerts.tcss")
-    BINDINGS = [
-        Binding("a", "acknowledge", N_("Acknowledge"), id="alerts-ack"),
-        Binding("A", "acknowledge_all", N_("Acknowledge all"), id="alerts-ack-all"),
-        Binding("R", "resend", N_("Resend"), id="alerts-resend"),
-        Binding("escape", "back", N_("Back"), id="alerts-back"),
-    ]
+    BINDINGS = actions.bindings(actions.ALERTS)
+    KEYS_SCREEN = actions.ALERTS
 
     def __init__(self, service: Any, *, limit: int = LIMIT) -> None:
         super().__init__()
@@ -63,7 +59,7 @@ class AlertsScreen(Screen):
         yield Static(_("Alerts, newest first"), id="alerts-title", markup=False)
         yield DataTable(id="alerts-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="alerts-note", markup=False)
-        yield Footer()
+        yield KeyBar(id="footer")
 
     @property
     def table(self) -> DataTable:
@@ -83,6 +79,7 @@ class AlertsScreen(Screen):
             _("Title"),
             _("Acknowledged"),
         )
+        self.call_after_refresh(self.refresh_keys)
         if self.service is None:
             self._note(_("Alerts are not running in this console."))
             return
@@ -220,6 +217,11 @@ class AlertsScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def refresh_keys(self) -> None:
+        """The footer: this screen's keys that work now, from the action table."""
+        for bar in self.query(KeyBar):
+            bar.show_keys(self, actions.ALERTS)
 
 
 def alert_cells(alert: Any, tz: Any) -> list[Any]:

@@ -16,19 +16,19 @@ import contextlib
 import gc
 import importlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.app import App
 from textual.reactive import var
-from textual.screen import Screen
 
-from ..i18n import N_, _, choose_language, set_language
+from ..i18n import _, choose_language, set_language
 from ..resources import styles_path
+from . import actions
+from .actions import check_keymap
 from .backend import Backend
+from .palette import ActionsProvider
 from .start_screen import StartScreen
-from .toasts import DISMISS_KEY, DISMISS_KEY_DISPLAY
 from .translate import translate_bindings
 
 DARK = "textual-dark"
@@ -50,15 +50,9 @@ class OncallApp(App[int]):
     CSS_PATH = [styles_path("oncall.tcss"), styles_path("forms.tcss")]
     TITLE = "oncall"
     # On the app, with priority: the same key in every screen and form.
-    BINDINGS = [
-        Binding(
-            DISMISS_KEY,
-            "dismiss_toasts",
-            N_("Dismiss toasts"),
-            key_display=DISMISS_KEY_DISPLAY,
-            priority=True,
-        )
-    ]
+    BINDINGS = actions.bindings(actions.APP)
+    # The palette lists the current screen's actions (from the table), then Textual's own.
+    COMMANDS = App.COMMANDS | {ActionsProvider}
 
     # A var, not a reactive: a reactive on the App repaints the whole screen when it
     # changes (about 10 KB over ssh, for a count the header redraws in a few cells).
@@ -83,6 +77,11 @@ class OncallApp(App[int]):
         set_language(choose_language(configured))
         super().__init__()
         translate_bindings(self)
+        # The desk's [keymap]: the entries that can be used; the others are said once shown.
+        self.keymap, self.keymap_problems = check_keymap(
+            config.get("keymap", {}) if config is not None else {}
+        )
+        self.set_keymap(self.keymap)
         self.open_desk = open_desk
         self.clock = clock
         self.config = config
@@ -116,6 +115,14 @@ class OncallApp(App[int]):
             ready=self.ready,
         )
         self.switch_screen(self.main)
+        if self.keymap_problems:  # one toast; the console works with the keys it could bind
+            self.notify(
+                "\n".join(self.keymap_problems),
+                title=_("Keys not rebound"),
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         if self._with_alerts:
             self.run_worker(self._attach_alerts(), group="alerts")
         elif self._freeze_heap:
@@ -156,7 +163,7 @@ class OncallApp(App[int]):
     # -- toasts: one key dismisses them all; the footer shows it while there are any --
     def action_dismiss_toasts(self) -> None:
         self.clear_notifications()
-        self.refresh_bindings()
+        self._toasts_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "dismiss_toasts":
@@ -165,12 +172,20 @@ class OncallApp(App[int]):
 
     def _on_notify(self, event: Any) -> None:
         super()._on_notify(event)
-        self.refresh_bindings()
+        self._toasts_changed()
 
     def _unnotify(self, notification: Any, refresh: bool = True) -> None:
         # A toast that times out calls this (Textual has no public hook for it).
         super()._unnotify(notification, refresh)
+        self._toasts_changed()
+
+    def _toasts_changed(self) -> None:
+        """The dismiss key comes and goes with the toasts: in every footer under them too."""
         self.refresh_bindings()
+        for screen in self.screen_stack:
+            refresh_keys = getattr(screen, "refresh_keys", None)
+            if refresh_keys is not None and screen.is_mounted:  # its footer composed
+                refresh_keys()
 
     def toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
@@ -185,21 +200,3 @@ class OncallApp(App[int]):
     def watch_unacked_alerts(self, count: int) -> None:
         if self.main is not None and self.main.is_mounted:
             self.main.show_unacked(count)
-
-    # -- the command palette: every key of the main screen, by name ------------------
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        if screen is self.main:
-            seen = set()
-            for _key, binding in screen._bindings:
-                if binding.action in seen or not binding.description:
-                    continue
-                seen.add(binding.action)
-                if screen.check_action(binding.action, ()) is not True:
-                    continue
-                key = self.get_key_display(binding)
-                yield SystemCommand(
-                    f"{binding.description} ({key})",
-                    _("Key: {key}").format(key=key),
-                    lambda action=binding.action: self.run_action(action, screen),
-                )
-        yield from super().get_system_commands(screen)

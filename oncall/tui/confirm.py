@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..i18n import N_, _
+from ..i18n import _
+from . import actions
 from .translate import translate_bindings
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("y", "answer(True)", N_("Yes")),
-        Binding("n,escape", "answer(False)", N_("No")),
-    ]
+    BINDINGS = actions.bindings(actions.CONFIRM)
 
     def __init__(self, title: str, question: str) -> None:
         super().__init__(classes="form-screen")

@@ -20,14 +20,13 @@ from typing import Any
 
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..i18n import N_, _
 from ..text import cell_width, fit
-from . import fmt
+from . import actions, fmt
 from .lines import ComponentStyles, Line, changed_span, line_strip
 
 RECORD_FIELDS = (
@@ -236,12 +235,8 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         "clocks--paused",
     }
 
-    BINDINGS = [
-        Binding("down,j", "scroll_down", N_("Down"), show=False),
-        Binding("up,k", "scroll_up", N_("Up"), show=False),
-        # Enter on the fault shown does its next step (space does it anywhere).
-        Binding("enter", "screen.next_step", N_("Next step"), show=False),
-    ]
+    # Enter on the fault shown does its next step (space does it anywhere).
+    BINDINGS = actions.bindings(actions.DETAIL)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

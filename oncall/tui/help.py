@@ -1,34 +1,20 @@
-"""The help screen: every key of the console, from its bindings."""
+"""The help screen: every key of the console, from the action table (rebound keys included)."""
 
 from __future__ import annotations
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from ..i18n import N_, _
-from .toasts import DISMISS_KEY
+from ..i18n import _
+from . import actions
 from .translate import translate_bindings
-
-# Keys that live on widgets or forms rather than on the main screen.
-EXTRA_KEYS = (
-    ("↑ ↓  j k", N_("Move in the queue (PgUp/PgDn, Home/End too)")),
-    ("ctrl+p", N_("Command palette: every action by name")),
-    ("Enter", N_("In the detail pane: the fault's next step (as space)")),
-    ("Enter", N_("In a form: next field; on the last field: save")),
-    ("space", N_("In a form: open a list (Enter picks), tick a box")),
-    ("ctrl+s", N_("In a form: save")),
-    ("Esc", N_("In a form: cancel; in the detail pane: back to the queue")),
-    ("Tab", N_("Next field or pane")),
-    (DISMISS_KEY, N_("Dismiss every toast (in every screen)")),
-)
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", N_("Close"))]
+    BINDINGS = actions.bindings(actions.HELP)
 
     def __init__(self, main: Screen) -> None:
         super().__init__(classes="form-screen")
@@ -39,19 +25,8 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        seen = set()
-        for _key, binding in self.main._bindings:
-            if binding.action in seen:
-                continue
-            seen.add(binding.action)
-            keys = [
-                self.app.get_key_display(b)
-                for _k, b in self.main._bindings
-                if b.action == binding.action
-            ]
-            table.add_row(" ".join(keys), binding.description)
-        for key, text in EXTRA_KEYS:
-            table.add_row(key, _(text))
+        for key, text in help_rows(self.app):
+            table.add_row(key, text)
         with Vertical(classes="form help"):
             yield Static(_("Keys"), classes="form-title")
             with VerticalScroll(classes="form-body"):
@@ -70,3 +45,13 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def help_rows(app) -> list[tuple[str, str]]:
+    """(keys as shown, description) of every action the help lists, in the table's order."""
+    keymap = getattr(app, "keymap", {})
+    return [
+        (" ".join(actions.shown_keys(a, keymap, app.get_key_display)), actions.description(a))
+        for a in actions.ACTIONS
+        if a.help
+    ]

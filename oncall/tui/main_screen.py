@@ -15,20 +15,19 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
 from ..i18n import N_, _
-from . import fmt
+from . import actions, fmt
 from .backend import Backend, Opened, Reloaded, open_and_load, reload
 from .db_health import DatabaseHealth, check_file, one_line
 from .detail import DetailPane
 from .filters import DoneItem, QueueFilter, QueueView, queue_view
 from .header import DeskHeader
-from .keybar import KeyBar
-from .queue import QueueTable, is_fault
+from .keybar import KeyBar, first_keys, key_state
+from .queue import FOLD, QueueTable, is_fault
 from .toasts import fit_toasts
 from .translate import translate_bindings
 
@@ -76,34 +75,8 @@ VIEWS_KEPT = 32
 class MainScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-wider")]
 
-    BINDINGS = [
-        Binding("space", "next_step", N_("Next step"), id="next", key_display="space"),
-        Binding("n", "new_fault", N_("New"), id="new"),
-        Binding("r", "respond", N_("Respond"), id="respond"),
-        Binding("a", "assign", N_("Assign"), id="assign"),
-        Binding("m", "take", N_("Take"), id="take"),
-        Binding("w", "work", N_("Work"), id="work"),
-        Binding("W", "end_work", N_("End work"), id="end-work"),
-        Binding("s", "solution", N_("Solution"), id="solution"),
-        Binding("x", "escalate", N_("Escalate"), id="escalate"),
-        Binding("p", "pause_resume", N_("Pause/resume"), id="pause"),
-        Binding("l", "level", N_("Level"), id="level"),
-        Binding("e", "record", N_("Record"), id="record"),
-        Binding("v", "resolve", N_("Resolve"), id="resolve"),
-        Binding("o", "sign_off", N_("Sign off"), id="signoff"),
-        Binding("c", "close", N_("Close"), id="close"),
-        Binding("u", "reopen", N_("Reopen"), id="reopen"),
-        Binding("f", "filter", N_("Filter"), id="filter"),
-        Binding("F", "clear_filter", N_("Clear filter"), id="clear-filter"),
-        Binding("exclamation_mark", "alerts", N_("Alerts"), id="alerts", key_display="!"),
-        Binding("d", "cycle_list", N_("Open/resolved/closed"), id="list"),
-        Binding("z", "fold", N_("Old breaches"), id="fold"),
-        Binding("enter", "focus_detail", N_("Detail"), id="detail"),
-        Binding("escape", "back", N_("Back"), id="back"),
-        Binding("t", "toggle_theme", N_("Dark/light"), id="theme"),
-        Binding("question_mark", "help", N_("Help"), id="help", key_display="?"),
-        Binding("q", "quit", N_("Quit"), id="quit"),
-    ]
+    BINDINGS = actions.bindings(actions.MAIN)  # every key: oncall/tui/actions.py
+    KEYS_SCREEN = actions.MAIN
 
     def __init__(
         self,
@@ -144,7 +117,6 @@ class MainScreen(Screen):
         self.last_refusal = ""
         self.last_unreachable = False  # the last refusal: the database could not be reached
         self.health = DatabaseHealth(self)  # the database out of reach: header, retries
-        self._actions = tuple(dict.fromkeys(b.action for b in self.BINDINGS))  # type: ignore[union-attr]
         self._keys_state: tuple | None = None
         self.ready = ready or asyncio.Event()  # set once the desk is open and the queue shown
         self._calendar_day: Any = None  # the desk's date when the calendar was last checked
@@ -195,16 +167,8 @@ class MainScreen(Screen):
     def _show_keys(self) -> None:
         """The footer: the keys that work now (whole ones, as many as fit)."""
         bars = self.query(KeyBar)
-        if not bars:
-            return
-        seen, shown = set(), []
-        for bindings in self._bindings.key_to_bindings.values():
-            for binding in bindings:
-                action = binding.action
-                if binding.show and action not in seen and self.check_action(action, ()):
-                    seen.add(action)
-                    shown.append(binding)
-        bars.first().show_keys(shown, self.app.get_key_display)
+        if bars:
+            bars.first().show_keys(self, actions.MAIN)
 
     # -- loading ----------------------------------------------------------------------
     async def _open(self) -> None:
@@ -453,6 +417,7 @@ class MainScreen(Screen):
         filter_line.set_class(self.filter.active, "-shown")
         if not view.rows:
             self._show_view(None)
+        self.refresh_keys()  # the fold key comes and goes with the faults breached long ago
 
     def select_after_reload(self, ref: str) -> None:
         """Put the cursor on ``ref`` once it shows up (a fault just logged)."""
@@ -653,7 +618,7 @@ class MainScreen(Screen):
         ``refresh_bindings`` makes the palette (and any Footer) recompose its keys (tens
         of milliseconds on the loop): calling it on each cursor move made key presses lag.
         """
-        state = tuple(self.check_action(action, ()) for action in self._actions)
+        state = key_state(self, actions.MAIN)
         if state != self._keys_state:
             self._keys_state = state
             self.app.refresh_bindings()
@@ -668,6 +633,8 @@ class MainScreen(Screen):
             return None
         if action == "alerts" and getattr(self.app, "alerts", None) is None:
             return None  # the alert service has not started (or is off)
+        if action == "fold" and self.queue.row(FOLD) is None:
+            return None  # no faults breached long ago: nothing to show or fold
         return True
 
     def current(self) -> Any | None:
@@ -874,11 +841,8 @@ class MainScreen(Screen):
         await self._with_view("work", "SignOffForm")
 
     def _keys_of_actions(self) -> dict[str, str]:
-        """Each action's first key, as shown."""
-        keys: dict[str, str] = {}
-        for _key, binding in self._bindings:
-            keys.setdefault(binding.action, self.app.get_key_display(binding))
-        return keys
+        """Each action's first key, as shown (rebound keys included)."""
+        return first_keys(self.app, actions.MAIN)
 
     async def _fresh_roster(self) -> list:
         """The roster as stored now (who is on duty changes during a shift)."""

@@ -17,7 +17,6 @@ from datetime import datetime
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -25,7 +24,7 @@ from textual.strip import Strip
 
 from ..i18n import N_, _
 from ..text import cell_width, fit
-from . import fmt
+from . import actions, fmt
 from .lines import ComponentStyles
 
 
@@ -208,14 +207,7 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         "queue--done",
     }
 
-    BINDINGS = [
-        Binding("up,k", "cursor_up", N_("Up"), show=False),
-        Binding("down,j", "cursor_down", N_("Down"), show=False),
-        Binding("pageup", "page_up_rows", N_("Page up"), show=False),
-        Binding("pagedown", "page_down_rows", N_("Page down"), show=False),
-        Binding("home,g", "first", N_("First"), show=False),
-        Binding("end,G", "last", N_("Last"), show=False),
-    ]
+    BINDINGS = actions.bindings(actions.QUEUE)
 
     class Fold(Message):
         """Enter on the folded long-breached line."""

@@ -15,7 +15,8 @@ time fields once a form was open. Here:
   form (any modal screen), toasts are not shown: alerts still count in the
   header and ring the bell, and their toasts show again, for the time they
   have left, once the queue is back;
-- ``DISMISS_KEY`` (bound on the app, so in every screen) dismisses every toast.
+- ``DISMISS_KEY`` (bound on the app, so in every screen; ``dismiss-toasts`` in the
+  action table) dismisses every toast.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from typing import Any
 
 from textual.widgets._toast import ToastRack
 
-DISMISS_KEY = "ctrl+t"
-DISMISS_KEY_DISPLAY = "^t"
+from .actions import BY_ID
+
+DISMISS_KEY = BY_ID["dismiss-toasts"].keys  # its default (a desk's [keymap] may rebind it)
 
 
 def fit_toasts(screen: Any, pane: Any) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -27,7 +26,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from ...i18n import N_, _
 from ...timefmt import TimeInputError, parse_instant
-from .. import fmt
+from .. import actions, fmt
 from ..translate import translate_bindings
 
 
@@ -102,10 +101,7 @@ class FormSelect(Select):
     Textual's ``Select`` opens its list on Enter, space, up and down; here
     space (and up, down) open it and Enter moves on."""
 
-    BINDINGS = [
-        Binding("enter", "next_field", show=False),
-        Binding("space,down,up", "show_overlay", show=False),
-    ]
+    BINDINGS = actions.bindings(actions.SELECT)
 
     def action_next_field(self) -> None:
         self.screen.advance(self)
@@ -114,7 +110,7 @@ class FormSelect(Select):
 class FormCheckbox(Checkbox):
     """A check box whose Enter moves to the next field; space ticks it."""
 
-    BINDINGS = [Binding("enter", "next_field", show=False)]
+    BINDINGS = actions.bindings(actions.CHECKBOX)
 
     def action_next_field(self) -> None:
         self.screen.advance(self)
@@ -123,10 +119,7 @@ class FormCheckbox(Checkbox):
 class FormScreen(ModalScreen[Any]):
     """A form over the main screen; subclasses give ``fields()`` and ``submit()``."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", N_("Cancel")),
-        Binding("ctrl+s", "submit", N_("Save")),
-    ]
+    BINDINGS = actions.bindings(actions.FORM)
 
     heading = ""  # msgid
     save_label = N_("Save")
