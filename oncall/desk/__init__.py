@@ -118,16 +118,18 @@ from .views import (
 )
 
 if TYPE_CHECKING:
-    from .core import Desk, open_desk
+    from .core import Desk
+    from .open import open_desk
 
-_LAZY = ("Desk", "open_desk")
+_LAZY = {"Desk": "core", "open_desk": "open"}
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        from . import core
+    home = _LAZY.get(name)
+    if home is not None:
+        import importlib
 
-        return getattr(core, name)
+        return getattr(importlib.import_module(f".{home}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
