@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from oncall.sla import FaultHistory
 
@@ -104,8 +105,7 @@ class AlertRecord:
         return AlertKey(self.fault_id, self.clock, self.threshold, self.deadline)
 
 
-@dataclass(frozen=True)
-class Resent:
+class Resent(NamedTuple):
     """What ``desk.alerts.resend`` did: ``queued`` (this call asked for it) and the
     alert as it is now (None: no such alert)."""
 
