@@ -110,7 +110,7 @@ def test_the_desk_raises_damaged_for_a_damaged_page(desk, db_url):
     desk.engine.dispose()
     damage_header(path)
     with pytest.raises(DatabaseDamaged, match="file is not a database"):
-        desk.list_engineers()
+        desk.roster.all()
 
 
 def test_quick_check_finds_a_damaged_page_no_query_reads(tmp_path, templates):

@@ -139,7 +139,7 @@ def _new(args: argparse.Namespace, ctx: Ctx) -> int:
     if responded is None and (args.responded_via is not None or args.response_note):
         raise CliError("--responded-via and --response-note need --responded-at")
     desk = ctx.desk()
-    fault = desk.log_fault(
+    fault = desk.faults.log(
         customer=args.customer,
         system=args.system,
         title=args.title,
@@ -153,7 +153,7 @@ def _new(args: argparse.Namespace, ctx: Ctx) -> int:
         responded_via=args.responded_via,
         response_note=args.response_note,
     )
-    view = desk.fault_view(fault.ref)
+    view = desk.reads.fault_view(fault.ref)
     clocks = view.clocks.clocks
     if args.json:
         clocks_json = [clock_json(c, view.now, ctx.tz) for c in clocks]
@@ -181,12 +181,14 @@ def _new(args: argparse.Namespace, ctx: Ctx) -> int:
 
 def _list(args: argparse.Namespace, ctx: Ctx) -> int:
     desk = ctx.desk()
-    queue = desk.open_queue()
+    queue = desk.reads.open_queue()
     now = queue[0].now if queue else ctx.now()
     entries: list[tuple[Any, Any]] = [(q.fault, q) for q in queue]
     if args.all:
         queued = {q.fault.ref for q in queue}
-        entries += [(f, None) for f in desk.fault_list(include_closed=True) if f.ref not in queued]
+        entries += [
+            (f, None) for f in desk.reads.faults(include_closed=True) if f.ref not in queued
+        ]
     if args.json:
         faults = []
         for fault, item in entries:
@@ -251,10 +253,10 @@ def _show(args: argparse.Namespace, ctx: Ctx) -> int:
     from ..desk.next_step import Wording, describe, next_step
 
     desk = ctx.desk()
-    view = desk.fault_view(_ref(args))
+    view = desk.reads.fault_view(_ref(args))
     f, tz, now = view.fault, ctx.tz, view.now
     unknown = unknown_years_of(ctx.policy, view.clocks.clocks)
-    roster = desk.list_engineers()
+    roster = desk.roster.all()
     names = {e.user: e.name for e in roster}
     words = Wording(
         when=lambda at: show(at, tz),
@@ -463,7 +465,7 @@ def _verb(handler):
         entry = None
         if hasattr(result, "fault_ref"):  # a work entry
             entry = result
-            fault = desk.fault(entry.fault_ref)
+            fault = desk.reads.fault(entry.fault_ref)
         else:
             fault = result
         if args.json:
@@ -502,7 +504,7 @@ def _with_entry(parser: argparse.ArgumentParser) -> None:
 
 def _respond(args, ctx):
     def call(desk, at, version):
-        f = desk.respond(_ref(args), version=version, how=args.via, note=args.note, at=at)
+        f = desk.faults.respond(_ref(args), version=version, how=args.via, note=args.note, at=at)
         return f, f"responded by {args.via}"
 
     return call
@@ -520,7 +522,7 @@ def _propose(args, ctx):
     text = _text(args.text, "--text")
 
     def call(desk, at, version):
-        return desk.propose_solution(_ref(args), version=version, text=text, at=at), (
+        return desk.faults.propose_solution(_ref(args), version=version, text=text, at=at), (
             "solution proposed"
         )
 
@@ -534,7 +536,7 @@ def _propose_args(p):
 
 def _assign(args, ctx):
     def call(desk, at, version):
-        f = desk.assign(_ref(args), args.user, version=version, note=args.note, at=at)
+        f = desk.faults.assign(_ref(args), args.user, version=version, note=args.note, at=at)
         return f, f"assigned to {printable(f.assignee or args.user)}"
 
     return call
@@ -553,7 +555,7 @@ def _work(args, ctx):
         raise CliError("--end comes before --start")
 
     def call(desk, at, version):
-        w = desk.add_work(
+        w = desk.work.add(
             _ref(args),
             version=version,
             mode=args.mode,
@@ -602,7 +604,7 @@ def _work_edit(args, ctx):
         )
 
     def call(desk, at, version):
-        w = desk.edit_work(args.entry, version=version, at=at, **changes)
+        w = desk.work.edit(args.entry, version=version, at=at, **changes)
         fields = ", ".join("did" if k == "done" else k for k in changes)
         return w, f"work entry {w.id} edited ({fields})"
 
@@ -623,7 +625,7 @@ def _work_end(args, ctx):
     end = ctx.time(args.end, "--end")
 
     def call(desk, at, version):
-        w = desk.end_work(args.entry, version=version, end=end, result=args.result, at=at)
+        w = desk.work.end(args.entry, version=version, end=end, result=args.result, at=at)
         return w, f"work entry {w.id} ended {show(w.end, ctx.tz)}"
 
     return call
@@ -640,7 +642,7 @@ def _signoff_verb(args, ctx):
     end = ctx.time(args.end, "--end")
 
     def call(desk, at, version):
-        w = desk.sign_off(
+        w = desk.work.sign_off(
             args.entry, version=version, customer_rep=rep, engineer=args.engineer, end=end, at=at
         )
         return w, (
@@ -674,7 +676,7 @@ def _escalate(args, ctx):
     reason = _text(args.reason, "--reason")
 
     def call(desk, at, version):
-        f = desk.escalate(_ref(args), version=version, reason=reason, to=args.to, at=at)
+        f = desk.faults.escalate(_ref(args), version=version, reason=reason, to=args.to, at=at)
         return f, f"escalated to {printable(f.assignee or '-')}"
 
     return call
@@ -690,7 +692,7 @@ def _pause(args, ctx):
     reason = _text(args.reason, "--reason")
 
     def call(desk, at, version):
-        return desk.pause(_ref(args), version=version, reason=reason, at=at), (
+        return desk.faults.pause(_ref(args), version=version, reason=reason, at=at), (
             "paused (waiting on the customer)"
         )
 
@@ -704,7 +706,7 @@ def _pause_args(p):
 
 def _resume(args, ctx):
     def call(desk, at, version):
-        return desk.resume(_ref(args), version=version, note=args.note, at=at), "resumed"
+        return desk.faults.resume(_ref(args), version=version, note=args.note, at=at), "resumed"
 
     return call
 
@@ -718,7 +720,7 @@ def _level(args, ctx):
     reason = _text(args.reason, "--reason")
 
     def call(desk, at, version):
-        f = desk.change_level(_ref(args), args.level, version=version, reason=reason, at=at)
+        f = desk.faults.change_level(_ref(args), args.level, version=version, reason=reason, at=at)
         return f, f"level changed to {f.level} (deadlines recomputed)"
 
     return call
@@ -741,7 +743,7 @@ def _record(args, ctx):
         )
 
     def call(desk, at, version):
-        f = desk.update_record(_ref(args), version=version, at=at, **changes)
+        f = desk.faults.record(_ref(args), version=version, at=at, **changes)
         return f, f"record updated ({', '.join(changes)})"
 
     return call
@@ -760,7 +762,7 @@ def _resolve(args, ctx):
     summary = _text(args.summary, "--summary")
 
     def call(desk, at, version):
-        return desk.resolve(_ref(args), version=version, summary=summary, at=at), "resolved"
+        return desk.faults.resolve(_ref(args), version=version, summary=summary, at=at), "resolved"
 
     return call
 
@@ -772,7 +774,7 @@ def _resolve_args(p):
 
 def _close(args, ctx):
     def call(desk, at, version):
-        return desk.close(_ref(args), version=version, note=args.note, at=at), "closed"
+        return desk.faults.close(_ref(args), version=version, note=args.note, at=at), "closed"
 
     return call
 
@@ -786,7 +788,7 @@ def _reopen(args, ctx):
     reason = _text(args.reason, "--reason")
 
     def call(desk, at, version):
-        return desk.reopen(_ref(args), version=version, reason=reason, at=at), "reopened"
+        return desk.faults.reopen(_ref(args), version=version, reason=reason, at=at), "reopened"
 
     return call
 

@@ -84,7 +84,7 @@ def _engineer_add(args: argparse.Namespace, ctx: Ctx) -> int:
     if not args.user.strip():
         raise CliError("USER cannot be empty")
     desk = ctx.desk()
-    info = desk.add_engineer(
+    info = desk.roster.add(
         args.user.strip(),
         args.name,
         args.seniority,
@@ -105,7 +105,7 @@ def _engineer_add(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _engineer_list(args: argparse.Namespace, ctx: Ctx) -> int:
-    engineers = ctx.desk().list_engineers()
+    engineers = ctx.desk().roster.all()
     if args.json:
         emit(engineers, ctx.tz)
         return 0
@@ -129,7 +129,7 @@ def _engineer_list(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _engineer_duty(args: argparse.Namespace, ctx: Ctx) -> int:
-    info = ctx.desk().set_on_duty(args.user, args.state == "on")
+    info = ctx.desk().roster.set_on_duty(args.user, args.state == "on")
     if args.json:
         emit(info, ctx.tz)
         return 0
@@ -138,7 +138,7 @@ def _engineer_duty(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _engineer_lead(args: argparse.Namespace, ctx: Ctx) -> int:
-    info = ctx.desk().set_lead(args.user, args.state == "on")
+    info = ctx.desk().roster.set_lead(args.user, args.state == "on")
     if args.json:
         emit(info, ctx.tz)
         return 0
@@ -147,7 +147,7 @@ def _engineer_lead(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _engineer_seniority(args: argparse.Namespace, ctx: Ctx) -> int:
-    info = ctx.desk().update_engineer(args.user, seniority=args.seniority)
+    info = ctx.desk().roster.update(args.user, seniority=args.seniority)
     if args.json:
         emit(info, ctx.tz)
         return 0
@@ -202,7 +202,7 @@ def _customer_add(args: argparse.Namespace, ctx: Ctx) -> int:
         raise CliError("--warranty-end comes before --warranty-start")
     systems = _systems(args.system)
     contacts = _contacts(args.contact)
-    info = ctx.desk().add_customer(
+    info = ctx.desk().customers.add(
         args.name.strip(),
         systems=systems,
         warranty_start=start,
@@ -219,7 +219,7 @@ def _customer_add(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _customer_list(args: argparse.Namespace, ctx: Ctx) -> int:
-    customers = ctx.desk().list_customers()
+    customers = ctx.desk().customers.all()
     if args.json:
         emit(customers, ctx.tz)
         return 0

@@ -352,7 +352,6 @@ class _Faults:
         return self._verb(h.REOPEN, ref, version, at, data, **changes)
 
 
-
 class _Work:
     """The work verbs' signatures and results (``desk.work``), written in memory."""
 

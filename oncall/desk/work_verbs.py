@@ -30,7 +30,7 @@ class Work:
     def __init__(self, tx: Tx) -> None:
         self._tx = tx
 
-    def addwork_entry(
+    def add(
         self,
         ref: str,
         *,
@@ -104,7 +104,7 @@ class Work:
                 )
         return begin, finish
 
-    def editwork_entry(
+    def edit(
         self,
         entry_id: int,
         *,
@@ -158,7 +158,7 @@ class Work:
         )
         return work_entry(tx.entry, summary.ref, summary.version)
 
-    def endwork_entry(
+    def end(
         self,
         entry_id: int,
         *,

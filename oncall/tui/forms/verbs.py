@@ -35,7 +35,7 @@ class RespondForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "respond",
+            "faults.respond",
             how=values["how"],
             note=values["note"],
             at=values["at"],
@@ -54,7 +54,7 @@ class SolutionForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "propose_solution",
+            "faults.propose_solution",
             text=values["text"],
             at=values["at"],
             notice=_("{ref}: solution proposal logged.").format(ref=self.fault.ref),
@@ -80,7 +80,7 @@ class AssignForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "assign",
+            "faults.assign",
             values["engineer"],
             note=values["note"],
             notice=_("{ref} assigned to {user}.").format(
@@ -113,7 +113,7 @@ class EscalateForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "escalate",
+            "faults.escalate",
             reason=values["reason"],
             to=values["to"] or None,
             notice=_("{ref} escalated.").format(ref=self.fault.ref),
@@ -137,7 +137,7 @@ class PauseForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "pause",
+            "faults.pause",
             reason=values["reason"],
             at=values["at"],
             notice=_("{ref} paused.").format(ref=self.fault.ref),
@@ -152,7 +152,7 @@ class ResumeForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "resume",
+            "faults.resume",
             note=values["note"],
             at=values["at"],
             notice=_("{ref} resumed.").format(ref=self.fault.ref),
@@ -183,7 +183,7 @@ class LevelForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "change_level",
+            "faults.change_level",
             int(values["level"]),
             reason=values["reason"],
             notice=_("{ref}: level changed.").format(ref=self.fault.ref),
@@ -207,7 +207,7 @@ class ResolveForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "resolve",
+            "faults.resolve",
             summary=values["summary"],
             at=values["at"],
             notice=_("{ref} resolved.").format(ref=self.fault.ref),
@@ -229,7 +229,7 @@ class CloseForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "close",
+            "faults.close",
             note=values["note"],
             at=values["at"],
             notice=_("{ref} closed.").format(ref=self.fault.ref),
@@ -244,7 +244,7 @@ class ReopenForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "reopen",
+            "faults.reopen",
             reason=values["reason"],
             at=values["at"],
             notice=_("{ref} reopened.").format(ref=self.fault.ref),
