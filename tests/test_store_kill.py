@@ -32,7 +32,7 @@ clock = SystemClock()
 desk = Desk(make_engine(url), load_policy(data_path("sla.toml")), clock, "duty")
 start = clock.now() - timedelta(minutes=5)
 while True:
-    entry = desk.add_work(ref, version=None, mode="phone", start=start, done="x" * 200)
+    entry = desk.work.add(ref, version=None, mode="phone", start=start, done="x" * 200)
     print(entry.id, flush=True)
 """
 

@@ -9,7 +9,7 @@ How it works:
 - ``start()`` (on the running loop): read the newest alert id, plan every open
   fault. Alerts already due fire at once (catch-up, marked late when they are),
   only the highest due threshold of each clock (``plan.select``).
-- Every ``poll_every`` seconds (``sync``): ``desk.last_change()``; when it moved,
+- Every ``poll_every`` seconds (``sync``): ``desk.reads.last_change()``; when it moved,
   re-plan the faults whose events are newer (another console, the CLI); fire
   any plan that is due (a backstop for a job that could not run, a database
   that was down, a test clock that moved); show alerts that other processes

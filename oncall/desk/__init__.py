@@ -21,14 +21,14 @@ Roster and customers (plain dataclasses in and out). Roster changes are a
 lead's (``NotALead``), but for the first engineer on an empty roster, who
 becomes its lead; the last lead cannot step down::
 
-    desk.add_engineer("alice", "Alice Wang", "senior", phone="138…", on_duty=True, lead=False)
-    desk.set_on_duty("alice", False); desk.update_engineer("alice", seniority="expert")
-    desk.set_lead("alice", True)
-    desk.list_engineers(); desk.engineer("alice"); desk.me()
-    desk.add_customer("华东电网", systems=[SystemInfo("EMS", "D5000", "v3")],
+    desk.roster.add("alice", "Alice Wang", "senior", phone="138…", on_duty=True, lead=False)
+    desk.roster.set_on_duty("alice", False); desk.roster.update("alice", seniority="expert")
+    desk.roster.set_lead("alice", True)
+    desk.roster.all(); desk.roster.get("alice"); desk.roster.me()
+    desk.customers.add("华东电网", systems=[SystemInfo("EMS", "D5000", "v3")],
                       warranty_start=date(...), warranty_end=date(...), tier="gold",
                       contacts=[ContactInfo("张工", phone="…")])
-    desk.add_system("华东电网", SystemInfo(...)); desk.list_customers(); desk.customer(name)
+    desk.customers.add_system("华东电网", SystemInfo(...)); desk.customers.all(); desk.customers.get(name)
 
 Fault verbs. Faults are named by their human id (``"F-2026-00042"``). Every
 verb but ``log_fault`` takes ``version=`` (the ``FaultSummary.version`` the
@@ -38,23 +38,23 @@ the future nor before the report). Each returns the fault's new
 ``FaultSummary`` (work-entry verbs return the ``WorkEntry``, whose
 ``fault_version`` is the fault's new version)::
 
-    f = desk.log_fault(customer=, system=, title=, level=, channel="phone"|"electronic",
+    f = desk.faults.log(customer=, system=, title=, level=, channel="phone"|"electronic",
                        symptom=, contact=, assignee=None, at=None)
-    desk.respond(ref, version=, how="phone"|"electronic"|"onsite", note="")
-    desk.propose_solution(ref, version=, text=)          # stops the solution clock
-    desk.assign(ref, engineer_user, version=, note="")
-    w = desk.add_work(ref, version=, mode="phone"|"remote"|"onsite"|"internal",
+    desk.faults.respond(ref, version=, how="phone"|"electronic"|"onsite", note="")
+    desk.faults.propose_solution(ref, version=, text=)          # stops the solution clock
+    desk.faults.assign(ref, engineer_user, version=, note="")
+    w = desk.work.add(ref, version=, mode="phone"|"remote"|"onsite"|"internal",
                       start=None, end=None, engineer=None, done="", result="")
-    desk.edit_work(w.id, version=, mode=, start=, end=, engineer=, done=, result=)
-    desk.end_work(w.id, version=, end=None, result=None)
-    desk.sign_off(w.id, version=, customer_rep="张工", engineer=None, end=None)  # on-site
-    desk.escalate(ref, version=, reason=, to=None)   # None: more senior, on duty first
-    desk.pause(ref, version=, reason=); desk.resume(ref, version=, note="")
-    desk.change_level(ref, level, version=, reason=)
-    desk.update_record(ref, version=, symptom=, diagnosis=, handling=, losses=, changes=)
-    desk.resolve(ref, version=, summary=)
-    desk.close(ref, version=, note="")   # refused with unsigned on-site work
-    desk.reopen(ref, version=, reason=)
+    desk.work.edit(w.id, version=, mode=, start=, end=, engineer=, done=, result=)
+    desk.work.end(w.id, version=, end=None, result=None)
+    desk.work.sign_off(w.id, version=, customer_rep="张工", engineer=None, end=None)  # on-site
+    desk.faults.escalate(ref, version=, reason=, to=None)   # None: more senior, on duty first
+    desk.faults.pause(ref, version=, reason=); desk.faults.resume(ref, version=, note="")
+    desk.faults.change_level(ref, level, version=, reason=)
+    desk.faults.record(ref, version=, symptom=, diagnosis=, handling=, losses=, changes=)
+    desk.faults.resolve(ref, version=, summary=)
+    desk.faults.close(ref, version=, note="")   # refused with unsigned on-site work
+    desk.faults.reopen(ref, version=, reason=)
 
 Statuses: new -> responded -> in_progress <-> waiting -> resolved -> closed;
 resolved or closed -> (reopen) -> in_progress. Pausing is allowed from
@@ -73,7 +73,7 @@ Errors: every refusal is a ``DeskError`` with a one-line message:
 ``StaleVersion`` (names who changed the fault and when), ``SchemaMismatch``,
 ``NotALead``, ``ClaimRefused``.
 
-Alerts: ``desk.acknowledge_alerts(ids or None)`` (a roster engineer's verb, one
+Alerts: ``desk.alerts.acknowledge(ids or None)`` (a roster engineer's verb, one
 audit event naming the alerts it acknowledged; returns their ids).
 
 Many verbs in one transaction (each still a savepoint): ``with desk.batch(): ...``.
