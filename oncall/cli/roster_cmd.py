@@ -76,6 +76,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     lst = command(sub, "list", _customer_list, "the customers, their systems and warranty")
     lst.add_argument("--json", action="store_true")
 
+    system = command(sub, "add-system", _customer_add_system, "add a system to a customer")
+    system.add_argument("customer", metavar="CUSTOMER", help="the customer's name")
+    system.add_argument("system", metavar="NAME[:PRODUCT[:MODEL]]", help="the new system")
+    system.add_argument("--json", action="store_true")
+
 
 # -- engineers ------------------------------------------------------------------------------
 
@@ -167,14 +172,14 @@ def _day(text: str | None, what: str) -> date | None:
         raise CliError(f"{what}: cannot read {text!r} as a date; use YYYY-MM-DD") from None
 
 
-def _systems(values: list[str]):
+def _systems(values: list[str], option: str = "--system"):
     from ..desk import SystemInfo
 
     systems = []
     for value in values:
         parts = [p.strip() for p in value.split(":", 2)]
         if not parts[0]:
-            raise CliError(f"--system {value!r}: the system needs a name (NAME[:PRODUCT[:MODEL]])")
+            raise CliError(f"{option} {value!r}: the system needs a name (NAME[:PRODUCT[:MODEL]])")
         parts += [""] * (3 - len(parts))
         systems.append(SystemInfo(parts[0], parts[1], parts[2]))
     return systems
@@ -215,6 +220,17 @@ def _customer_add(args: argparse.Namespace, ctx: Ctx) -> int:
         return 0
     names = ", ".join(printable(s.name) for s in info.systems) or "no systems yet"
     print(f"Customer {printable(info.name)} ({printable(info.tier)}) added: {names}")
+    return 0
+
+
+def _customer_add_system(args: argparse.Namespace, ctx: Ctx) -> int:
+    (system,) = _systems([args.system], "SYSTEM")
+    info = ctx.desk().customers.add_system(args.customer, system)
+    if args.json:
+        emit(info, ctx.tz)
+        return 0
+    names = ", ".join(printable(s.name) for s in info.systems)
+    print(f"Customer {printable(info.name)}: system {printable(system.name)} added ({names})")
     return 0
 
 
