@@ -46,7 +46,7 @@ _PREFIX = "sqlite:///"
 class Peeked:
     """The open queue as read from the file, and what the console shows with it."""
 
-    queue: list[QueueItem]  # equal to what ``Desk.open_queue`` gives at the same now
+    queue: list[QueueItem]  # equal to what ``desk.reads.open_queue`` gives at the same now
     names: dict[str, str]  # engineer (OS user) -> name, as stored: the assignee column
     database: str  # "sqlite:PATH", as the console's header names an SQLite database
     policy: Policy  # the one the clocks were evaluated with
