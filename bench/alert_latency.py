@@ -55,8 +55,8 @@ def build(url: str, alerts: int, window: int) -> list:
     engine = make_engine(url)
     clock = SystemClock()
     desk = Desk(engine, load_policy(data_path("sla.toml")), clock, "bench")
-    desk.add_engineer("bench", "Bench", "engineer", on_duty=True)
-    desk.add_customer("Bench Co", systems=[SystemInfo("EMS")])
+    desk.roster.add("bench", "Bench", "engineer", on_duty=True)
+    desk.customers.add("Bench Co", systems=[SystemInfo("EMS")])
     rng = random.Random(SEED)
     base = clock.now() + timedelta(seconds=LEAD)
     planned = []
@@ -64,7 +64,7 @@ def build(url: str, alerts: int, window: int) -> list:
         for i in range(alerts):
             due = base + timedelta(seconds=rng.randrange(window))
             planned.append(due)
-            desk.log_fault(
+            desk.faults.log(
                 customer="Bench Co",
                 system="EMS",
                 title=f"bench fault {i}",

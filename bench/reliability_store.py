@@ -65,7 +65,7 @@ def writer(url: str, ref: str, count: int) -> int:
     desk = Desk(make_engine(url), load_policy(data_path("sla.toml")), clock, "bench")
     start = clock.now() - timedelta(minutes=30)
     for i in range(count):
-        entry = desk.add_work(
+        entry = desk.work.add(
             ref, version=None, mode="remote", start=start, end=start + timedelta(minutes=5),
             done=f"{ref} #{i}",
         )  # fmt: skip
@@ -88,11 +88,11 @@ def prepare(url: str, faults: int) -> list[str]:
     engine = make_engine(url)
     clock = SystemClock()
     desk = Desk(engine, load_policy(data_path("sla.toml")), clock, "bench")
-    desk.add_engineer("bench", "Bench", "engineer", on_duty=True)
-    desk.add_customer("Bench Co", systems=[SystemInfo("EMS")])
+    desk.roster.add("bench", "Bench", "engineer", on_duty=True)
+    desk.customers.add("Bench Co", systems=[SystemInfo("EMS")])
     at = clock.now() - timedelta(hours=1)
     refs = [
-        desk.log_fault(
+        desk.faults.log(
             customer="Bench Co", system="EMS", title=f"writer {i}", level=2,
             channel="electronic", symptom="bench", contact="bench", at=at,
         ).ref

@@ -111,11 +111,11 @@ def engine(db_url):
 def desk(engine, policy, clock):
     """A desk acting as ``duty`` (an engineer), with a small roster and one customer."""
     desk = Desk(engine, policy, clock, "duty")
-    desk.add_engineer("duty", "Duty Officer", "engineer", phone="100", on_duty=True)
-    desk.add_engineer("alice", "Alice Wang", "engineer", on_duty=True)
-    desk.add_engineer("bob", "Bob Li", "senior", on_duty=True)
-    desk.add_engineer("carol", "Carol Zhang", "expert")
-    desk.add_customer(
+    desk.roster.add("duty", "Duty Officer", "engineer", phone="100", on_duty=True)
+    desk.roster.add("alice", "Alice Wang", "engineer", on_duty=True)
+    desk.roster.add("bob", "Bob Li", "senior", on_duty=True)
+    desk.roster.add("carol", "Carol Zhang", "expert")
+    desk.customers.add(
         "华东电网",
         systems=[SystemInfo("EMS", "D5000", "v3.2"), SystemInfo("SCADA", "OPEN-3200", "R5")],
         warranty_start=date(2025, 6, 1),
@@ -129,7 +129,7 @@ def desk(engine, policy, clock):
 @pytest.fixture
 def fault(desk, clock):
     """A level-1 phone fault reported an hour ago, not yet responded to."""
-    return desk.log_fault(
+    return desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="EMS front end drops telemetry",
@@ -159,7 +159,7 @@ def assert_cache_right(desk) -> None:
         assert (fault.next_breach, fault.next_clock) == (clocks.next_breach, clocks.next_clock), (
             fault.ref
         )
-    queue = desk.open_queue()
+    queue = desk.reads.open_queue()
     keys = [(q.clocks.next_breach is None, q.clocks.next_breach) for q in queue]
     assert [k[0] for k in keys] == sorted(k[0] for k in keys)
     dated = [k[1] for k in keys if k[1] is not None]

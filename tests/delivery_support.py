@@ -57,10 +57,10 @@ def seed(url: str) -> None:
     try:
         clock = FixedClock(NOW)
         desk = Desk(engine, load_policy(data_path("sla.toml")), clock, "duty")
-        desk.add_engineer("duty", "Duty Officer", "engineer", on_duty=True)
-        desk.add_customer("华东电网", systems=[SystemInfo("EMS")])
+        desk.roster.add("duty", "Duty Officer", "engineer", on_duty=True)
+        desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
         for title, ago in (("fault A", 70), ("fault B", 40)):  # level 0: respond in 1 h
-            desk.log_fault(
+            desk.faults.log(
                 customer="华东电网",
                 system="EMS",
                 title=title,

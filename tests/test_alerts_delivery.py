@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, inspect, text, update
 from sqlalchemy.engine import make_url
 from test_alerts_notify import notify_states, wait_until
 
-from oncall.alerts import deliver, store
+from oncall.alerts import deliver
 from oncall.identity import real_user
 from oncall.store import head_revision, upgrade
 from oncall.store.alert_models import Alert
@@ -119,8 +119,8 @@ async def test_a_claim_given_back_before_its_supervisor_starts_runs_nothing(
     desk, clock, fault, services, tmp_path
 ):
     alert_id = await _one_alert(services, desk, clock)
-    assert store.claim_notify(desk.engine, alert_id, "me", WARNING, WARNING)
-    assert store.release_notify(desk.engine, "me", [alert_id]) == 1  # a clean stop
+    assert desk.alerts.claim_notify(alert_id, "me", WARNING, WARNING)
+    assert desk.alerts.release_notify("me", [alert_id]) == 1  # a clean stop
     ran = tmp_path / "ran"
     job = _job(desk.engine, alert_id, "me", f'touch "{ran}"')
     assert deliver.supervise(job) == deliver.CLAIM_GONE
@@ -132,10 +132,10 @@ async def test_a_started_claim_is_kept_at_stop_and_its_outcome_recorded(
     desk, clock, fault, services, tmp_path
 ):
     alert_id = await _one_alert(services, desk, clock)
-    assert store.claim_notify(desk.engine, alert_id, "me", WARNING, WARNING)
+    assert desk.alerts.claim_notify(alert_id, "me", WARNING, WARNING)
     job = _job(desk.engine, alert_id, "me", "exit 4")
     assert deliver.begin(desk.engine, job, 4242, "jump1")
-    assert store.release_notify(desk.engine, "me", [alert_id]) == 0  # it may be paging
+    assert desk.alerts.release_notify("me", [alert_id]) == 0  # it may be paging
     assert deliver.supervise(job) == deliver.CLAIM_GONE  # one supervisor per claim
     (row,) = alert_rows(desk.engine)
     assert (row.notify_state, row.notify_pid, row.notify_host) == ("sending", 4242, "jump1")
@@ -162,7 +162,7 @@ async def test_a_supervisor_that_dies_mid_send_leaves_the_alert_unknown_at_once(
     clock.advance(hours=1)
     await rec.service.sync()
     await asyncio.gather(*rec.service._tasks)
-    assert store.alert_by_id(desk.engine, row.id).notify_state == "unknown"  # not sent again
+    assert desk.alerts.by_id(row.id).notify_state == "unknown"  # not sent again
 
 
 async def test_a_stale_started_claim_becomes_unknown_and_a_person_resends_it(
@@ -170,7 +170,7 @@ async def test_a_stale_started_claim_becomes_unknown_and_a_person_resends_it(
 ):
     alert_id = await _one_alert(services, desk, clock)
     # a watcher and its supervisor that died mid-send, an hour ago
-    assert store.claim_notify(desk.engine, alert_id, "dead", WARNING, WARNING)
+    assert desk.alerts.claim_notify(alert_id, "dead", WARNING, WARNING)
     assert deliver.begin(desk.engine, _job(desk.engine, alert_id, "dead", ""), 1, "jump1")
     with desk.engine.begin() as conn:
         conn.execute(update(Alert.__table__).values(notify_claimed_at=WARNING - timedelta(hours=1)))
@@ -187,7 +187,7 @@ async def test_a_stale_started_claim_becomes_unknown_and_a_person_resends_it(
     record, queued = await watcher.service.resend(alert_id)
     who = other_desk.user
     assert queued and record.notify_resent_by == who
-    [event] = [e for e in other_desk.events() if e.verb == "alert_resend"]
+    [event] = [e for e in other_desk.reads.events() if e.verb == "alert_resend"]
     assert (event.user, event.data) == (who, {"alert": alert_id})
     await wait_until(lambda: notify_states(desk.engine) == [("sent", 1)])
     (row,) = alert_rows(desk.engine)
@@ -196,7 +196,7 @@ async def test_a_stale_started_claim_becomes_unknown_and_a_person_resends_it(
     assert [json.loads(x)["alert"] for x in lines] == [alert_id]
     # a sent alert is not resent on request
     assert await watcher.service.resend(alert_id) == (
-        store.alert_by_id(desk.engine, alert_id),
+        desk.alerts.by_id(alert_id),
         False,
     )
 
@@ -259,7 +259,7 @@ async def test_oncall_alert_resend_queues_an_unknown_delivery_and_refuses_the_re
     (row,) = alert_rows(desk.engine)
     assert (row.notify_state, row.notify_pid, row.notify_resent_by) == (None, None, "alice")
     assert row.notify_resent_at == WARNING + timedelta(minutes=1)
-    [event] = [e for e in desk.events() if e.verb == "alert_resend"]
+    [event] = [e for e in desk.reads.events() if e.verb == "alert_resend"]
     assert (event.user, event.data) == ("alice", {"alert": alert_id})
 
 

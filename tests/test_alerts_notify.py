@@ -269,7 +269,6 @@ async def test_stopping_leaves_a_started_delivery_to_its_supervisor(
 
 
 async def test_a_stale_claim_is_taken_over(desk, clock, fault, services, other_desk, tmp_path):
-    from oncall.alerts import store
 
     crashed = services(desk)
     await crashed.service.start()
@@ -277,7 +276,7 @@ async def test_a_stale_claim_is_taken_over(desk, clock, fault, services, other_d
     await crashed.service.sync()
     (row,) = alert_rows(desk.engine)
     # a sender that died mid-send: claimed long ago, never finished
-    assert store.claim_notify(desk.engine, row.id, "dead", WARNING, WARNING)
+    assert desk.alerts.claim_notify(row.id, "dead", WARNING, WARNING)
     watcher = services(other_desk, settings=hook_settings(f'cat > "{tmp_path}/$$.json"'))
     await watcher.service.start()
     await watcher.service.sync()  # looks for unsent alerts: that one is claimed

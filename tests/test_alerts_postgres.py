@@ -41,10 +41,10 @@ async def test_two_schedulers_on_postgres_fire_and_send_each_alert_once(
 ):
     clock = FixedClock(NOW)
     one_desk = Desk(pg_engines[0], policy, clock, "duty")
-    one_desk.add_engineer("duty", "Duty", "engineer", on_duty=True)
-    one_desk.add_customer("华东电网", systems=[SystemInfo("EMS")])
+    one_desk.roster.add("duty", "Duty", "engineer", on_duty=True)
+    one_desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
     for i in range(8):
-        one_desk.log_fault(
+        one_desk.faults.log(
             customer="华东电网",
             system="EMS",
             title=f"fault {i}",

@@ -21,7 +21,6 @@ from alerts_support import (  # noqa: F401  (fixtures)
 )
 from apscheduler.triggers.date import DateTrigger
 
-from oncall.alerts import store as store_alerts
 from oncall.desk import Desk
 from oncall.store import db as store_db
 from oncall.store import make_engine
@@ -86,7 +85,7 @@ async def test_a_level_change_elsewhere_replans_the_fault(desk, clock, fault, se
     await rec.service.start()
     old_jobs = {p.key.job_id for p in rec.service.planned() if p.key.clock == "respond"}
     # another console makes it level 2 (5x8, respond by phone in 4 service hours)
-    other_desk.change_level(fault.ref, 2, version=None, reason="runs, degraded")
+    other_desk.faults.change_level(fault.ref, 2, version=None, reason="runs, degraded")
     await rec.service.sync()
     plans = respond_plans(rec.service)
     assert plans["breach"] == datetime(2026, 3, 10, 5, 0, tzinfo=UTC)  # 13:00 in Shanghai
@@ -96,7 +95,7 @@ async def test_a_level_change_elsewhere_replans_the_fault(desk, clock, fault, se
     assert {p.key.job_id for p in rec.service.planned()} == jobs
     # then level 0: respond within 1 h of the report, i.e. now: the breach fires at once,
     # alone (its warning and critical are superseded)
-    other_desk.change_level(fault.ref, 0, version=None, reason="system down after all")
+    other_desk.faults.change_level(fault.ref, 0, version=None, reason="system down after all")
     await rec.service.sync()
     assert rec.shown_keys() == [("respond", "breach")]
     assert rec.shown[0].deadline == clock.now() and rec.shown[0].level == 0
@@ -106,7 +105,7 @@ async def test_a_level_change_elsewhere_replans_the_fault(desk, clock, fault, se
 async def test_a_paused_clock_fires_nothing_and_is_replanned_on_resume(
     desk, clock, fault, services
 ):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     rec = services(desk)
     await rec.service.start()
     resolve = {
@@ -119,14 +118,14 @@ async def test_a_paused_clock_fires_nothing_and_is_replanned_on_resume(
     assert rec.shown_keys() == [("resolve", "warning")]
 
     clock.advance(minutes=10)  # 15:10: waiting on the customer
-    desk.pause(fault.ref, version=None, reason="waiting for logs")
+    desk.faults.pause(fault.ref, version=None, reason="waiting for logs")
     await rec.service.sync()
     assert not [p for p in rec.service.planned() if p.key.clock == "resolve"]
     clock.set(datetime(2026, 3, 10, 9, 30, tzinfo=UTC))  # 17:30, past the old deadline
     await rec.service.sync()
     assert [k for k in rec.shown_keys() if k[0] == "resolve"] == [("resolve", "warning")]
 
-    desk.resume(fault.ref, version=None, note="logs received")
+    desk.faults.resume(fault.ref, version=None, note="logs received")
     await rec.service.sync()
     resolve = {p.key.threshold: p for p in rec.service.planned() if p.key.clock == "resolve"}
     # 6h10m used; the rest runs from 09:00 the next day: critical (7h12m) at 10:02,
@@ -149,11 +148,11 @@ async def test_a_response_and_a_resolution_cancel_pending_alerts(desk, clock, fa
     rec = services(desk)
     await rec.service.start()
     assert respond_plans(rec.service)
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     await rec.service.sync()
     assert respond_plans(rec.service) == {}
     assert rec.service.planned()  # resolve and solution still run
-    desk.resolve(fault.ref, version=None, summary="fixed")
+    desk.faults.resolve(fault.ref, version=None, summary="fixed")
     await rec.service.sync()
     assert rec.service.planned() == [] and rec.service.scheduler.get_jobs() == []
     clock.advance(hours=48)
@@ -164,7 +163,7 @@ async def test_a_response_and_a_resolution_cancel_pending_alerts(desk, clock, fa
 async def test_a_job_fires_by_the_truth_not_by_its_plan(desk, clock, fault, services, other_desk):
     rec = services(desk)
     await rec.service.start()
-    other_desk.respond(fault.ref, version=None, how="phone")  # not polled yet
+    other_desk.faults.respond(fault.ref, version=None, how="phone")  # not polled yet
     clock.set(BREACH + H)
     await rec.service._job(_fault_id(desk, fault.ref))  # the respond breach's job runs
     assert [k for k in rec.shown_keys() if k[0] == "respond"] == []
@@ -197,7 +196,7 @@ async def test_two_schedulers_on_one_database_fire_each_alert_once(
     desk, clock, services, policy, db_url
 ):
     refs = [
-        desk.log_fault(
+        desk.faults.log(
             customer="华东电网",
             system="EMS",
             title=f"fault {i}",
@@ -240,7 +239,7 @@ async def test_a_change_elsewhere_is_seen_by_the_poll(desk, clock, fault, servic
     """Nothing here calls sync(): the service's own poll finds the new fault and fires."""
     rec = services(desk, poll_every=0.05)
     await rec.service.start()
-    late = other_desk.log_fault(
+    late = other_desk.faults.log(
         customer="华东电网",
         system="SCADA",
         title="down",
@@ -314,25 +313,25 @@ async def test_an_idle_poll_reads_nothing_until_something_is_committed(
     await rec.service.start()
     reads = Counter()
     for name in ("last_change", "open_queue"):
-        method = getattr(desk, name)
+        method = getattr(desk.reads, name)
 
         def counted(*args, _name=name, _method=method, **kwargs):
             reads[_name] += 1
             return _method(*args, **kwargs)
 
-        monkeypatch.setattr(desk, name, counted)
-    news = store_alerts.alert_news
+        monkeypatch.setattr(desk.reads, name, counted)
+    news = desk.alerts.news
 
     def counted_news(*args, **kwargs):
         reads["alert_news"] += 1
         return news(*args, **kwargs)
 
-    monkeypatch.setattr(store_alerts, "alert_news", counted_news)
+    monkeypatch.setattr(desk.alerts, "news", counted_news)
     for _ in range(5):
         clock.advance(seconds=1)  # before any threshold
         await rec.service.sync()
     assert reads == Counter()
-    other_desk.respond(fault.ref, version=fault.version, how="phone")  # a commit elsewhere
+    other_desk.faults.respond(fault.ref, version=fault.version, how="phone")  # a commit elsewhere
     await rec.service.sync()
     assert reads["last_change"] == 1 and reads["alert_news"] == 1
     assert "respond" not in {p.key.clock for p in rec.service.planned()}  # re-planned

@@ -232,8 +232,8 @@ async def test_an_alert_seconds_ahead_fires_in_the_running_console(engine, polic
     """Real time: the scheduler's job fires it, not the poll nor a test calling sync()."""
     clock = SystemClock()
     desk = Desk(engine, policy, clock, "duty")
-    desk.add_engineer("duty", "Duty Officer", "engineer", on_duty=True)
-    desk.add_customer("华东电网", systems=[SystemInfo("EMS")])
+    desk.roster.add("duty", "Duty Officer", "engineer", on_duty=True)
+    desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         seen = Seen(app)
@@ -244,7 +244,7 @@ async def test_an_alert_seconds_ahead_fires_in_the_running_console(engine, polic
         # there the sync fired it itself, late, and a fault with a longer lead is
         # logged: whatever the machine's speed, one warning is left to the job.
         for lead in (2, 8, 32, 128):
-            fault = desk.log_fault(
+            fault = desk.faults.log(
                 customer="华东电网",
                 system="EMS",
                 title=f"down ({lead} s)",
@@ -322,7 +322,7 @@ async def test_the_integrated_console_catches_up_on_its_own_desk(desk, clock, fa
 async def test_a_catch_up_burst_is_one_summary_toast_not_a_screenful(desk, clock):
     """Four faults breached while no console ran: one toast says so, the list has them all."""
     for n in range(4):
-        desk.log_fault(
+        desk.faults.log(
             customer="华东电网",
             system="EMS",
             title=f"fault {n}",

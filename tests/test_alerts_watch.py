@@ -22,9 +22,9 @@ import pytest
 from alerts_support import HANG, alert_rows, open_for_writing
 from alerts_support import wait_until as until
 
-from oncall.alerts.store import LATE_AFTER
 from oncall.clock import SystemClock
 from oncall.desk import Desk, SystemInfo
+from oncall.desk.alert_views import LATE_AFTER
 
 PYTHON = [sys.executable, "-c", "import sys; from oncall.cli import main; sys.exit(main())"]
 
@@ -44,10 +44,10 @@ def live_desk(engine, policy):
     """A desk on the real clock with one fault whose respond clock breached 10 min ago."""
     clock = SystemClock()
     desk = Desk(engine, policy, clock, "duty")
-    desk.add_engineer("duty", "Duty Officer", "engineer", on_duty=True)
-    desk.add_customer("华东电网", systems=[SystemInfo("EMS")])
+    desk.roster.add("duty", "Duty Officer", "engineer", on_duty=True)
+    desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
     # level 0 (7x24): respond within 1 h, warning at 45 min
-    desk.log_fault(
+    desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="down since this morning",
@@ -60,7 +60,7 @@ def live_desk(engine, policy):
 
 def warns_in_a_second(desk):
     """A level-0 fault whose respond clock warns (at 45 min) a second from now."""
-    return desk.log_fault(
+    return desk.faults.log(
         customer="华东电网",
         system="EMS",
         title='slow "alarms"',

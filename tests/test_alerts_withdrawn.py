@@ -26,7 +26,7 @@ from sqlalchemy import inspect, update
 from test_alerts_notify import notify_states
 from test_alerts_postgres import pg_engines  # noqa: F401  (the fixture)
 
-from oncall.alerts import deliver, store
+from oncall.alerts import deliver
 from oncall.alerts.plan import applies_from, withdrawal
 from oncall.sla import FaultHistory, evaluate
 from oncall.store import head_revision, upgrade
@@ -98,27 +98,27 @@ async def test_a_back_dated_response_withdraws_the_breach_and_the_count_drops(
     await rec.service.sync()
     assert rec.shown_keys() == [("respond", "breach")] and rec.counts[-1] == 1
     # the engineer answered at 10:50 and logs it now, 11:05
-    desk.respond(fault.ref, version=None, how="phone", at=BREACH - 10 * M)
+    desk.faults.respond(fault.ref, version=None, how="phone", at=BREACH - 10 * M)
     await rec.service.sync()
     (row,) = alert_rows(desk.engine)
     assert row.withdrawn_at == BREACH + 5 * M
     assert row.withdrawn_reason == f"respond: stopped {(BREACH - 10 * M).isoformat()}"
     assert row.acked_at is None  # nobody acknowledged it: it is simply out of the count
-    assert rec.counts[-1] == 0 and store.unacked_count(desk.engine) == 0
+    assert rec.counts[-1] == 0 and desk.alerts.unacked_count() == 0
     assert [a.id for a in taken_back] == [row.id] and taken_back[0].withdrawn
-    (listed,) = store.recent_alerts(desk.engine)
+    (listed,) = desk.alerts.recent()
     assert listed.withdrawn and listed.id == row.id  # still in the list
     await rec.service.sync()
     assert len(taken_back) == 1  # withdrawn once
     # "acknowledge all" leaves a withdrawn alert alone (it is not among the counted)
-    assert desk.acknowledge_alerts(None) == []
+    assert desk.alerts.acknowledge(None) == []
 
 
 async def test_a_back_dated_resolution_withdraws_the_onsite_escalation_breach(
     desk, clock, fault, services
 ):
-    desk.respond(fault.ref, version=None, how="phone", at=clock.now())
-    desk.add_work(fault.ref, version=None, mode="onsite", start=clock.now())  # 10:00
+    desk.faults.respond(fault.ref, version=None, how="phone", at=clock.now())
+    desk.work.add(fault.ref, version=None, mode="onsite", start=clock.now())  # 10:00
     escalation = clock.now() + timedelta(hours=2)  # 12:00
     rec = services(desk)
     await rec.service.start()
@@ -126,7 +126,7 @@ async def test_a_back_dated_resolution_withdraws_the_onsite_escalation_breach(
     await rec.service.sync()
     assert ("onsite_escalation", "breach") in rec.shown_keys()
     # the fix was in at 11:30; written up at 12:30
-    desk.resolve(fault.ref, version=None, summary="card swapped", at=escalation - 30 * M)
+    desk.faults.resolve(fault.ref, version=None, summary="card swapped", at=escalation - 30 * M)
     await rec.service.sync()
     rows = {(r.clock, r.threshold): r for r in alert_rows(desk.engine)}
     assert rows["onsite_escalation", "breach"].withdrawn_at == clock.now()
@@ -147,7 +147,7 @@ async def test_a_withdrawn_alert_not_yet_sent_is_never_sent(
     clock.set(BREACH + 5 * M)
     await console.service.sync()
     assert notify_states(desk.engine) == [(None, 0)]
-    desk.respond(fault.ref, version=None, how="phone", at=BREACH - M)
+    desk.faults.respond(fault.ref, version=None, how="phone", at=BREACH - M)
     await console.service.sync()
     assert alert_rows(desk.engine)[0].withdrawn_at is not None
     watcher = services(other_desk, kind="watch", settings=hook_settings(f'echo x >> "{calls}"'))
@@ -156,9 +156,9 @@ async def test_a_withdrawn_alert_not_yet_sent_is_never_sent(
     await asyncio.gather(*watcher.service._tasks)
     assert not calls.exists()  # never handed to the command
     assert notify_states(desk.engine) == [(None, 0)]
-    assert store.notify_backlog(desk.engine, REPORTED, BREACH + timedelta(days=1)) == []
+    assert desk.alerts.notify_backlog(REPORTED, BREACH + timedelta(days=1)) == []
     # nor resent on request
-    assert other_desk.resend_alert(alert_rows(desk.engine)[0].id) is False
+    assert other_desk.alerts.resend(alert_rows(desk.engine)[0].id).queued is False
 
 
 async def test_a_claim_taken_before_the_withdrawal_runs_nothing(desk, clock, fault, services):
@@ -167,8 +167,8 @@ async def test_a_claim_taken_before_the_withdrawal_runs_nothing(desk, clock, fau
     clock.set(BREACH)
     await rec.service.sync()
     (row,) = alert_rows(desk.engine)
-    assert store.claim_notify(desk.engine, row.id, "watch:x", clock.now(), clock.now())
-    store.withdraw(desk.engine, {row.id: "respond: stopped"}, clock.now())
+    assert desk.alerts.claim_notify(row.id, "watch:x", clock.now(), clock.now())
+    desk.alerts.withdraw({row.id: "respond: stopped"}, clock.now())
     job = deliver.Job(
         url=desk.engine.url.render_as_string(hide_password=False),
         alert=row.id,
@@ -193,12 +193,12 @@ async def test_a_back_dated_entry_made_while_nothing_ran_is_found_at_start(
     clock.set(BREACH + 5 * M)
     await first.service.sync()
     await first.service.stop()
-    desk.respond(fault.ref, version=None, how="phone", at=BREACH - M)  # nobody watching
+    desk.faults.respond(fault.ref, version=None, how="phone", at=BREACH - M)  # nobody watching
     second = services(other_desk)
     await second.service.start()
     assert alert_rows(desk.engine)[0].withdrawn_at == clock.now()
     assert second.service.unacked in (None, 0)
-    assert store.withdrawal_candidates(desk.engine, None) == set()
+    assert desk.alerts.withdrawal_candidates(None) == set()
 
 
 async def test_a_past_call_unanswered_is_a_real_breach_fired_late(desk, clock, services):
@@ -206,7 +206,7 @@ async def test_a_past_call_unanswered_is_a_real_breach_fired_late(desk, clock, s
     await rec.service.start()
     reported = clock.now() - timedelta(hours=3)  # 07:00: respond (7x8) due at 11:00
     clock.set(clock.now() + timedelta(hours=1, minutes=30))  # 11:30
-    desk.log_fault(
+    desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="logged late",
@@ -224,7 +224,7 @@ async def test_a_past_call_logged_with_its_response_fires_no_respond_alert(desk,
     rec = services(desk)
     await rec.service.start()
     clock.set(clock.now() + timedelta(hours=1, minutes=30))  # 11:30
-    fault = desk.log_fault(
+    fault = desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="logged late",
@@ -256,7 +256,7 @@ async def test_the_migration_down_and_up_keeps_a_withdrawn_alert_quiet(
     await rec.service.sync()
     await rec.service.stop()
     engine = desk.engine
-    store.withdraw(engine, {alert_rows(engine)[0].id: "respond: stopped"}, clock.now())
+    desk.alerts.withdraw({alert_rows(engine)[0].id: "respond: stopped"}, clock.now())
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0004")
     names = {c["name"] for c in inspect(engine).get_columns("alert")}
@@ -298,7 +298,7 @@ async def test_the_alerts_screen_shows_a_withdrawn_alert_dimmed_and_out_of_the_c
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "alerts 1" in app.main.header.plain()
-        desk.respond(fault.ref, version=None, how="phone", at=BREACH - M)
+        desk.faults.respond(fault.ref, version=None, how="phone", at=BREACH - M)
         await service.sync()  # the screen reloads by itself
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -325,9 +325,9 @@ async def test_withdrawal_and_its_migration_on_postgres(pg_engines, policy, serv
 
     clock = FixedClock(BREACH - timedelta(hours=1))
     one = Desk(pg_engines[0], policy, clock, "duty")
-    one.add_engineer("duty", "Duty", "engineer", on_duty=True)
-    one.add_customer("华东电网", systems=[SystemInfo("EMS")])
-    fault = one.log_fault(
+    one.roster.add("duty", "Duty", "engineer", on_duty=True)
+    one.customers.add("华东电网", systems=[SystemInfo("EMS")])
+    fault = one.faults.log(
         customer="华东电网", system="EMS", title="t", level=1, channel="phone", at=REPORTED
     )
     first = services(one)
@@ -335,13 +335,13 @@ async def test_withdrawal_and_its_migration_on_postgres(pg_engines, policy, serv
     clock.set(BREACH + 5 * M)
     await first.service.sync()
     await first.service.stop()
-    one.respond(fault.ref, version=None, how="phone", at=BREACH - M)  # nobody watching
+    one.faults.respond(fault.ref, version=None, how="phone", at=BREACH - M)  # nobody watching
     second = services(Desk(pg_engines[1], policy, clock, "duty"))
     await second.service.start()  # the full pass finds the back-dated entry
     rows = alert_rows(pg_engines[0])
     assert [r.threshold for r in rows if r.clock == "respond"] == ["breach"]
     assert all(r.withdrawn_at == clock.now() for r in rows if r.clock == "respond")
-    assert store.unacked_count(pg_engines[0]) == len([r for r in rows if r.clock != "respond"])
+    assert one.alerts.unacked_count() == len([r for r in rows if r.clock != "respond"])
     await second.service.stop()
     engine = pg_engines[0]
     with engine.begin() as conn:

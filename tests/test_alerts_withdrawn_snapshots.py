@@ -33,7 +33,7 @@ def _withdrawn_screen(desk, clock, fault):
         for instant in (WARNING, BREACH + timedelta(minutes=5)):
             clock.set(instant)
             await service.sync()
-        desk.respond(fault.ref, version=None, how="phone", at=BREACH - timedelta(minutes=1))
+        desk.faults.respond(fault.ref, version=None, how="phone", at=BREACH - timedelta(minutes=1))
         await service.sync()
         app.push_screen(AlertsScreen(service))
         await settle(pilot)

@@ -804,6 +804,9 @@ def test_signoff_asks_for_the_works_end_and_says_which_it_stored(cli):
             "before",
         ),
         (["customer", "add", "新客户", "--system", ":x"], "needs a name"),
+        (["customer", "add-system", "华东电网", "EMS"], "already has a system 'EMS'"),
+        (["customer", "add-system", "Nobody", "X"], "no customer 'Nobody'"),
+        (["customer", "add-system", "华东电网", ":x"], "SYSTEM ':x': the system needs a name"),
     ],
 )
 def test_refusals_are_one_line_exit_2_and_write_nothing(cli, argv, message):
@@ -910,6 +913,19 @@ def test_engineers_and_customers(cli):
     text = cli.ok("customer", "list")
     assert "in warranty" in text
     assert "EMS (D5000 v3)" in text
+
+
+def test_a_system_added_to_a_customer_is_audited_and_listed(cli):
+    before = cli.events()
+    out = cli.ok("customer", "add-system", "华东电网", "DMS:OPEN3200:v2")
+    assert "system DMS added" in out
+    assert cli.events() == before + 1  # one audit event (system_add)
+    east = {c["name"]: c for c in cli.json("customer", "list")}["华东电网"]
+    assert ("DMS", "OPEN3200", "v2") in {
+        (s["name"], s["product"], s["model"]) for s in east["systems"]
+    }
+    info = cli.json("customer", "add-system", "华东电网", "SCADA2")
+    assert "SCADA2" in {s["name"] for s in info["systems"]}
 
 
 # -- the database and the demo --------------------------------------------------------------------

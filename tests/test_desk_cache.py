@@ -15,41 +15,41 @@ M = timedelta(minutes=1)
 
 
 def act(desk, ref: str, action: str, n: int) -> None:
-    f = desk.fault(ref)
+    f = desk.reads.fault(ref)
     v = f.version
-    view = desk.fault_view(ref)
+    view = desk.reads.fault_view(ref)
     open_work = [w for w in view.work if w.end is None]
     unsigned = [w for w in view.work if w.mode == "onsite" and not w.signed]
     if action == "respond":
-        desk.respond(ref, version=v, how="phone")
+        desk.faults.respond(ref, version=v, how="phone")
     elif action == "solution":
-        desk.propose_solution(ref, version=v, text="try this")
+        desk.faults.propose_solution(ref, version=v, text="try this")
     elif action == "assign":
-        desk.assign(ref, ("alice", "bob", "carol", "duty")[n % 4], version=v)
+        desk.faults.assign(ref, ("alice", "bob", "carol", "duty")[n % 4], version=v)
     elif action == "escalate":
-        desk.escalate(ref, version=v, reason="r")
+        desk.faults.escalate(ref, version=v, reason="r")
     elif action == "work":
         mode = ("phone", "remote", "onsite", "internal")[n % 4]
         start = max(f.reported_at, desk.clock.now() - n * M)
-        desk.add_work(ref, version=v, mode=mode, start=start)
+        desk.work.add(ref, version=v, mode=mode, start=start)
     elif action == "end" and open_work:
-        desk.end_work(open_work[0].id, version=v)
+        desk.work.end(open_work[0].id, version=v)
     elif action == "sign" and unsigned:
-        desk.sign_off(unsigned[0].id, version=v, customer_rep="张工")
+        desk.work.sign_off(unsigned[0].id, version=v, customer_rep="张工")
     elif action == "pause":
-        desk.pause(ref, version=v, reason="waiting")
+        desk.faults.pause(ref, version=v, reason="waiting")
     elif action == "resume":
-        desk.resume(ref, version=v)
+        desk.faults.resume(ref, version=v)
     elif action == "level":
-        desk.change_level(ref, n % 4, version=v, reason="r")
+        desk.faults.change_level(ref, n % 4, version=v, reason="r")
     elif action == "record":
-        desk.update_record(ref, version=v, diagnosis=f"d{n}")
+        desk.faults.record(ref, version=v, diagnosis=f"d{n}")
     elif action == "resolve":
-        desk.resolve(ref, version=v, summary="s")
+        desk.faults.resolve(ref, version=v, summary="s")
     elif action == "close":
-        desk.close(ref, version=v)
+        desk.faults.close(ref, version=v)
     elif action == "reopen":
-        desk.reopen(ref, version=v, reason="again")
+        desk.faults.reopen(ref, version=v, reason="again")
     elif action == "wait":
         desk.clock.advance(minutes=n)
 
@@ -100,7 +100,7 @@ def test_cache_after_a_scripted_life(desk, fault, clock):
     for action, n in script:
         act(desk, fault.ref, action, n)
         assert_cache_right(desk)
-    assert desk.fault(fault.ref).status == "in_progress"
+    assert desk.reads.fault(fault.ref).status == "in_progress"
 
 
 @settings(
@@ -114,7 +114,7 @@ def test_cache_after_a_scripted_life(desk, fault, clock):
     steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 900)), max_size=14),
 )
 def test_cache_after_any_sequence_of_verbs(desk, level, channel, steps):
-    f = desk.log_fault(
+    f = desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="walk",

@@ -9,6 +9,7 @@ from conftest import NOW
 from sqlmodel import Session, func, select
 
 from oncall.desk import Desk, StaleVersion
+from oncall.desk.tx import Tx
 from oncall.store import make_engine
 from oncall.store.models import AuditEvent, Fault, WorkEntryRow
 
@@ -25,14 +26,14 @@ def test_second_writer_with_stale_version_is_refused(desk, fault, db_url, policy
     # another console: its own engine (another process) and another engineer
     other_engine = make_engine(db_url)
     other = Desk(other_engine, policy, clock, "alice")
-    seen_here = desk.fault(fault.ref).version
-    seen_there = other.fault(fault.ref).version
+    seen_here = desk.reads.fault(fault.ref).version
+    seen_there = other.reads.fault(fault.ref).version
     assert seen_here == seen_there == 1
     clock.advance(minutes=5)
-    other.assign(fault.ref, "alice", version=seen_there)
+    other.faults.assign(fault.ref, "alice", version=seen_there)
     before = snapshot(desk.engine)
     with pytest.raises(StaleVersion) as info:
-        desk.respond(fault.ref, version=seen_here, how="phone")
+        desk.faults.respond(fault.ref, version=seen_here, how="phone")
     error = info.value
     assert error.changed_by == "alice" and error.verb == "assign"
     assert error.changed_at == clock.now() and error.seen == 1 and error.current == 2
@@ -41,17 +42,17 @@ def test_second_writer_with_stale_version_is_refused(desk, fault, db_url, policy
     assert "reload" in message and "\n" not in message
     assert snapshot(desk.engine) == before  # nothing written
     # work-entry verbs check the fault's version too
-    w = other.add_work(fault.ref, version=2, mode="phone")
+    w = other.work.add(fault.ref, version=2, mode="phone")
     with pytest.raises(StaleVersion):
-        desk.end_work(w.id, version=2)
+        desk.work.end(w.id, version=2)
     # with the fresh version it goes through
-    assert desk.respond(fault.ref, version=w.fault_version, how="phone").version == 4
+    assert desk.faults.respond(fault.ref, version=w.fault_version, how="phone").version == 4
     other_engine.dispose()
 
 
 def test_guarded_update_refuses_a_row_changed_after_it_was_read(desk, fault, monkeypatch):
     """The UPDATE carries WHERE version = :seen: a stale read cannot overwrite."""
-    real_lock = Desk._lock
+    real_lock = Tx._lock  # the fault verb's transaction (oncall.desk.tx)
 
     def stale_read(self, s, where):
         row = real_lock(self, s, where)
@@ -59,11 +60,11 @@ def test_guarded_update_refuses_a_row_changed_after_it_was_read(desk, fault, mon
         values["version"] -= 1  # as if read before another process's commit
         return type("StaleRow", (), values)()
 
-    f = desk.assign(fault.ref, "alice", version=1)
+    f = desk.faults.assign(fault.ref, "alice", version=1)
     before = snapshot(desk.engine)
-    monkeypatch.setattr(Desk, "_lock", stale_read)
+    monkeypatch.setattr(Tx, "_lock", stale_read)
     with pytest.raises(StaleVersion) as info:
-        desk.respond(f.ref, version=None, how="phone")  # None: "whatever is current"
+        desk.faults.respond(f.ref, version=None, how="phone")  # None: "whatever is current"
     assert info.value.current == 2 and info.value.changed_by == "duty"
     monkeypatch.undo()
     assert snapshot(desk.engine) == before  # the event written before the UPDATE rolled back
@@ -79,7 +80,7 @@ def test_racing_writers_exactly_one_wins(desk, fault, db_url, policy, clock):
     def go(d: Desk) -> None:
         barrier.wait()
         try:
-            d.respond(fault.ref, version=1, how="phone", note=d.user)
+            d.faults.respond(fault.ref, version=1, how="phone", note=d.user)
             outcomes.append("ok")
         except StaleVersion:
             outcomes.append("stale")
@@ -90,17 +91,17 @@ def test_racing_writers_exactly_one_wins(desk, fault, db_url, policy, clock):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["ok", "stale", "stale", "stale"]
-    f = desk.fault(fault.ref)
+    f = desk.reads.fault(fault.ref)
     assert f.version == 2 and f.responded_at == NOW
-    assert [e.verb for e in desk.events(fault.ref)] == ["respond", "log"]
+    assert [e.verb for e in desk.reads.events(fault.ref)] == ["respond", "log"]
     for e in engines:
         e.dispose()
 
 
 def test_version_none_takes_the_current_one(desk, fault):
-    f = desk.assign(fault.ref, "alice", version=None)
+    f = desk.faults.assign(fault.ref, "alice", version=None)
     assert f.version == 2
-    assert desk.respond(fault.ref, version=None, how="phone").version == 3
+    assert desk.faults.respond(fault.ref, version=None, how="phone").version == 3
 
 
 def test_concurrent_intake_gets_distinct_numbers(desk, fault, db_url, policy, clock):
@@ -111,7 +112,7 @@ def test_concurrent_intake_gets_distinct_numbers(desk, fault, db_url, policy, cl
 
     def go(d: Desk) -> None:
         barrier.wait()
-        f = d.log_fault(customer="华东电网", system="EMS", title="t", level=2, channel="phone")
+        f = d.faults.log(customer="华东电网", system="EMS", title="t", level=2, channel="phone")
         refs.append(f.ref)
 
     threads = [threading.Thread(target=go, args=(d,)) for d in desks]

@@ -46,16 +46,16 @@ def demo(tmp_path_factory, policy, _schema_template):
 def test_demo_counts_and_spread(demo):
     desk, summary, _ = demo
     assert summary.customers == 6 and summary.systems == 12
-    names = [c.name for c in desk.list_customers()]
+    names = [c.name for c in desk.customers.all()]
     assert any(n.isascii() for n in names) and any(not n.isascii() for n in names)
     assert summary.engineers == 10  # the roster and the acting user
-    assert desk.me().user == "someone"
-    assert {e.seniority for e in desk.list_engineers()} == {"engineer", "senior", "expert"}
+    assert desk.roster.me().user == "someone"
+    assert {e.seniority for e in desk.roster.all()} == {"engineer", "senior", "expert"}
     assert summary.open_faults == 40
     assert summary.closed_faults == 300 and summary.resolved_faults == 4
     assert summary.faults == 344 == sum(summary.by_level.values())
     assert sum(summary.by_status.values()) == 344
-    queue = desk.open_queue()
+    queue = desk.reads.open_queue()
     assert {q.fault.level for q in queue} == {0, 1, 2, 3}
     assert {q.fault.status for q in queue} == {"new", "responded", "in_progress", "waiting"}
     assert {q.band.value for q in queue} == {"ok", "warning", "critical", "breached"}
@@ -72,14 +72,14 @@ def test_progress_is_told_each_stage_in_order(demo):
 
 def test_closed_faults_have_a_history(demo):
     desk, summary, _ = demo
-    closed = desk.fault_list(status="closed")
+    closed = desk.reads.faults(status="closed")
     assert len(closed) == 300
     months = {f.reported_at.strftime("%Y-%m") for f in closed}
     assert len(months) >= 6  # spread over the past months
     assert all(f.closed_at and f.resolved_at and f.responded_at for f in closed)
     met = {"respond": [], "resolve": []}
     for f in closed[::5]:
-        clocks = desk.fault_view(f.ref).clocks
+        clocks = desk.reads.fault_view(f.ref).clocks
         for name, results in met.items():
             results.append(clocks.clock(name).met)
     for name, results in met.items():  # mostly in time, some late
@@ -117,7 +117,7 @@ def test_closed_faults_have_a_history(demo):
         "close",
         "propose_solution",
     } <= verbs
-    view = desk.fault_view(closed[0].ref)
+    view = desk.reads.fault_view(closed[0].ref)
     assert view.work and view.events[0].verb in ("close", "reopen")
 
 
@@ -137,7 +137,7 @@ def test_demo_is_deterministic(new_desk):
     def made(seed: int, name: str):
         desk = new_desk(name)
         load_demo(desk, seed=seed, open_faults=8, closed_faults=10, resolved_faults=1)
-        faults = desk.fault_list(include_closed=True)
+        faults = desk.reads.faults(include_closed=True)
         return [(f.ref, f.title, f.level, f.status, f.reported_at, f.version) for f in faults]
 
     assert made(3, "a.sqlite3") == made(3, "b.sqlite3")
@@ -185,12 +185,12 @@ def test_a_late_response_never_lands_after_now(new_desk):
     a weekend): the verbs refuse a future instant, so the demo keeps it in the past."""
     desk = new_desk()
     load_demo(desk, seed=24, open_faults=16, resolved_faults=2, closed_faults=30)
-    assert max(e.at for e in desk.events()) <= NOW
+    assert max(e.at for e in desk.reads.events()) <= NOW
     assert_cache_right(desk)
 
 
 def test_the_demo_fixture_is_the_demo(demo_desk):
     """conftest's ``demo_desk``, which the console's tests and snapshots use."""
-    queue = demo_desk.open_queue()
+    queue = demo_desk.reads.open_queue()
     assert len(queue) == 40
-    assert demo_desk.me().user == "duty"
+    assert demo_desk.roster.me().user == "duty"

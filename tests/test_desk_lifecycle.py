@@ -19,7 +19,7 @@ def test_full_life_audit_trail(desk, clock):
     bob = desk.as_user("bob")
     t0 = NOW - 90 * M
     # intake by the duty officer, back-dated to when the call came in
-    f = desk.log_fault(
+    f = desk.faults.log(
         customer="华东电网",
         system="SCADA",
         title="SCADA servers refuse connections",
@@ -29,9 +29,11 @@ def test_full_life_audit_trail(desk, clock):
         contact="张工",
         at=t0,
     )
-    f = desk.respond(f.ref, version=f.version, how="phone", note="called back", at=t0 + 10 * M)
-    f = desk.assign(f.ref, "alice", version=f.version, at=t0 + 12 * M)
-    w = alice.add_work(
+    f = desk.faults.respond(
+        f.ref, version=f.version, how="phone", note="called back", at=t0 + 10 * M
+    )
+    f = desk.faults.assign(f.ref, "alice", version=f.version, at=t0 + 12 * M)
+    w = alice.work.add(
         f.ref,
         version=f.version,
         mode="remote",
@@ -40,12 +42,12 @@ def test_full_life_audit_trail(desk, clock):
         done="VPN in, checked the cluster",
         result="needs hands on site",
     )
-    f = alice.propose_solution(f.ref, version=w.fault_version, text="replace the PSU")
-    o = alice.add_work(f.ref, version=f.version, mode="onsite", start=t0 + 60 * M)
-    f = alice.escalate(f.ref, version=o.fault_version, reason="PSU fix did not hold")
+    f = alice.faults.propose_solution(f.ref, version=w.fault_version, text="replace the PSU")
+    o = alice.work.add(f.ref, version=f.version, mode="onsite", start=t0 + 60 * M)
+    f = alice.faults.escalate(f.ref, version=o.fault_version, reason="PSU fix did not hold")
     assert f.assignee == "bob"
-    o = bob.sign_off(o.id, version=f.version, customer_rep="张工", engineer="alice")
-    f = bob.update_record(
+    o = bob.work.sign_off(o.id, version=f.version, customer_rep="张工", engineer="alice")
+    f = bob.faults.record(
         f.ref,
         version=o.fault_version,
         diagnosis="PSU failure on node 2",
@@ -53,13 +55,13 @@ def test_full_life_audit_trail(desk, clock):
         losses="SCADA down 70 minutes",
         changes="node2 PSU replaced; cluster quorum reset",
     )
-    f = bob.resolve(f.ref, version=f.version, summary="PSU replaced")
-    f = desk.close(f.ref, version=f.version, note="customer confirmed")
+    f = bob.faults.resolve(f.ref, version=f.version, summary="PSU replaced")
+    f = desk.faults.close(f.ref, version=f.version, note="customer confirmed")
     clock.advance(hours=2)
-    f = desk.reopen(f.ref, version=f.version, reason="node 2 down again")
+    f = desk.faults.reopen(f.ref, version=f.version, reason="node 2 down again")
     assert f.status == "in_progress" and f.version == 12  # one per verb
 
-    trail = list(reversed(desk.events(f.ref)))  # oldest first
+    trail = list(reversed(desk.reads.events(f.ref)))  # oldest first
     assert [(e.verb, e.user) for e in trail] == [
         ("log", "duty"),
         ("respond", "duty"),
@@ -91,7 +93,7 @@ def test_full_life_audit_trail(desk, clock):
     assert len({e.id for e in trail}) == len(trail)
 
     # The fault view shows the same trail newest first, and the clocks come from it alone.
-    view = desk.fault_view(f.ref)
+    view = desk.reads.fault_view(f.ref)
     assert [e.verb for e in view.events][:2] == ["reopen", "close"]
     with Session(desk.engine) as s:
         rows = s.exec(
@@ -112,9 +114,9 @@ def test_full_life_audit_trail(desk, clock):
 
 
 def test_events_are_never_rewritten(desk, fault):
-    before = desk.events()
-    f = desk.respond(fault.ref, version=fault.version, how="phone")
-    desk.update_record(f.ref, version=f.version, diagnosis="d")
-    after = desk.events()
+    before = desk.reads.events()
+    f = desk.faults.respond(fault.ref, version=fault.version, how="phone")
+    desk.faults.record(f.ref, version=f.version, diagnosis="d")
+    after = desk.reads.events()
     assert after[len(after) - len(before) :] == before  # old events unchanged, new ones on top
     assert [e.verb for e in after[:2]] == ["record", "respond"]

@@ -31,20 +31,20 @@ def url_of(desk) -> str:
 def assert_peek_is_open_queue(desk) -> None:
     peeked = peek_open_queue(url_of(desk), desk.policy, desk.clock.now())
     assert peeked is not None
-    queue = desk.open_queue()
+    queue = desk.reads.open_queue()
     assert [i.fault.ref for i in peeked.queue] == [i.fault.ref for i in queue]
     for quick, real in zip(peeked.queue, queue, strict=True):
         assert quick.fault == real.fault
         assert quick.clocks == real.clocks  # every clock, its deadline, band and thresholds
         assert quick.now == real.now
     assert peeked.queue == queue
-    assert peeked.names == {e.user: e.name for e in desk.list_engineers()}
+    assert peeked.names == {e.user: e.name for e in desk.roster.all()}
     assert peeked.database == f"sqlite:{desk.engine.url.database}"  # as the header names it
     assert peeked.policy is desk.policy
 
 
 def test_the_demo_queue(demo_desk):
-    assert len(demo_desk.open_queue()) == 40
+    assert len(demo_desk.reads.open_queue()) == 40
     assert_peek_is_open_queue(demo_desk)
     for hours in (1, 5, 30):  # bands drift with time; the desk's now is whole seconds
         demo_desk.clock.advance(hours=hours, seconds=0.75)
@@ -53,7 +53,7 @@ def test_the_demo_queue(demo_desk):
 
 def test_paused_reopened_on_site_escalated_and_tied_faults(desk, clock):
     def log(title, level=1, channel="phone", at=None):
-        return desk.log_fault(
+        return desk.faults.log(
             customer="华东电网",
             system=("EMS", "SCADA")[level % 2],
             title=title,
@@ -63,41 +63,43 @@ def test_paused_reopened_on_site_escalated_and_tied_faults(desk, clock):
         ).ref
 
     def ver(ref):
-        return desk.fault(ref).version
+        return desk.reads.fault(ref).version
 
     start = clock.now() - 240 * M
     paused = log("paused", at=start)
-    desk.respond(paused, version=ver(paused), how="phone", at=start + 5 * M)
-    desk.pause(paused, version=ver(paused), reason="customer away", at=start + 20 * M)
+    desk.faults.respond(paused, version=ver(paused), how="phone", at=start + 5 * M)
+    desk.faults.pause(paused, version=ver(paused), reason="customer away", at=start + 20 * M)
 
     reopened = log("reopened", level=2, channel="electronic", at=start + M)
-    desk.respond(reopened, version=ver(reopened), how="electronic", at=start + 10 * M)
-    desk.resolve(reopened, version=ver(reopened), summary="fixed", at=start + 60 * M)
-    desk.reopen(reopened, version=ver(reopened), reason="back again", at=start + 90 * M)
+    desk.faults.respond(reopened, version=ver(reopened), how="electronic", at=start + 10 * M)
+    desk.faults.resolve(reopened, version=ver(reopened), summary="fixed", at=start + 60 * M)
+    desk.faults.reopen(reopened, version=ver(reopened), reason="back again", at=start + 90 * M)
 
     onsite = log("on site", at=start + 2 * M)
-    desk.respond(onsite, version=ver(onsite), how="phone", at=start + 6 * M)
-    entry = desk.add_work(onsite, version=ver(onsite), mode="remote", start=start + 30 * M)
-    desk.edit_work(entry.id, version=ver(onsite), mode="onsite", start=start + 40 * M)
-    desk.assign(onsite, "alice", version=ver(onsite))
+    desk.faults.respond(onsite, version=ver(onsite), how="phone", at=start + 6 * M)
+    entry = desk.work.add(onsite, version=ver(onsite), mode="remote", start=start + 30 * M)
+    desk.work.edit(entry.id, version=ver(onsite), mode="onsite", start=start + 40 * M)
+    desk.faults.assign(onsite, "alice", version=ver(onsite))
 
     escalated = log("escalated", level=3, at=start + 3 * M)
-    desk.change_level(escalated, 2, version=ver(escalated), reason="worse", at=start + 50 * M)
-    desk.assign(escalated, "alice", version=ver(escalated))
-    desk.escalate(escalated, version=ver(escalated), reason="stuck", at=start + 70 * M)
+    desk.faults.change_level(
+        escalated, 2, version=ver(escalated), reason="worse", at=start + 50 * M
+    )
+    desk.faults.assign(escalated, "alice", version=ver(escalated))
+    desk.faults.escalate(escalated, version=ver(escalated), reason="stuck", at=start + 70 * M)
 
     done = log("resolved, not in the queue", at=start + 4 * M)
-    desk.respond(done, version=ver(done), how="phone", at=start + 7 * M)
-    desk.resolve(done, version=ver(done), summary="ok", at=start + 8 * M)
+    desk.faults.respond(done, version=ver(done), how="phone", at=start + 7 * M)
+    desk.faults.resolve(done, version=ver(done), summary="ok", at=start + 8 * M)
     closed = log("closed, not in the queue", at=start + 4 * M)
-    desk.respond(closed, version=ver(closed), how="phone", at=start + 7 * M)
-    desk.resolve(closed, version=ver(closed), summary="ok", at=start + 8 * M)
-    desk.close(closed, version=ver(closed), at=start + 9 * M)
+    desk.faults.respond(closed, version=ver(closed), how="phone", at=start + 7 * M)
+    desk.faults.resolve(closed, version=ver(closed), summary="ok", at=start + 8 * M)
+    desk.faults.close(closed, version=ver(closed), at=start + 9 * M)
 
     # same level, channel and report time: same deadline; the order still agrees
     twins = [log(f"twin {n}", level=3, at=start + 100 * M) for n in range(3)]
 
-    queue = desk.open_queue()
+    queue = desk.reads.open_queue()
     refs = [i.fault.ref for i in queue]
     assert done not in refs and closed not in refs
     assert {paused, reopened, onsite, escalated, *twins} <= set(refs)
@@ -206,7 +208,7 @@ def test_the_console_opener_peeks_the_database_it_opens(demo_desk, monkeypatch, 
     peeked = opener.peek()
     desk = opener()
     try:
-        assert peeked is not None and peeked.queue == desk.open_queue()
+        assert peeked is not None and peeked.queue == desk.reads.open_queue()
     finally:
         ctx.close()
 

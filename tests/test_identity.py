@@ -26,7 +26,7 @@ NOW = "2026-11-23T16:30"
 
 def events(desk, verb: str | None = None) -> list[tuple]:
     """(os_user, real_user, verb, data) of the audit trail, oldest first."""
-    rows = desk.events(limit=1000)[::-1]
+    rows = desk.reads.events(limit=1000)[::-1]
     return [(e.user, e.real_user, e.verb, e.data) for e in rows if verb in (None, e.verb)]
 
 
@@ -35,19 +35,19 @@ def events(desk, verb: str | None = None) -> list[tuple]:
 
 def test_the_first_engineer_on_an_empty_roster_is_its_lead(engine, policy, clock):
     desk = Desk(engine, policy, clock, "newbie")
-    first = desk.add_engineer("newbie", "New Bie", "engineer")
+    first = desk.roster.add("newbie", "New Bie", "engineer")
     assert first.lead
-    second = desk.add_engineer("alice", "Alice", "engineer")
+    second = desk.roster.add("alice", "Alice", "engineer")
     assert not second.lead
-    assert [e.lead for e in desk.list_engineers() if e.user == "newbie"] == [True]
+    assert [e.lead for e in desk.roster.all() if e.user == "newbie"] == [True]
     assert [e[3]["lead"] for e in events(desk, "engineer_add")] == [True, False]
 
 
 def test_a_user_not_on_the_roster_cannot_add_themselves(desk):
     before = len(events(desk))
     with pytest.raises(UnknownEngineer, match="ask a roster lead"):
-        desk.as_user("mallory").add_engineer("mallory", "Mallory", "expert", lead=True)
-    assert "mallory" not in {e.user for e in desk.list_engineers()}
+        desk.as_user("mallory").roster.add("mallory", "Mallory", "expert", lead=True)
+    assert "mallory" not in {e.user for e in desk.roster.all()}
     assert len(events(desk)) == before
 
 
@@ -55,18 +55,18 @@ def test_roster_changes_need_a_lead(desk):
     alice = desk.as_user("alice")  # on the roster, not a lead
     before = len(events(desk))
     for change in (
-        lambda: alice.add_engineer("eve", "Eve", "engineer"),
-        lambda: alice.update_engineer("alice", seniority="expert"),
-        lambda: alice.set_on_duty("bob", False),
-        lambda: alice.set_lead("alice", True),
+        lambda: alice.roster.add("eve", "Eve", "engineer"),
+        lambda: alice.roster.update("alice", seniority="expert"),
+        lambda: alice.roster.set_on_duty("bob", False),
+        lambda: alice.roster.set_lead("alice", True),
     ):
         with pytest.raises(NotALead, match="needs a roster lead, and 'alice' is not one"):
             change()
-    assert desk.engineer("alice").seniority == "engineer" and not desk.engineer("alice").lead
+    assert desk.roster.get("alice").seniority == "engineer" and not desk.roster.get("alice").lead
     assert len(events(desk)) == before
     # a lead may, and it is audited
-    desk.set_lead("alice", True)
-    assert alice.update_engineer("alice", seniority="senior").seniority == "senior"
+    desk.roster.set_lead("alice", True)
+    assert alice.roster.update("alice", seniority="senior").seniority == "senior"
     assert events(desk, "engineer_edit")[-2:] == [
         ("duty", "duty", "engineer_edit", {"user": "alice", "before": {"lead": False},
                                             "after": {"lead": True}}),
@@ -77,14 +77,14 @@ def test_roster_changes_need_a_lead(desk):
 
 def test_the_last_lead_stays(desk):
     with pytest.raises(ValidationError, match="'duty' is the roster's last lead"):
-        desk.set_lead("duty", False)
-    desk.add_engineer("erin", "Erin", "senior", lead=True)
-    assert desk.set_lead("duty", False).lead is False
+        desk.roster.set_lead("duty", False)
+    desk.roster.add("erin", "Erin", "senior", lead=True)
+    assert desk.roster.set_lead("duty", False).lead is False
     erin = desk.as_user("erin")
     with pytest.raises(ValidationError, match="last lead"):
-        erin.set_lead("erin", False)
+        erin.roster.set_lead("erin", False)
     with pytest.raises(NotALead):
-        desk.set_lead("duty", True)  # duty is no lead any more
+        desk.roster.set_lead("duty", True)  # duty is no lead any more
 
 
 def test_the_upgrade_makes_an_existing_rosters_first_engineer_its_lead(tmp_path, policy, clock):
@@ -107,11 +107,11 @@ def test_the_upgrade_makes_an_existing_rosters_first_engineer_its_lead(tmp_path,
         )
     upgrade(engine)
     desk = Desk(engine, policy, clock, "alice")
-    assert {e.user: e.lead for e in desk.list_engineers()} == {
+    assert {e.user: e.lead for e in desk.roster.all()} == {
         "alice": True, "bob": False, "carol": False
     }  # fmt: skip
     assert events(desk) == [("alice", None, "engineer_add", {})]  # who really did: unknown
-    desk.set_lead("bob", True)  # the lead can change the roster
+    desk.roster.set_lead("bob", True)  # the lead can change the roster
     engine.dispose()
 
 
@@ -120,37 +120,37 @@ def test_the_upgrade_makes_an_existing_rosters_first_engineer_its_lead(tmp_path,
 
 def test_a_lead_may_act_for_someone_and_the_audit_keeps_both(desk, fault):
     for_alice = desk.claim("alice")  # duty, the first engineer, is a lead
-    assert for_alice.claimed and for_alice.me().user == "alice"
-    for_alice.respond(fault.ref, version=None, how="phone")
+    assert for_alice.claimed and for_alice.roster.me().user == "alice"
+    for_alice.faults.respond(fault.ref, version=None, how="phone")
     assert events(desk)[-1][:3] == ("alice", "duty", "respond")
-    assert desk.fault_view(fault.ref).events[0].real_user == "duty"
+    assert desk.reads.fault_view(fault.ref).events[0].real_user == "duty"
 
 
 def test_a_claim_by_someone_not_a_lead_is_refused(desk, fault):
     bob_as_alice = desk.as_user("bob").claim("alice")
     before = len(events(desk))
     with pytest.raises(ClaimRefused, match="OS user 'bob' cannot act as 'alice'"):
-        bob_as_alice.respond(fault.ref, version=None, how="phone")
+        bob_as_alice.faults.respond(fault.ref, version=None, how="phone")
     with pytest.raises(ClaimRefused):
-        bob_as_alice.me()
+        bob_as_alice.roster.me()
     with pytest.raises(ClaimRefused):
         bob_as_alice.check_claim()
     with pytest.raises(ClaimRefused):  # nor by someone not on the roster at all
-        desk.as_user("mallory").claim("duty").respond(fault.ref, version=None, how="phone")
+        desk.as_user("mallory").claim("duty").faults.respond(fault.ref, version=None, how="phone")
     assert len(events(desk)) == before
-    assert desk.fault(fault.ref).status == "new"
+    assert desk.reads.fault(fault.ref).status == "new"
 
 
 @pytest.mark.parametrize("batch", [False, True])
 def test_a_claim_ends_when_the_lead_is_no_more(desk, fault, batch):
     with desk.batch() if batch else contextlib.nullcontext():  # a batch checks a lead once
         for_alice = desk.claim("alice")
-        for_alice.respond(fault.ref, version=None, how="phone")
-        desk.add_engineer("erin", "Erin", "senior", lead=True)
-        desk.as_user("erin").set_lead("duty", False)
+        for_alice.faults.respond(fault.ref, version=None, how="phone")
+        desk.roster.add("erin", "Erin", "senior", lead=True)
+        desk.as_user("erin").roster.set_lead("duty", False)
         with pytest.raises(ClaimRefused):
-            for_alice.pause(fault.ref, version=None, reason="waiting for logs")
-    assert desk.fault(fault.ref).status == "responded"
+            for_alice.faults.pause(fault.ref, version=None, reason="waiting for logs")
+    assert desk.reads.fault(fault.ref).status == "responded"
 
 
 # -- alert acknowledgements ----------------------------------------------------------------
@@ -171,15 +171,15 @@ async def test_acknowledging_is_an_audited_verb_of_a_roster_engineer(
     assert len(ids) == 2
     stranger = desk.as_user("mallory")
     with pytest.raises(UnknownEngineer):
-        stranger.acknowledge_alerts(None)
+        stranger.alerts.acknowledge(None)
     with pytest.raises(ClaimRefused):
-        desk.as_user("bob").claim("alice").acknowledge_alerts(ids)
+        desk.as_user("bob").claim("alice").alerts.acknowledge(ids)
     assert all(r.acked_at is None for r in alert_rows(desk.engine))
     assert events(desk, "alert_ack") == []
     alice = desk.as_user("alice")
-    assert alice.acknowledge_alerts([ids[1]]) == [ids[1]]
-    assert alice.acknowledge_alerts([ids[1]]) == []  # already done: no second event
-    assert desk.acknowledge_alerts(None) == [ids[0]]
+    assert alice.alerts.acknowledge([ids[1]]) == [ids[1]]
+    assert alice.alerts.acknowledge([ids[1]]) == []  # already done: no second event
+    assert desk.alerts.acknowledge(None) == [ids[0]]
     assert events(desk, "alert_ack") == [
         ("alice", "alice", "alert_ack", {"alerts": [ids[1]]}),
         ("duty", "duty", "alert_ack", {"alerts": [ids[0]]}),
@@ -199,9 +199,9 @@ def desk_file(tmp_path, policy, clock):
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     desk = Desk(engine, policy, clock, "duty")
-    desk.add_engineer("duty", "Duty", "senior")
-    desk.add_engineer("liwei", "Li Wei", "engineer")
-    desk.add_customer("华东电网", systems=[SystemInfo("EMS")])
+    desk.roster.add("duty", "Duty", "senior")
+    desk.roster.add("liwei", "Li Wei", "engineer")
+    desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
     yield path, desk
     engine.dispose()
 
@@ -249,7 +249,7 @@ def test_the_environment_cannot_change_who_acts(desk_file):
     refused(oncall(path, "engineer", "add", ME, "--name", "Me", "--seniority", "expert"))
     assert last_event(path) == before
     # on the roster, not a lead: acts as themselves whatever LOGNAME and USER say ...
-    desk.add_engineer(ME, "Me", "engineer")
+    desk.roster.add(ME, "Me", "engineer")
     done = oncall(path, *NEW_FAULT, LOGNAME="liwei", USER="liwei")
     assert done.returncode == 0, done.stderr
     assert last_event(path) == (ME, ME, "log", None)
@@ -260,7 +260,7 @@ def test_the_environment_cannot_change_who_acts(desk_file):
 
 def test_a_leads_claim_acts_for_the_engineer_and_records_both(desk_file):
     path, desk = desk_file
-    desk.add_engineer(ME, "Me", "senior", lead=True)
+    desk.roster.add(ME, "Me", "senior", lead=True)
     done = oncall(path, *NEW_FAULT, **LIWEI)
     assert done.returncode == 0, done.stderr
     assert last_event(path) == ("liwei", ME, "log", None)
@@ -270,10 +270,10 @@ def test_a_leads_claim_acts_for_the_engineer_and_records_both(desk_file):
 
 def test_roster_commands_for_leads(desk_file):
     path, desk = desk_file
-    desk.add_engineer(ME, "Me", "engineer")
+    desk.roster.add(ME, "Me", "engineer")
     err = refused(oncall(path, "engineer", "lead", ME, "on"))
     assert "needs a roster lead" in err
-    desk.set_lead(ME, True)
+    desk.roster.set_lead(ME, True)
     done = oncall(path, "engineer", "add", "zhao", "--name", "Zhao", "--seniority", "expert",
                   "--lead")  # fmt: skip
     assert done.returncode == 0 and "a lead" in done.stdout, done.stderr
@@ -301,7 +301,7 @@ async def test_the_console_is_read_only_when_the_claim_is_refused(desk, clock, f
         assert "(read-only)" in app.main.header.plain()
         await pilot.press("r")
         await settle(pilot)
-        assert app.screen is app.main and desk.fault(fault.ref).status == "new"
+        assert app.screen is app.main and desk.reads.fault(fault.ref).status == "new"
 
 
 async def test_the_alerts_screen_cannot_acknowledge_when_read_only(

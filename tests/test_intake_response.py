@@ -20,7 +20,7 @@ H = timedelta(hours=1)
 
 
 def _log(desk, clock, **extra):
-    return desk.log_fault(
+    return desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="logged after the call",
@@ -35,7 +35,7 @@ def test_the_desk_logs_a_past_call_and_its_response_in_one_transaction(desk, clo
     fault = _log(desk, clock, responded_at=clock.now() - H, response_note="called back")
     assert fault.status == "responded" and fault.version == 2
     assert fault.responded_at == clock.now() - H
-    events = [e for e in desk.events(fault.ref)]
+    events = [e for e in desk.reads.events(fault.ref)]
     assert sorted(e.verb for e in events) == ["log", "respond"]
     (respond,) = [e for e in events if e.verb == "respond"]
     # the response went by the report's channel unless said otherwise
@@ -44,7 +44,7 @@ def test_the_desk_logs_a_past_call_and_its_response_in_one_transaction(desk, clo
 
 
 def test_a_refused_response_logs_no_fault_either(desk, clock):
-    before = desk.last_change()
+    before = desk.reads.last_change()
     for bad in (
         {"responded_at": clock.now() - 3 * H},  # before the report
         {"responded_at": clock.now() + H},  # in the future
@@ -53,8 +53,8 @@ def test_a_refused_response_logs_no_fault_either(desk, clock):
     ):
         with pytest.raises(DeskError):
             _log(desk, clock, **bad)
-    assert desk.fault_list(include_closed=True) == []
-    assert desk.last_change() == before
+    assert desk.reads.faults(include_closed=True) == []
+    assert desk.reads.last_change() == before
 
 
 def test_oncall_fault_new_takes_the_response(cli):
@@ -150,10 +150,10 @@ async def test_the_intake_form_offers_the_response_for_a_past_call(desk, clock):
         fill(form, responded_at=_ago(desk, clock, H), responded_via="phone")
         await save(pilot)
         assert not isinstance(app.screen, FormScreen)
-        (f,) = desk.fault_list()
+        (f,) = desk.reads.faults()
         assert f.status == "responded" and f.responded_at == clock.now() - H
         assert f.reported_at == clock.now() - 2 * H
-        (respond,) = [e for e in desk.events(f.ref) if e.verb == "respond"]
+        (respond,) = [e for e in desk.reads.events(f.ref) if e.verb == "respond"]
         assert respond.data["how"] == "phone"
 
 
@@ -165,5 +165,5 @@ async def test_the_intake_form_logs_a_past_call_unanswered_when_left_empty(desk,
             pilot, "n", title="not answered yet", symptom="s", at=_ago(desk, clock, 2 * H)
         )
         await save(pilot)
-        (f,) = desk.fault_list()
+        (f,) = desk.reads.faults()
         assert f.status == "new" and f.responded_at is None

@@ -97,4 +97,4 @@ async def test_the_chinese_console_says_why_a_save_was_refused_in_chinese(desk, 
             assert "resolve" not in said
     finally:
         set_language("en")
-    assert desk.fault(fault.ref).status == "new"
+    assert desk.reads.fault(fault.ref).status == "new"

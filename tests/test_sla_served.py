@@ -182,7 +182,7 @@ def test_the_served_range_starts_at_the_calendars_data_and_ends_years_ahead(poli
 
 def test_the_desk_refuses_times_before_the_served_range(desk):
     with pytest.raises(ValidationError, match="outside the times the desk serves"):
-        desk.log_fault(
+        desk.faults.log(
             customer="华东电网",
             system="EMS",
             title="t",
@@ -195,7 +195,7 @@ def test_the_desk_refuses_times_before_the_served_range(desk):
 @pytest.mark.parametrize("entry", [2**31, 2**63, 10**20, 0, -1])
 def test_an_id_too_big_for_the_database_is_no_such_entry(desk, entry):
     with pytest.raises(NotFound) as unknown:
-        desk.end_work(entry, version=None)
+        desk.work.end(entry, version=None)
     assert str(unknown.value) == f"no work entry #{entry}"
 
 

@@ -110,7 +110,7 @@ def test_the_desk_raises_damaged_for_a_damaged_page(desk, db_url):
     desk.engine.dispose()
     damage_header(path)
     with pytest.raises(DatabaseDamaged, match="file is not a database"):
-        desk.list_engineers()
+        desk.roster.all()
 
 
 def test_quick_check_finds_a_damaged_page_no_query_reads(tmp_path, templates):
@@ -265,18 +265,18 @@ async def live_desk_damage(desk):
         raise DatabaseDamaged("x.sqlite3", "database disk image is malformed")
 
     service._need_full = True
-    desk.last_change = broken
+    desk.reads.last_change = broken
     yield service, seen
     await service.stop()
 
 
 def test_watch_stops_with_exit_2_when_damage_shows_up_while_running(cli, monkeypatch):
-    from oncall.desk.core import Desk
+    from oncall.desk.reads import Reads
 
     def damaged(self):
         raise DatabaseDamaged(str(cli.db), "database disk image is malformed")
 
-    monkeypatch.setattr(Desk, "last_change", damaged)  # what the service reads first
+    monkeypatch.setattr(Reads, "last_change", damaged)  # what the service reads first
     err = cli.refused("watch", "--poll", "0.05", "--quiet")
     assert "damaged" in err and str(cli.db) in err and "retrying" not in err
 

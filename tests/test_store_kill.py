@@ -32,7 +32,7 @@ clock = SystemClock()
 desk = Desk(make_engine(url), load_policy(data_path("sla.toml")), clock, "duty")
 start = clock.now() - timedelta(minutes=5)
 while True:
-    entry = desk.add_work(ref, version=None, mode="phone", start=start, done="x" * 200)
+    entry = desk.work.add(ref, version=None, mode="phone", start=start, done="x" * 200)
     print(entry.id, flush=True)
 """
 
@@ -73,18 +73,18 @@ async def test_kill_9_loses_no_committed_entry_on_sqlite(desk, fault, db_url):
     assert len(acked) >= ACKED
     assert acked <= stored(db_url)  # every acknowledged commit survived
     assert integrity(sqlite_file(db_url), full=True) is None
-    desk.add_work(fault.ref, version=None, mode="phone", done="after the kill")  # still usable
+    desk.work.add(fault.ref, version=None, mode="phone", done="after the kill")  # still usable
 
 
 @pytest.mark.xdist_group("postgres")  # one worker, one cluster
 @pytest.mark.usefixtures("pg_url")
 async def test_kill_9_loses_no_committed_entry_on_postgres(pg_desk):
     url = pg_desk.engine.url.render_as_string(hide_password=False)
-    f = pg_desk.log_fault(
+    f = pg_desk.faults.log(
         customer="华东电网", system="EMS", title="down", level=1, channel="phone",
         symptom="x", contact="张工", at=pg_desk.clock.now().replace(hour=1),
     )  # fmt: skip
     acked = await kill_mid_write(url, f.ref)
     assert len(acked) >= ACKED
     assert acked <= stored(url)
-    pg_desk.add_work(f.ref, version=None, mode="phone", done="after the kill")
+    pg_desk.work.add(f.ref, version=None, mode="phone", done="after the kill")

@@ -35,10 +35,10 @@ pytestmark = pytest.mark.xdist_group("postgres")  # one worker, one cluster
 def pg_desk(pg_head_db, policy):
     clock = FixedClock(NOW)
     desk = open_desk(pg_head_db, policy, clock, "duty")
-    desk.add_engineer("duty", "Duty", "engineer", on_duty=True)
-    desk.add_engineer("alice", "Alice", "engineer")
-    desk.add_engineer("bob", "Bob", "senior", on_duty=True)
-    desk.add_customer(
+    desk.roster.add("duty", "Duty", "engineer", on_duty=True)
+    desk.roster.add("alice", "Alice", "engineer")
+    desk.roster.add("bob", "Bob", "senior", on_duty=True)
+    desk.customers.add(
         "华东电网",
         systems=[SystemInfo("EMS", "D5000", "v3")],
         contacts=[ContactInfo("张工")],
@@ -61,7 +61,7 @@ def test_migrations_on_postgres(pg_db):
 
 
 def test_audit_trail_is_append_only_on_postgres(pg_desk):
-    f = pg_desk.log_fault(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
+    f = pg_desk.faults.log(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
     assert f.ref.startswith("F-2026-")
     with pg_desk.engine.connect() as conn:
         for sql in (
@@ -76,7 +76,7 @@ def test_audit_trail_is_append_only_on_postgres(pg_desk):
 
 def test_full_life_on_postgres(pg_desk):
     desk, clock = pg_desk, pg_desk.clock
-    f = desk.log_fault(
+    f = desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="EMS down",
@@ -85,33 +85,33 @@ def test_full_life_on_postgres(pg_desk):
         symptom="控制台\x1b[31m全部断开",
         at=NOW - 60 * M,
     )
-    f = desk.respond(f.ref, version=f.version, how="phone", at=NOW - 50 * M)
-    f = desk.assign(f.ref, "alice", version=f.version)
-    w = desk.add_work(f.ref, version=f.version, mode="remote", start=NOW - 45 * M, end=NOW)
-    o = desk.add_work(f.ref, version=w.fault_version, mode="onsite", start=NOW - 5 * M)
-    f = desk.escalate(f.ref, version=o.fault_version, reason="hard")
+    f = desk.faults.respond(f.ref, version=f.version, how="phone", at=NOW - 50 * M)
+    f = desk.faults.assign(f.ref, "alice", version=f.version)
+    w = desk.work.add(f.ref, version=f.version, mode="remote", start=NOW - 45 * M, end=NOW)
+    o = desk.work.add(f.ref, version=w.fault_version, mode="onsite", start=NOW - 5 * M)
+    f = desk.faults.escalate(f.ref, version=o.fault_version, reason="hard")
     assert f.assignee == "bob"
-    o = desk.sign_off(o.id, version=f.version, customer_rep="张工")
-    f = desk.pause(f.ref, version=o.fault_version, reason="logs")
+    o = desk.work.sign_off(o.id, version=f.version, customer_rep="张工")
+    f = desk.faults.pause(f.ref, version=o.fault_version, reason="logs")
     clock.advance(minutes=30)
-    f = desk.resume(f.ref, version=f.version)
-    f = desk.update_record(f.ref, version=f.version, diagnosis="PSU")
-    f = desk.resolve(f.ref, version=f.version, summary="ok")
-    f = desk.close(f.ref, version=f.version)
-    f = desk.reopen(f.ref, version=f.version, reason="again")
+    f = desk.faults.resume(f.ref, version=f.version)
+    f = desk.faults.record(f.ref, version=f.version, diagnosis="PSU")
+    f = desk.faults.resolve(f.ref, version=f.version, summary="ok")
+    f = desk.faults.close(f.ref, version=f.version)
+    f = desk.faults.reopen(f.ref, version=f.version, reason="again")
     assert f.status == "in_progress" and f.version == 13
-    view = desk.fault_view(f.ref)
+    view = desk.reads.fault_view(f.ref)
     assert view.record.symptom == "控制台\x1b[31m全部断开"
     assert [e.verb for e in view.events][:3] == ["reopen", "close", "resolve"]
     assert view.work[1].signed
     assert_cache_right(desk)
     stale = Desk(desk.engine, desk.policy, clock, "alice")
     with pytest.raises(StaleVersion, match="changed by duty"):
-        stale.pause(f.ref, version=f.version - 1, reason="r")
+        stale.faults.pause(f.ref, version=f.version - 1, reason="r")
 
 
 def test_racing_writers_on_postgres(pg_desk, pg_head_db, policy):
-    f = pg_desk.log_fault(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
+    f = pg_desk.faults.log(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
     users = ["duty", "alice", "bob", "duty", "alice", "bob"]
     engines = [make_engine(pg_head_db) for _ in users]
     desks = [Desk(e, policy, pg_desk.clock, u) for e, u in zip(engines, users, strict=True)]
@@ -122,13 +122,13 @@ def test_racing_writers_on_postgres(pg_desk, pg_head_db, policy):
     def go(d: Desk) -> None:
         barrier.wait()
         try:
-            d.respond(f.ref, version=1, how="phone")
+            d.faults.respond(f.ref, version=1, how="phone")
             outcomes.append("ok")
         except StaleVersion:
             outcomes.append("stale")
         barrier.wait()  # then all log a fault at once: every one gets its own number
         refs.append(
-            d.log_fault(customer="华东电网", system="EMS", title="x", level=2, channel="phone").ref
+            d.faults.log(customer="华东电网", system="EMS", title="x", level=2, channel="phone").ref
         )
 
     threads = [threading.Thread(target=go, args=(d,)) for d in desks]
@@ -137,7 +137,7 @@ def test_racing_writers_on_postgres(pg_desk, pg_head_db, policy):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["ok"] + ["stale"] * (len(desks) - 1)
-    assert pg_desk.fault(f.ref).version == 2
+    assert pg_desk.reads.fault(f.ref).version == 2
     assert len(set(refs)) == len(desks)
     for e in engines:
         e.dispose()
@@ -147,7 +147,7 @@ def test_queue_and_demo_on_postgres(pg_head_db, policy):
     desk = open_desk(pg_head_db, policy, FixedClock(NOW), "someone")
     summary = load_demo(desk, seed=1, open_faults=16, closed_faults=12, resolved_faults=1)
     assert summary.open_faults == 16 and summary.closed_faults == 12
-    queue = desk.open_queue()
+    queue = desk.reads.open_queue()
     assert queue[0].breached
     assert queue[-1].fault.next_breach is None  # PostgreSQL sorts NULLs last too
     assert_cache_right(desk)
@@ -203,11 +203,13 @@ def test_the_database_records_each_engineers_role(engineer_roles, pg_db, policy)
     as_alice = open_desk(alice_url, policy, clock, alice)
     as_bob = open_desk(bob_url, policy, clock, bob)
     try:
-        as_alice.add_engineer(alice, "Alice", "senior")  # the first: a lead
-        as_alice.add_engineer(bob, "Bob", "engineer")
-        as_alice.add_customer("华东电网", systems=[SystemInfo("EMS")])
-        f = as_bob.log_fault(customer="华东电网", system="EMS", title="t", level=1, channel="phone")
-        as_alice.respond(f.ref, version=None, how="phone")
+        as_alice.roster.add(alice, "Alice", "senior")  # the first: a lead
+        as_alice.roster.add(bob, "Bob", "engineer")
+        as_alice.customers.add("华东电网", systems=[SystemInfo("EMS")])
+        f = as_bob.faults.log(
+            customer="华东电网", system="EMS", title="t", level=1, channel="phone"
+        )
+        as_alice.faults.respond(f.ref, version=None, how="phone")
         with as_bob.engine.begin() as conn:  # a client cannot write another name
             conn.execute(
                 text(

@@ -60,7 +60,7 @@ def test_opening_a_desk_imports_no_alembic(tmp_path):
         from oncall.sla import load_policy
 
         desk = open_desk("sqlite:///{db}", load_policy(data_path("sla.toml")), SystemClock(), "u")
-        desk.open_queue()
+        desk.reads.open_queue()
         print(sorted(m for m in sys.modules if m.split(".")[0] in ("alembic", "mako")))
         """
     )

@@ -10,13 +10,15 @@ from oncall.store.watch import ChangeWatch, change_watch
 
 
 def test_the_token_moves_on_every_commit_and_only_then(desk, fault):
-    watch = desk.change_watch()
-    assert isinstance(watch, ChangeWatch) and desk.change_watch() is watch
+    watch = desk.reads.change_watch()
+    assert isinstance(watch, ChangeWatch) and desk.reads.change_watch() is watch
     first = watch.token()
     assert first is not None and watch.token() == first
-    desk.open_queue()  # reads commit nothing
+    desk.reads.open_queue()  # reads commit nothing
     assert watch.token() == first
-    desk.respond(fault.ref, version=fault.version, how="phone")  # this process, another connection
+    desk.faults.respond(
+        fault.ref, version=fault.version, how="phone"
+    )  # this process, another connection
     second = watch.token()
     assert second != first and watch.token() == second
     code = (

@@ -26,7 +26,7 @@ async def test_header_shows_time_zone_user_database_and_counts(demo_desk):
         header = app.main.header.plain()
         assert header.startswith("2026-03-10 10:00:00 CST Asia/Shanghai")
         counts = {b: 0 for b in ("breached", "critical", "warning", "ok")}
-        for item in demo_desk.open_queue():
+        for item in demo_desk.reads.open_queue():
             counts[item.band.value] += 1
         assert f"BRCH {counts['breached']} CRIT {counts['critical']}" in header
         assert f"WARN {counts['warning']} ok {counts['ok']}" in header
@@ -45,7 +45,7 @@ async def test_queue_is_in_breach_order_with_band_text(demo_desk):
         await settle(pilot)
         queue = app.main.queue
         now = demo_desk.clock.now()
-        assert queue.refs == console_refs(demo_desk.open_queue(), now)
+        assert queue.refs == console_refs(demo_desk.reads.open_queue(), now)
         lefts = [r.item.left(now) for r in queue.rows if r.item is not None]
         due = [x for x in lefts if x is not None and x > 0]
         late = [x for x in lefts if x is not None and x <= 0]
@@ -86,7 +86,7 @@ async def test_countdowns_tick_and_show_seconds_only_near_the_deadline(desk, clo
 
 
 async def test_cursor_stays_on_its_fault_when_rows_move(desk, clock, fault):
-    later = desk.log_fault(
+    later = desk.faults.log(
         customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
     )
     app = make_app(desk, clock)
@@ -98,7 +98,7 @@ async def test_cursor_stays_on_its_fault_when_rows_move(desk, clock, fault):
         await settle(pilot)
         assert queue.cursor_ref == later.ref
         # elsewhere: a level-0 fault arrives, and it goes on top
-        urgent = desk.as_user("alice").log_fault(
+        urgent = desk.as_user("alice").faults.log(
             customer="华东电网",
             system="EMS",
             title="Down",
@@ -116,24 +116,24 @@ async def test_cursor_stays_on_its_fault_when_rows_move(desk, clock, fault):
 async def test_a_fault_resolved_elsewhere_leaves_the_queue_by_itself(desk, clock, fault):
     """The console's own tick polls for commits elsewhere (the full reload is 10 min
     away, past the hang guard): no key, no reload() from the test."""
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock, tick=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        other = desk.log_fault(
+        other = desk.faults.log(
             customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
         )
         await app.main.reload()
         await settle(pilot)
         assert app.main.queue.refs == [fault.ref, other.ref]
         app.main.queue.move_to_ref(other.ref)  # not under the cursor: it just leaves
-        desk.as_user("alice").resolve(fault.ref, version=None, summary="fixed remotely")
+        desk.as_user("alice").faults.resolve(fault.ref, version=None, summary="fixed remotely")
         await until(pilot, lambda: app.main.queue.refs == [other.ref])
 
 
 async def test_detail_pane_shows_every_clock_the_record_and_the_timeline(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone", note="told to wait")
-    desk.add_work(
+    desk.faults.respond(fault.ref, version=None, how="phone", note="told to wait")
+    desk.work.add(
         fault.ref,
         version=None,
         mode="remote",
@@ -163,7 +163,7 @@ async def test_detail_pane_shows_every_clock_the_record_and_the_timeline(desk, c
 
 
 async def test_control_characters_are_shown_escaped(desk, clock):
-    f = desk.log_fault(
+    f = desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="evil\x1b[31mred\x07",
@@ -194,7 +194,7 @@ async def test_read_only_when_not_on_the_roster(desk, clock, fault):
         await pilot.press("r")
         await settle(pilot)
         assert app.screen is app.main
-        assert desk.fault(fault.ref).status == "new"
+        assert desk.reads.fault(fault.ref).status == "new"
 
 
 async def test_an_empty_database_offers_the_demo_data(engine, policy, clock):

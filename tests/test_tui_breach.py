@@ -19,13 +19,13 @@ M = timedelta(minutes=1)
 
 def log(desk, title, ago, *, respond_after=10 * M, pause_ago=None):
     now = desk.clock.now()
-    f = desk.log_fault(
+    f = desk.faults.log(
         customer="华东电网", system="EMS", title=title, level=0, channel="phone", at=now - ago
     )
-    f = desk.respond(f.ref, version=f.version, how="phone", at=f.reported_at + respond_after)
-    f = desk.propose_solution(f.ref, version=f.version, text="t", at=f.responded_at + 5 * M)
+    f = desk.faults.respond(f.ref, version=f.version, how="phone", at=f.reported_at + respond_after)
+    f = desk.faults.propose_solution(f.ref, version=f.version, text="t", at=f.responded_at + 5 * M)
     if pause_ago is not None:
-        f = desk.pause(f.ref, version=f.version, reason="r", at=now - pause_ago)
+        f = desk.faults.pause(f.ref, version=f.version, reason="r", at=now - pause_ago)
     return f.ref
 
 
@@ -59,7 +59,7 @@ async def test_pausing_a_breached_fault_keeps_it_breached_in_place(desk, clock):
         await settle(pilot)
         await press_and_fill(pilot, "p", reason="customer arranging a window")
         await save(pilot)
-        assert desk.fault(to_pause).status == "waiting"
+        assert desk.reads.fault(to_pause).status == "waiting"
         assert queue.refs == [calm, to_pause, late, paused]  # not sent to the bottom
         row = queue.row(to_pause)
         assert row.paused and row.band == "breached" and row.cells["band"] == "BRCH"

@@ -74,12 +74,12 @@ async def test_a_locked_sqlite_file_keeps_the_form_and_the_console_recovers(
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        assert desk.fault(fault.ref).assignee is None  # nothing was written
+        assert desk.reads.fault(fault.ref).assignee is None  # nothing was written
         await tick_until(pilot, main, lambda: not main.header.trouble)
         assert "unreachable" not in header_text(main)
         await save(pilot)  # the same form, as typed: saved now
         assert app.screen is main
-        assert desk.fault(fault.ref).assignee == "bob"
+        assert desk.reads.fault(fault.ref).assignee == "bob"
 
 
 async def test_the_indicator_is_translated_and_a_damaged_database_says_what_to_do(desk, clock):
@@ -118,7 +118,7 @@ def blocked(pg_desk, pg_url):  # noqa: F811
 @pytest.mark.xdist_group("postgres")  # one worker, one cluster
 async def test_postgres_going_away_keeps_the_form_and_the_console_recovers(pg_desk, blocked):
     desk = pg_desk
-    fault = desk.log_fault(
+    fault = desk.faults.log(
         customer="华东电网", system="EMS", title="EMS down", level=1, channel="phone",
         symptom="RTU data stale", contact="张工", at=desk.clock.now().replace(hour=1),
     )  # fmt: skip
@@ -136,10 +136,10 @@ async def test_postgres_going_away_keeps_the_form_and_the_console_recovers(pg_de
         assert form_error(form).startswith("Not saved")
         blocked(False)
         await tick_until(pilot, main, lambda: not main.header.trouble)
-        assert desk.fault(fault.ref).assignee is None  # the failed save wrote nothing
+        assert desk.reads.fault(fault.ref).assignee is None  # the failed save wrote nothing
         await save(pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert desk.fault(fault.ref).assignee == "bob"
+        assert desk.reads.fault(fault.ref).assignee == "bob"
 
 
 async def test_a_damaged_page_the_queue_does_not_read_still_shows(desk, clock, fault, db_url):

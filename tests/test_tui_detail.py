@@ -102,7 +102,7 @@ async def test_showing_another_fault_repaints_without_a_layout(demo_desk):
 
 async def test_text_wraps_to_the_pane_and_again_on_resize(desk, clock):
     symptom = "调度台所有遥测数据停止刷新，前置机日志显示通道反复断开重连" * 3
-    f = desk.log_fault(
+    f = desk.faults.log(
         customer="华东电网",
         system="EMS",
         title="遥测中断",

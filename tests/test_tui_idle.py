@@ -15,29 +15,30 @@ from oncall.tui.bands import BandTracker
 
 
 def counting(monkeypatch, desk, *names):
+    """Count the calls of these read models (``desk.reads``'s)."""
     calls = {name: 0 for name in names}
     for name in names:
-        method = getattr(desk, name)
+        method = getattr(desk.reads, name)
 
         def wrapper(*args, _name=name, _method=method, **kwargs):
             calls[_name] += 1
             return _method(*args, **kwargs)
 
-        monkeypatch.setattr(desk, name, wrapper)
+        monkeypatch.setattr(desk.reads, name, wrapper)
     return calls
 
 
 def test_band_tracker_agrees_with_a_fresh_read(demo_desk):
     clock = demo_desk.clock
     start = clock.now()
-    tracker = BandTracker(demo_desk.open_queue(), start)
+    tracker = BandTracker(demo_desk.reads.open_queue(), start)
     moved = 0
     for hours in (0.5, 1, 2, 3, 5, 8, 13, 24, 48):
         clock.set(start + timedelta(hours=hours))
         now = clock.now()
         changed = tracker.advance(now)
         moved += len(changed)
-        fresh = {i.fault.ref: fmt.band_value(i.band) for i in demo_desk.open_queue()}
+        fresh = {i.fault.ref: fmt.band_value(i.band) for i in demo_desk.reads.open_queue()}
         assert tracker.bands == fresh, hours
         assert +tracker.counts == +__import__("collections").Counter(fresh.values())
         assert tracker.next_at is None or tracker.next_at > now
@@ -60,7 +61,7 @@ async def test_bands_move_on_a_tick_without_a_read(demo_desk, monkeypatch):
         changed = {r.ref for r in shown if r.band != row_bands[r.ref]}
         assert changed  # a fault changed band at that instant …
         assert calls["open_queue"] == 0  # … without reading the queue again
-        fresh = {i.fault.ref: fmt.band_value(i.band) for i in demo_desk.open_queue()}
+        fresh = {i.fault.ref: fmt.band_value(i.band) for i in demo_desk.reads.open_queue()}
         assert {r.ref: r.band for r in shown} == {r.ref: fresh[r.ref] for r in shown}
         for ref in changed:
             row = main.queue.row(ref)
@@ -74,7 +75,7 @@ async def test_a_tick_asks_the_database_only_after_a_commit(demo_desk, monkeypat
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         main = app.main
-        assert demo_desk.change_watch() is not None  # an SQLite file
+        assert demo_desk.reads.change_watch() is not None  # an SQLite file
         calls = counting(monkeypatch, demo_desk, "last_change", "open_queue")
         for _ in range(5):
             main.tick_now()
@@ -89,7 +90,9 @@ async def test_a_tick_asks_the_database_only_after_a_commit(demo_desk, monkeypat
             if r.item is not None and r.item.fault.status in ("responded", "in_progress")
         )
         other = Desk(make_engine(str(demo_desk.engine.url)), policy, demo_desk.clock, "duty")
-        other.resolve(ref, version=other.fault(ref).version, summary="fixed from the CLI")
+        other.faults.resolve(
+            ref, version=other.reads.fault(ref).version, summary="fixed from the CLI"
+        )
         main.tick_now()
         await settle(pilot)
         assert calls["last_change"] > asked and calls["open_queue"] == 1

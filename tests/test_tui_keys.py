@@ -55,7 +55,7 @@ async def test_n_logs_a_fault_from_the_intake_form(desk, clock):
         )
         await save(pilot)
         assert not isinstance(app.screen, FormScreen)
-        faults = desk.fault_list()
+        faults = desk.reads.faults()
         assert len(faults) == 1
         f = faults[0]
         assert (f.customer, f.system, f.level, f.channel) == ("华东电网", "SCADA", 0, "electronic")
@@ -78,7 +78,7 @@ async def test_intake_validates_inline_and_keeps_what_was_typed(desk, clock):
         fill(form, title="ok now", at=future.strftime("%Y-%m-%d %H:%M"))
         await save(pilot)
         assert "future" in str(form.query_one("#e-at").render())
-        assert desk.fault_list() == []
+        assert desk.reads.faults() == []
 
 
 async def test_r_responds(desk, clock, fault):
@@ -87,18 +87,18 @@ async def test_r_responds(desk, clock, fault):
         await settle(pilot)
         await press_and_fill(pilot, "r", how="phone", note="called back")
         await save(pilot)
-        assert desk.fault(fault.ref).responded_at == clock.now()
-        assert desk.fault(fault.ref).status == "responded"
+        assert desk.reads.fault(fault.ref).responded_at == clock.now()
+        assert desk.reads.fault(fault.ref).status == "responded"
 
 
 async def test_s_proposes_a_solution(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "s", text="restart the front end")
         await save(pilot)
-        assert desk.fault(fault.ref).solution_at == clock.now()
+        assert desk.reads.fault(fault.ref).solution_at == clock.now()
 
 
 async def test_a_assigns_to_someone_and_m_takes_it(desk, clock, fault):
@@ -107,14 +107,14 @@ async def test_a_assigns_to_someone_and_m_takes_it(desk, clock, fault):
         await settle(pilot)
         await press_and_fill(pilot, "a", engineer="alice", note="EMS expert")
         await save(pilot)
-        assert desk.fault(fault.ref).assignee == "alice"
+        assert desk.reads.fault(fault.ref).assignee == "alice"
         await pilot.press("m")
         await settle(pilot)
-        assert desk.fault(fault.ref).assignee == "duty"
+        assert desk.reads.fault(fault.ref).assignee == "duty"
 
 
 async def test_w_logs_remote_work(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -123,7 +123,7 @@ async def test_w_logs_remote_work(desk, clock, fault):
         )
         assert not form.query_one("#field-customer_rep").display
         await save(pilot)
-        view = desk.fault_view(fault.ref)
+        view = desk.reads.fault_view(fault.ref)
         (entry,) = view.work
         assert (entry.mode, entry.engineer, entry.result) == ("remote", "duty", "data flowing")
         assert entry.end == clock.now()
@@ -132,7 +132,7 @@ async def test_w_logs_remote_work(desk, clock, fault):
 
 
 async def test_w_logs_onsite_work_with_the_customer_sign_off(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -140,7 +140,7 @@ async def test_w_logs_onsite_work_with_the_customer_sign_off(desk, clock, fault)
         assert form.query_one("#field-customer_rep").display
         fill(form, done="replaced the comms board", customer_rep="张工")
         await save(pilot)
-        (entry,) = desk.fault_view(fault.ref).work
+        (entry,) = desk.reads.fault_view(fault.ref).work
         assert entry.mode == "onsite"
         assert entry.customer_signoff_name == "张工"
         assert entry.engineer_signoff == "duty"
@@ -148,44 +148,44 @@ async def test_w_logs_onsite_work_with_the_customer_sign_off(desk, clock, fault)
 
 
 async def test_o_signs_off_onsite_work(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     start = clock.now() - timedelta(minutes=20)
-    desk.add_work(fault.ref, version=None, mode="onsite", start=start, end=clock.now(), done="x")
+    desk.work.add(fault.ref, version=None, mode="onsite", start=start, end=clock.now(), done="x")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "o", customer_rep="李主任")
         await save(pilot)
-        (entry,) = desk.fault_view(fault.ref).work
+        (entry,) = desk.reads.fault_view(fault.ref).work
         assert entry.customer_signoff_name == "李主任"
         assert entry.signed
 
 
 async def test_x_escalates(desk, clock, fault):
-    desk.assign(fault.ref, "alice", version=None)
+    desk.faults.assign(fault.ref, "alice", version=None)
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "x", reason="on-site staff cannot clear it")
         await save(pilot)
-        assert desk.fault(fault.ref).assignee == "bob"  # the next seniority step up
-        assert desk.events(fault.ref)[0].verb == "escalate"
+        assert desk.reads.fault(fault.ref).assignee == "bob"  # the next seniority step up
+        assert desk.reads.events(fault.ref)[0].verb == "escalate"
 
 
 async def test_p_pauses_and_resumes(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "p", reason="customer arranging a maintenance window")
         await save(pilot)
-        assert desk.fault(fault.ref).status == "waiting"
+        assert desk.reads.fault(fault.ref).status == "waiting"
         row = app.main.queue.row(fault.ref)
         assert row.paused and row.cells["status"] == "||0m"  # paused, for how long
         clock.advance(minutes=5)
         await press_and_fill(pilot, "p", note="window granted")
         await save(pilot)
-        assert desk.fault(fault.ref).status == "in_progress"
+        assert desk.reads.fault(fault.ref).status == "in_progress"
 
 
 async def test_l_changes_the_level(desk, clock, fault):
@@ -198,7 +198,7 @@ async def test_l_changes_the_level(desk, clock, fault):
         assert "already" in str(form.query_one("#e-level").render())
         fill(form, level="0")
         await save(pilot)
-        assert desk.fault(fault.ref).level == 0
+        assert desk.reads.fault(fault.ref).level == 0
 
 
 async def test_e_edits_the_fault_record(desk, clock, fault):
@@ -208,20 +208,20 @@ async def test_e_edits_the_fault_record(desk, clock, fault):
         form = await press_and_fill(pilot, "e", diagnosis="comms board failed", changes="none")
         assert form.query_one("#f-symptom", TextArea).text == "RTU data stale since 09:00"
         await save(pilot)
-        record = desk.fault_view(fault.ref).record
+        record = desk.reads.fault_view(fault.ref).record
         assert record.diagnosis == "comms board failed"
         assert record.changes == "none"
         assert record.symptom == "RTU data stale since 09:00"
 
 
 async def test_v_resolves_then_c_closes_then_u_reopens(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "v", summary="board replaced")
         await save(pilot)
-        assert desk.fault(fault.ref).status == "resolved"
+        assert desk.reads.fault(fault.ref).status == "resolved"
         # out of the open queue, but kept under the cursor until it moves (test_tui_queue)
         assert app.main.queue.refs == [fault.ref]
         assert app.main.queue.row(fault.ref).cells["status"] == "resolved"
@@ -231,21 +231,21 @@ async def test_v_resolves_then_c_closes_then_u_reopens(desk, clock, fault):
         clock.advance(minutes=10)
         await press_and_fill(pilot, "c", note="customer confirmed")
         await save(pilot)
-        assert desk.fault(fault.ref).status == "closed"
+        assert desk.reads.fault(fault.ref).status == "closed"
         await pilot.press("d")  # the closed list
         await settle(pilot)
         assert app.main.queue.refs == [fault.ref]
         clock.advance(minutes=10)
         await press_and_fill(pilot, "u", reason="it came back")
         await save(pilot)
-        assert desk.fault(fault.ref).status == "in_progress"
+        assert desk.reads.fault(fault.ref).status == "in_progress"
 
 
 async def test_f_filters_and_F_clears(desk, clock, fault):
-    other = desk.log_fault(
+    other = desk.faults.log(
         customer="华东电网", system="SCADA", title="Alarm storm", level=2, channel="phone"
     )
-    desk.assign(other.ref, "duty", version=None)
+    desk.faults.assign(other.ref, "duty", version=None)
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -268,7 +268,7 @@ async def test_f_filters_and_F_clears(desk, clock, fault):
 
 
 async def test_moving_enter_escape_help_and_quit(desk, clock, fault):
-    second = desk.log_fault(
+    second = desk.faults.log(
         customer="华东电网", system="SCADA", title="Second", level=3, channel="phone"
     )
     app = make_app(desk, clock)
@@ -311,16 +311,18 @@ async def test_a_refused_verb_keeps_the_form_and_takes_the_new_version(desk, clo
         await settle(pilot)
         form = await press_and_fill(pilot, "a", engineer="bob", note="needs a senior")
         seen = form.fault.version
-        desk.as_user("alice").assign(fault.ref, "alice", version=None)  # meanwhile, elsewhere
+        desk.as_user("alice").faults.assign(
+            fault.ref, "alice", version=None
+        )  # meanwhile, elsewhere
         await save(pilot)
         assert app.screen is form  # refused: still open, nothing typed lost
         assert form.query_one("#f-note", Input).value == "needs a senior"
         assert "alice" in str(form.query_one("#form-error").render())
         assert form.fault.version > seen
-        assert desk.fault(fault.ref).assignee == "alice"
+        assert desk.reads.fault(fault.ref).assignee == "alice"
         await save(pilot)  # again, on the version now stored
         assert app.screen is app.main
-        assert desk.fault(fault.ref).assignee == "bob"
+        assert desk.reads.fault(fault.ref).assignee == "bob"
 
 
 async def test_a_bad_state_is_refused_with_a_message(desk, clock, fault):
@@ -331,7 +333,7 @@ async def test_a_bad_state_is_refused_with_a_message(desk, clock, fault):
         await save(pilot)
         assert app.screen is form
         assert str(form.query_one("#form-error").render()).startswith("Not saved")
-        assert desk.fault(fault.ref).status == "new"
+        assert desk.reads.fault(fault.ref).status == "new"
 
 
 async def test_t_switches_between_the_dark_and_the_light_theme(desk, clock, fault):
@@ -380,15 +382,15 @@ async def test_every_action_is_in_the_command_palette(desk, clock, fault):
 
 
 async def test_W_ends_work_that_goes_on(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     start = clock.now() - timedelta(minutes=40)
-    desk.add_work(fault.ref, version=None, mode="remote", start=start, done="watching the link")
+    desk.work.add(fault.ref, version=None, mode="remote", start=start, done="watching the link")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "W", result="link stable")
         await save(pilot)
-        (entry,) = desk.fault_view(fault.ref).work
+        (entry,) = desk.reads.fault_view(fault.ref).work
         assert entry.end == clock.now() and entry.result == "link stable"
 
 
@@ -417,7 +419,7 @@ async def test_a_time_left_as_shown_means_now_even_within_the_minute_of_a_change
     """Forms show times to the minute. Left as shown, "now" is now to the second: not
     hh:mm:00, which falls before a change made earlier in the same minute (refused)."""
     clock.advance(seconds=30)  # 10:00:30
-    desk.respond(fault.ref, version=None, how="phone")  # its last change: 10:00:30
+    desk.faults.respond(fault.ref, version=None, how="phone")  # its last change: 10:00:30
     clock.advance(seconds=15)  # 10:00:45, the same minute
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -426,5 +428,5 @@ async def test_a_time_left_as_shown_means_now_even_within_the_minute_of_a_change
         assert form.raw("at") == "2026-03-10 10:00"
         await save(pilot)
         assert not isinstance(app.screen, FormScreen), app.screen.query_one("#form-error")
-        resolved = desk.fault(fault.ref)
+        resolved = desk.reads.fault(fault.ref)
         assert resolved.status == "resolved" and resolved.resolved_at == clock.now()

@@ -25,18 +25,18 @@ def level0(desk, clock, *, ago=3 * H):
     """A level-0 fault (7x24: deadlines are plain arithmetic), assigned to alice, responded
     and with a solution proposed."""
     now = clock.now()
-    f = desk.log_fault(
+    f = desk.faults.log(
         customer="华东电网", system="EMS", title="EMS down", level=0, channel="phone", at=now - ago
     )
-    desk.assign(f.ref, "alice", version=None, at=now - ago)
-    desk.respond(f.ref, version=None, how="phone", at=now - ago + 5 * M)
-    desk.propose_solution(f.ref, version=None, text="restart", at=now - ago + 10 * M)
+    desk.faults.assign(f.ref, "alice", version=None, at=now - ago)
+    desk.faults.respond(f.ref, version=None, how="phone", at=now - ago + 5 * M)
+    desk.faults.propose_solution(f.ref, version=None, text="restart", at=now - ago + 10 * M)
     return f
 
 
 def on_site(desk, clock, since):
     f = level0(desk, clock)
-    desk.add_work(f.ref, version=None, mode="onsite", start=clock.now() - since, done="on site")
+    desk.work.add(f.ref, version=None, mode="onsite", start=clock.now() - since, done="on site")
     return f
 
 
@@ -80,7 +80,7 @@ async def test_the_next_step_in_chinese(desk, clock):
 
 async def test_the_next_step_moves_on_when_a_deadline_passes(desk, clock):
     f = level0(desk, clock)
-    desk.add_work(f.ref, version=None, mode="remote", start=clock.now() - 100 * M, done="ssh")
+    desk.work.add(f.ref, version=None, mode="remote", start=clock.now() - 100 * M, done="ssh")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -110,12 +110,12 @@ async def test_space_opens_the_escalation_to_the_senior_on_duty(desk, clock):
         assert form.raw("to") == "bob"
         assert form.raw("reason") == "On-site work since 03-10 07:30 not cleared by 03-10 09:30."
         await save(pilot)
-        assert desk.fault(f.ref).assignee == "bob"
+        assert desk.reads.fault(f.ref).assignee == "bob"
 
 
 async def test_enter_on_the_detail_pane_opens_it_too(desk, clock):
     f = level0(desk, clock)
-    desk.add_work(f.ref, version=None, mode="remote", start=clock.now() - 150 * M, done="ssh")
+    desk.work.add(f.ref, version=None, mode="remote", start=clock.now() - 150 * M, done="ssh")
     app = make_app(desk, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -131,7 +131,7 @@ async def test_enter_on_the_detail_pane_opens_it_too(desk, clock):
 
 async def test_w_logs_work_in_the_mode_the_next_step_asks_for(desk, clock):
     f = level0(desk, clock)
-    desk.add_work(f.ref, version=None, mode="remote", start=clock.now() - 150 * M, done="ssh")
+    desk.work.add(f.ref, version=None, mode="remote", start=clock.now() - 150 * M, done="ssh")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -141,9 +141,9 @@ async def test_w_logs_work_in_the_mode_the_next_step_asks_for(desk, clock):
 
 async def test_space_opens_the_sign_off_of_the_entry_due(desk, clock):
     f = level0(desk, clock)
-    early = desk.add_work(f.ref, version=None, mode="onsite", start=clock.now() - 2 * H)
-    desk.add_work(f.ref, version=None, mode="onsite", start=clock.now() - H, end=clock.now())
-    desk.resolve(f.ref, version=None, summary="fixed")
+    early = desk.work.add(f.ref, version=None, mode="onsite", start=clock.now() - 2 * H)
+    desk.work.add(f.ref, version=None, mode="onsite", start=clock.now() - H, end=clock.now())
+    desk.faults.resolve(f.ref, version=None, summary="fixed")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -158,10 +158,10 @@ async def test_space_opens_the_sign_off_of_the_entry_due(desk, clock):
 
 async def test_a_closed_fault_has_no_next_form(desk, clock):
     f = level0(desk, clock)
-    desk.update_record(
+    desk.faults.record(
         f.ref, version=None, symptom="s", diagnosis="d", handling="h", losses="l", changes="c"
     )
-    desk.resolve(f.ref, version=None, summary="fixed")
+    desk.faults.resolve(f.ref, version=None, summary="fixed")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -170,7 +170,7 @@ async def test_a_closed_fault_has_no_next_form(desk, clock):
         assert app.main.detail.section("next") == "Next [c]: close the fault"
         await open_next(pilot)
         await save(pilot)
-        assert desk.fault(f.ref).status == "closed"
+        assert desk.reads.fault(f.ref).status == "closed"
         app.main.action_cycle_list()  # the closed list
         await settle(pilot)
         assert app.main.detail.view.fault.ref == f.ref
@@ -182,7 +182,7 @@ async def test_a_closed_fault_has_no_next_form(desk, clock):
 
 async def test_space_on_a_fault_being_fixed_opens_resolve(desk, clock):
     f = level0(desk, clock)
-    desk.add_work(f.ref, version=None, mode="onsite", start=clock.now() - 30 * M)
+    desk.work.add(f.ref, version=None, mode="onsite", start=clock.now() - 30 * M)
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -200,11 +200,11 @@ def labels(form: FormScreen, key: str) -> list[tuple[str, str]]:
 
 
 async def test_the_assign_list_shows_who_is_on_duty_on_duty_first(desk, clock, fault):
-    desk.set_on_duty("alice", False)
+    desk.roster.set_on_duty("alice", False)
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        desk.set_on_duty("carol", True)  # meanwhile, from the shell: the form reads it again
+        desk.roster.set_on_duty("carol", True)  # meanwhile, from the shell: the form reads it again
         form = await open_next(pilot)  # nobody owns it: assign
         assert isinstance(form, AssignForm)
         assert labels(form, "engineer") == [
@@ -217,8 +217,8 @@ async def test_the_assign_list_shows_who_is_on_duty_on_duty_first(desk, clock, f
 
 async def test_the_escalate_list_holds_the_more_senior_on_duty_first(desk, clock):
     f = level0(desk, clock)
-    desk.set_on_duty("bob", False)
-    desk.add_engineer("dave", "Dave Sun", "expert", on_duty=True)
+    desk.roster.set_on_duty("bob", False)
+    desk.roster.add("dave", "Dave Sun", "expert", on_duty=True)
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -234,16 +234,16 @@ async def test_the_escalate_list_holds_the_more_senior_on_duty_first(desk, clock
         assert form.raw("to") == "dave"
         fill(form, reason="stuck")
         await save(pilot)
-        assert desk.fault(f.ref).assignee == "dave"
+        assert desk.reads.fault(f.ref).assignee == "dave"
 
 
 # -- the sign-off asks for the work's end ------------------------------------------------------
 
 
 async def test_o_asks_for_the_end_of_work_going_on_and_stores_it(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     start = clock.now() - 50 * M
-    desk.add_work(fault.ref, version=None, mode="onsite", start=start, done="x")
+    desk.work.add(fault.ref, version=None, mode="onsite", start=start, done="x")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -256,10 +256,10 @@ async def test_o_asks_for_the_end_of_work_going_on_and_stores_it(desk, clock, fa
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "before it started (2026-03-10 09:10)" in str(form.query_one("#e-end").render())
-        assert desk.fault_view(fault.ref).work[0].customer_signoff_at is None
+        assert desk.reads.fault_view(fault.ref).work[0].customer_signoff_at is None
         fill(form, end="2026-03-10 09:40")
         await save(pilot)
-        (entry,) = desk.fault_view(fault.ref).work
+        (entry,) = desk.reads.fault_view(fault.ref).work
         assert entry.signed and entry.end == clock.now() - 20 * M
         timeline = app.main.detail.section("timeline").splitlines()
         assert timeline[:3] == [
@@ -270,9 +270,9 @@ async def test_o_asks_for_the_end_of_work_going_on_and_stores_it(desk, clock, fa
 
 
 async def test_o_offers_the_entrys_own_end(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     end = clock.now() - 15 * M - timedelta(seconds=7)
-    desk.add_work(fault.ref, version=None, mode="onsite", start=end - 30 * M, end=end, done="x")
+    desk.work.add(fault.ref, version=None, mode="onsite", start=end - 30 * M, end=end, done="x")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -282,12 +282,12 @@ async def test_o_offers_the_entrys_own_end(desk, clock, fault):
         assert form.raw("end") == "2026-03-10 09:44"
         fill(form, customer_rep="李主任")
         await save(pilot)
-        (entry,) = desk.fault_view(fault.ref).work
+        (entry,) = desk.reads.fault_view(fault.ref).work
         assert entry.end == end  # kept to the second
 
 
 async def test_w_with_a_sign_off_asks_for_the_works_end(desk, clock, fault):
-    desk.respond(fault.ref, version=None, how="phone")
+    desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -300,5 +300,5 @@ async def test_w_with_a_sign_off_asks_for_the_works_end(desk, clock, fault):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "give its end" in str(form.query_one("#e-end").render())
-        assert desk.fault_view(fault.ref).work == ()
+        assert desk.reads.fault_view(fault.ref).work == ()
         assert isinstance(form.query_one("#f-end"), Input)

@@ -19,14 +19,14 @@ def screen_lines(queue) -> list[str]:
 def next_breach(desk):
     now = desk.clock.now()
     return min(
-        (i for i in desk.open_queue() if i.clocks.next_breach and i.clocks.next_breach > now),
+        (i for i in desk.reads.open_queue() if i.clocks.next_breach and i.clocks.next_breach > now),
         key=lambda i: i.clocks.next_breach,
     )
 
 
 async def test_the_next_breach_is_on_the_first_screen_at_80x24(demo_desk):
     now = demo_desk.clock.now()
-    items = demo_desk.open_queue()
+    items = demo_desk.reads.open_queue()
     assert sum(1 for i in items if i.clocks.next_breach and i.clocks.next_breach <= now) >= 14
     nxt = next_breach(demo_desk)
     app = make_app(demo_desk, demo_desk.clock)
@@ -42,7 +42,7 @@ async def test_the_next_breach_is_on_the_first_screen_at_80x24(demo_desk):
 
 async def test_z_shows_and_folds_the_long_breached(demo_desk):
     now = demo_desk.clock.now()
-    groups = group_queue(demo_desk.open_queue(), now)
+    groups = group_queue(demo_desk.reads.open_queue(), now)
     assert groups.long_breached  # the demo has faults breached days ago
     app = make_app(demo_desk, demo_desk.clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -57,7 +57,7 @@ async def test_z_shows_and_folds_the_long_breached(demo_desk):
         held = queue.cursor_ref
         await pilot.press("z")
         await settle(pilot)
-        assert queue.refs == console_refs(demo_desk.open_queue(), now, expanded=True)
+        assert queue.refs == console_refs(demo_desk.reads.open_queue(), now, expanded=True)
         assert queue.row(FOLD).cells["text"].startswith("▾")
         assert queue.cursor_ref == held
         # Enter on the folded line folds them again; no fault's actions on that line.
@@ -79,7 +79,7 @@ async def test_a_fault_changed_or_logged_here_stays_under_the_cursor(demo_desk):
         at = queue.cursor
         await press_and_fill(pilot, "l", level="3", reason="customer says it can wait")
         await save(pilot)
-        assert demo_desk.fault(ref).level == 3
+        assert demo_desk.reads.fault(ref).level == 3
         assert queue.cursor_ref == ref and queue.refs.index(ref) != at  # it moved, we followed
         form = await press_and_fill(pilot, "n", customer="海川银行数据中心")
         await settle(pilot)  # the customer's systems come into the list
@@ -93,7 +93,7 @@ async def test_a_fault_changed_or_logged_here_stays_under_the_cursor(demo_desk):
             symptom="s",
         )
         await save(pilot)
-        new = next(i for i in demo_desk.open_queue() if i.fault.title == "Logged just now")
+        new = next(i for i in demo_desk.reads.open_queue() if i.fault.title == "Logged just now")
         assert queue.cursor_ref == new.fault.ref
         top = int(queue.scroll_y)
         assert top <= queue.cursor < top + queue.size.height - 1  # on the screen
@@ -109,7 +109,7 @@ async def test_a_resolved_fault_stays_in_view_until_the_cursor_moves(demo_desk):
         ref, below = queue.refs[2], queue.refs[3]
         await press_and_fill(pilot, "v", summary="board replaced")
         await save(pilot)
-        assert demo_desk.fault(ref).status == "resolved"
+        assert demo_desk.reads.fault(ref).status == "resolved"
         assert ref not in [i.fault.ref for i in main.items]  # out of the open queue
         assert queue.cursor_ref == ref and queue.refs[2] == ref  # but still here
         assert queue.row(ref).cells["status"] == "resolved"
@@ -145,7 +145,7 @@ async def test_footer_keys_and_header_are_whole_and_help_stays(demo_desk):
 
 
 async def test_a_fault_crossing_its_deadline_moves_to_the_breaches(desk, clock, fault):
-    later = desk.log_fault(
+    later = desk.faults.log(
         customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
     )
     app = make_app(desk, clock)

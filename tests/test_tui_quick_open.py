@@ -63,7 +63,7 @@ async def test_the_quick_queue_comes_first_and_the_desk_repaints_nothing(demo_de
             main = app.main
             queue = main.queue
             assert main.backend.desk is None and not app.ready.is_set()
-            expected = demo_desk.open_queue()
+            expected = demo_desk.reads.open_queue()
             assert queue.refs == console_refs(expected, demo_desk.clock.now())
             header = main.header.plain()
             assert header.startswith("2026-03-10 10:00:00 CST Asia/Shanghai")
@@ -102,7 +102,9 @@ async def test_a_failed_peek_opens_the_desk_as_before(demo_desk):
     app = make_app(opener)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.main.queue.refs == console_refs(demo_desk.open_queue(), demo_desk.clock.now())
+        assert app.main.queue.refs == console_refs(
+            demo_desk.reads.open_queue(), demo_desk.clock.now()
+        )
         assert app.main.check_action("respond", ()) is True
         assert app.main.view is not None
 
@@ -115,7 +117,7 @@ async def test_the_roster_check_waits_for_the_desk(demo_desk):
             await until(pilot, lambda: quick_shown(app))
             assert "read-only" not in app.main.header.plain()
             assert app.main.queue.refs == console_refs(
-                demo_desk.open_queue(), demo_desk.clock.now()
+                demo_desk.reads.open_queue(), demo_desk.clock.now()
             )
         finally:
             opener.gate.set()
@@ -149,7 +151,7 @@ async def test_a_desk_that_will_not_open_takes_the_quick_rows_away(demo_desk):
         try:
             await until(pilot, lambda: quick_shown(app))
             assert app.main.queue.refs == console_refs(
-                demo_desk.open_queue(), demo_desk.clock.now()
+                demo_desk.reads.open_queue(), demo_desk.clock.now()
             )
         finally:
             opener.gate.set()

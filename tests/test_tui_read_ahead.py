@@ -8,13 +8,13 @@ from tui_support import make_app, settle
 
 def count_views(monkeypatch, desk) -> list[str]:
     asked: list[str] = []
-    fault_view = desk.fault_view
+    fault_view = desk.reads.fault_view
 
     def counted(ref, *args, **kwargs):
         asked.append(ref)
         return fault_view(ref, *args, **kwargs)
 
-    monkeypatch.setattr(desk, "fault_view", counted)
+    monkeypatch.setattr(desk.reads, "fault_view", counted)
     return asked
 
 
@@ -43,7 +43,9 @@ async def test_a_fault_changed_since_it_was_read_ahead_is_read_again(demo_desk, 
         below = queue.rows[1].ref
         assert main._kept_view(below) is not None
         other = demo_desk.as_user("duty")
-        other.assign(below, "duty", version=other.fault(below).version, note="mine now")
+        other.faults.assign(
+            below, "duty", version=other.reads.fault(below).version, note="mine now"
+        )
         await main.reload()
         await settle(pilot)
         assert main._kept_view(below) is None  # a new version: the kept view is stale

@@ -33,7 +33,7 @@ async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, monkeypat
         index = 5
         ref = main.queue.rows[index].ref
         other = demo_desk.as_user("duty")
-        other.assign(ref, "duty", version=other.fault(ref).version)
+        other.faults.assign(ref, "duty", version=other.reads.fault(ref).version)
         await main.reload()
         await pilot.pause()
         assert seen["full"] == [] and seen["rows"] == [index]
@@ -46,7 +46,7 @@ async def test_prepared_rows_are_what_set_items_shows(demo_desk):
         await settle(pilot)
         main = app.main
         now = demo_desk.clock.now()
-        items = demo_desk.open_queue()
+        items = demo_desk.reads.open_queue()
         view = queue_view(items, [], QueueFilter(), "duty", main.queue.names, now)
         shown = [r for r in view.rows if r.item is not None]  # not the folded line
         assert [r.ref for r in shown] == console_refs(items, now)

@@ -32,7 +32,7 @@ async def _still(pilot) -> None:
 
 
 def _first(desk, status: str) -> str:
-    return next(i.fault.ref for i in desk.open_queue() if i.fault.status == status)
+    return next(i.fault.ref for i in desk.reads.open_queue() if i.fault.status == status)
 
 
 def runner(*keys: str, ref=None, lists: int = 0, then=None):

@@ -6,8 +6,8 @@ share, ``breach`` at the deadline.
 
 - ``plan``: pure planning (clocks -> alert keys and instants; which fire now,
   the "highest due threshold only" catch-up rule).
-- ``store``: the database side (the truth; the once-only INSERT; the notify
-  claim, ``unknown`` deliveries, resends).
+- the database side is the desk's: ``desk.alerts`` (``oncall.desk.alert_records``:
+  the truth; the once-only INSERT; the notify claim, ``unknown`` deliveries, resends).
 - ``notify``: the settings and the hook's JSON; ``hook``: one run of the command.
 - ``deliver``: the delivery supervisor, a process per alert sent that runs the
   command and records the outcome even if its parent dies.
@@ -36,11 +36,11 @@ from typing import Any
 _HOMES = {
     "CLOCKS": ".plan",
     "ENV_COMMAND": ".notify",
-    "LATE_AFTER": ".store",
+    "LATE_AFTER": "oncall.desk.alert_views",
     "RANK": ".plan",
     "THRESHOLDS": ".plan",
     "AlertKey": ".plan",
-    "AlertRecord": ".store",
+    "AlertRecord": "oncall.desk.alert_views",
     "AlertService": ".service",
     "AlertSettings": ".notify",
     "Plan": ".plan",

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from oncall.desk.alert_views import AlertRecord
 from oncall.text import json_text
 from oncall.timefmt import iso
 
 from .hook import HookResult, run_hook
-from .store import AlertRecord
 
 __all__ = [
     "ENV_COMMAND",

@@ -33,24 +33,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from oncall.desk.alert_views import AlertKey
 from oncall.sla import FaultClocks, FaultHistory, Policy
 from oncall.vocabulary import THRESHOLDS
 
 RANK = {name: i for i, name in enumerate(THRESHOLDS)}
-
-
-@dataclass(frozen=True, order=True)
-class AlertKey:
-    """What makes an alert unique: fault, clock, threshold and the deadline it warns of."""
-
-    fault_id: int
-    clock: str
-    threshold: str
-    deadline: datetime
-
-    @property
-    def job_id(self) -> str:
-        return f"{self.fault_id}:{self.clock}:{self.threshold}:{int(self.deadline.timestamp())}"
 
 
 @dataclass(frozen=True)

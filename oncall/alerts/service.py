@@ -9,7 +9,7 @@ How it works:
 - ``start()`` (on the running loop): read the newest alert id, plan every open
   fault. Alerts already due fire at once (catch-up, marked late when they are),
   only the highest due threshold of each clock (``plan.select``).
-- Every ``poll_every`` seconds (``sync``): ``desk.last_change()``; when it moved,
+- Every ``poll_every`` seconds (``sync``): ``desk.reads.last_change()``; when it moved,
   re-plan the faults whose events are newer (another console, the CLI); fire
   any plan that is due (a backstop for a job that could not run, a database
   that was down, a test clock that moved); show alerts that other processes
@@ -62,16 +62,16 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from oncall.clock import Clock, PreciseClock, SystemClock
+from oncall.desk.alert_views import AlertRecord, FaultInfo, FaultState
 from oncall.desk.errors import DeskError
 from oncall.sla import evaluate
 from oncall.store import StoreError
 from oncall.store.health import classify
 from oncall.store.watch import ChangeReader
 
-from . import deliver, store
+from . import deliver
 from .notify import AlertSettings, payload_bytes
 from .plan import AlertKey, Plan, plan_fault, select, withdrawal
-from .store import AlertRecord, FaultInfo, FaultState
 
 log = logging.getLogger("oncall.alerts")
 
@@ -194,7 +194,7 @@ class AlertService:
         if self.desk is None:
             raise RuntimeError("the alert service needs a desk")
         self._loop = asyncio.get_running_loop()
-        finder = getattr(self.desk, "change_watch", None)
+        finder = getattr(self.desk.reads, "change_watch", None)
         self._news = ChangeReader(finder() if finder is not None else None)
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oncall-alerts")
         # APScheduler 3: start() takes the running loop. misfire_grace_time=None: a
@@ -229,7 +229,7 @@ class AlertService:
                 await task
         if self._held and self._db is not None:
             with contextlib.suppress(*DB_ERRORS):
-                await self._call(store.release_notify, self.desk.engine, self.name, self._held)
+                await self._call(self.desk.alerts.release_notify, self.name, self._held)
         self._shutdown()
 
     def close(self) -> None:
@@ -243,7 +243,7 @@ class AlertService:
                 task.cancel()
         if self._held and self._db is not None:
             with contextlib.suppress(Exception):
-                self._db.submit(store.release_notify, self.desk.engine, self.name, set(self._held))
+                self._db.submit(self.desk.alerts.release_notify, self.name, set(self._held))
         self._shutdown()
 
     def _shutdown(self) -> None:
@@ -269,13 +269,13 @@ class AlertService:
         )
 
     async def recent(self, limit: int = 200) -> list[AlertRecord]:
-        return await self._call(store.recent_alerts, self.desk.engine, limit)
+        return await self._call(self.desk.alerts.recent, limit)
 
     async def acknowledge(self, ids: Iterable[int] | None) -> int:
         """Acknowledge alerts (None: all unacknowledged ones) through the desk: an
         audited verb of its acting engineer (``DeskError`` when not on the roster)."""
         chosen = None if ids is None else list(ids)
-        done = await self._call(self.desk.acknowledge_alerts, chosen)
+        done = await self._call(self.desk.alerts.acknowledge, chosen)
         await self._refresh_count(force=True)
         return len(done)
 
@@ -337,7 +337,7 @@ class AlertService:
     async def _read_news(self, full: bool) -> None:
         """Re-plan the faults that changed (all of them: ``full``); show what others fired."""
         engine = self.desk.engine
-        last = await self._call(self.desk.last_change)
+        last = await self._call(self.desk.reads.last_change)
         if full:
             self._last_change = max(self._last_change, last)
             await self._process(None)
@@ -345,7 +345,7 @@ class AlertService:
             after = self._last_change
             if engine.dialect.name != "sqlite":
                 after = max(after - _OVERLAP_EVENTS, 0)
-            newest, changed = await self._call(store.changed_faults, engine, after)
+            newest, changed = await self._call(self.desk.alerts.changed_faults, after)
             if changed:
                 await self._process(changed)
             self._last_change = max(newest, last)
@@ -353,10 +353,9 @@ class AlertService:
 
     async def _initial(self) -> None:
         try:
-            engine = self.desk.engine
             self._news.moved()  # what is committed now is read below
-            seed = await self._call(store.max_alert_id, engine)
-            self._last_change = await self._call(self.desk.last_change)
+            seed = await self._call(self.desk.alerts.max_id)
+            self._last_change = await self._call(self.desk.reads.last_change)
             if not self._seeded:
                 self._seed = self._watermark = seed
                 self._seeded = True
@@ -399,10 +398,10 @@ class AlertService:
 
     def _process_sync(self, fault_ids: set[int] | None) -> _Processed:
         """On the database thread: the truth -> plans and fired alerts."""
-        engine, policy = self.desk.engine, self.desk.policy
+        policy = self.desk.policy
         now = self._now()  # here, not when queued: what is due by the time the thread runs
-        states = store.load_open_faults(engine, fault_ids)
-        keys, crossings = store.fired_for(engine, [s.info.id for s in states])
+        states = self.desk.alerts.open_faults(fault_ids)
+        keys, crossings = self.desk.alerts.fired_for([s.info.id for s in states])
         out = _Processed()
         due: list[tuple[Plan, FaultInfo]] = []
         for state in states:
@@ -418,20 +417,20 @@ class AlertService:
         # Before firing: what a back-dated entry took back is never sent meanwhile.
         out.withdrawn = self._withdraw_sync(fault_ids, states, now)
         for plan, info in sorted(due, key=lambda d: (d[0].planned_at, d[0].key)):
-            out.fired.append(store.insert_alert(engine, plan, info, self._now(), self.name))
+            out.fired.append(self.desk.alerts.insert(plan, info, self._now(), self.name))
         return out
 
     def _withdraw_sync(
         self, fault_ids: set[int] | None, known: list[FaultState], now: datetime
     ) -> list[AlertRecord]:
         """Withdraw the fired alerts of these faults that their history takes back."""
-        engine, policy = self.desk.engine, self.desk.policy
-        candidates = store.withdrawal_candidates(engine, fault_ids)
+        policy = self.desk.policy
+        candidates = self.desk.alerts.withdrawal_candidates(fault_ids)
         if not candidates:
             return []
-        alerts = store.live_alerts(engine, candidates)
+        alerts = self.desk.alerts.live(candidates)
         states = {s.info.id: s for s in known if s.info.id in candidates}
-        states.update((s.info.id, s) for s in store.load_faults(engine, candidates - set(states)))
+        states.update((s.info.id, s) for s in self.desk.alerts.faults(candidates - set(states)))
         reasons: dict[int, str] = {}
         clocks_of: dict[int, Any] = {}
         for alert in alerts:
@@ -457,7 +456,7 @@ class AlertService:
             )
             if reason is not None:
                 reasons[alert.id] = reason
-        return store.withdraw(engine, reasons, now)
+        return self.desk.alerts.withdraw(reasons, now)
 
     def _set_jobs(self, fault_id: int, plans: Iterable[Plan]) -> None:
         old = self._plans.pop(fault_id, {})
@@ -536,7 +535,7 @@ class AlertService:
     async def _poll_alerts(self) -> None:
         """Show what other processes fired and refresh the count: one database call."""
         low = max(self._watermark - _SHOWN_WINDOW, self._seed)
-        records, unacked = await self._call(store.alert_news, self.desk.engine, low)
+        records, unacked = await self._call(self.desk.alerts.news, low)
         for record in records:
             self._emit(record, False)
         self._set_count(unacked)
@@ -545,7 +544,7 @@ class AlertService:
         if not self.on_count:
             return
         try:
-            count = await self._call(store.unacked_count, self.desk.engine)
+            count = await self._call(self.desk.alerts.unacked_count)
         except DB_ERRORS as exc:
             if force:
                 self._set_health(False, exc)
@@ -622,10 +621,9 @@ class AlertService:
 
     async def _notify_backlog(self, now: datetime) -> None:
         """Claims whose sender died mid-send become unknown; send what nobody sent."""
-        engine = self.desk.engine
-        self._unknown(await self._call(store.mark_unknown, engine, now - self._lease, now))
+        self._unknown(await self._call(self.desk.alerts.mark_unknown, now - self._lease, now))
         rows = await self._call(
-            store.notify_backlog, engine, now - self.notify_backlog, now - self._lease
+            self.desk.alerts.notify_backlog, now - self.notify_backlog, now - self._lease
         )
         for record in rows:
             self._spawn_notify(record)
@@ -638,8 +636,7 @@ class AlertService:
         else by the next watcher or console that has one.
         """
         who = self.desk.user
-        queued = await self._call(self.desk.resend_alert, alert_id)
-        record = await self._call(store.alert_by_id, self.desk.engine, alert_id)
+        queued, record = await self._call(self.desk.alerts.resend, alert_id)
         if queued and record is not None:
             log.warning("alert %s (%s): resent by %s", record.id, record.ref, who)
             if self.settings.notify_command:
@@ -657,11 +654,10 @@ class AlertService:
         the row itself, so the outcome is kept even if this process is killed;
         a stop cancels only the waiting here, never the supervisor.
         """
-        engine = self.desk.engine
         try:
             now = self._now()
             claimed = await self._call(
-                store.claim_notify, engine, record.id, self.name, now, now - self._lease
+                self.desk.alerts.claim_notify, record.id, self.name, now, now - self._lease
             )
             if not claimed:
                 return
@@ -670,15 +666,15 @@ class AlertService:
                 proc = deliver.spawn(self._delivery_job(record, now), quiet=self.kind == "console")
             except OSError as exc:
                 log.error("alert %s: cannot start the delivery: %s", record.id, exc)
-                await self._call(store.release_notify, engine, self.name, [record.id])
+                await self._call(self.desk.alerts.release_notify, self.name, [record.id])
                 self._held.discard(record.id)
                 return
             code = await deliver.wait_exit(proc)
             self._held.discard(record.id)
-            done = await self._db_retry(store.alert_by_id, engine, record.id)
+            done = await self._db_retry(self.desk.alerts.by_id, record.id)
             if done is not None and done.notify_state == "sending":  # it died, no outcome
                 state = await self._db_retry(
-                    store.supervisor_gone, engine, record.id, self.name, self._now()
+                    self.desk.alerts.supervisor_gone, record.id, self.name, self._now()
                 )
                 done = replace(done, notify_state=state)
             self._report(done or record, code)

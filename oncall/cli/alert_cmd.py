@@ -28,12 +28,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _resend(args: argparse.Namespace, ctx: Ctx) -> int:
-    from ..alerts.store import alert_by_id
     from ..store.alert_models import RESENDABLE
 
-    desk = ctx.desk()
-    queued = desk.resend_alert(args.alert)
-    record = alert_by_id(desk.engine, args.alert)
+    queued, record = ctx.desk().alerts.resend(args.alert)
     if record is None:
         raise CliError(f"no alert {args.alert}")
     if not queued and record.withdrawn:

@@ -169,10 +169,9 @@ class Ctx:
         desk, self._desk = self._desk, None
         if desk is None:
             return
-        # Not desk.close(): that is the fault verb. Release the engine's connections.
-        engine = getattr(desk, "engine", None)
-        if engine is not None and hasattr(engine, "dispose"):
-            engine.dispose()
+        release = getattr(desk, "release", None)  # the engine's pooled connections
+        if release is not None:
+            release()
 
 
 def masked(url: str) -> str:

@@ -46,7 +46,7 @@ def _demo(args: argparse.Namespace, ctx: Ctx) -> int:
     if ctx.missing_file() is not None or schema_of(url) == "empty":
         created = f" (new schema, revision {upgrade(url)})"
     desk = ctx.desk()
-    if desk.fault_list(include_closed=True, limit=1) and not args.force:
+    if desk.reads.faults(include_closed=True, limit=1) and not args.force:
         raise CliError(
             f"the database {ctx.shown_url} already has faults; load the demo into a new "
             "database (another --db), or add --force"

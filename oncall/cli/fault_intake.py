@@ -18,7 +18,7 @@ def new_fault(args: argparse.Namespace, ctx: Ctx) -> int:
     if responded is None and (args.responded_via is not None or args.response_note):
         raise CliError("--responded-via and --response-note need --responded-at")
     desk = ctx.desk()
-    fault = desk.log_fault(
+    fault = desk.faults.log(
         customer=args.customer,
         system=args.system,
         title=args.title,
@@ -32,7 +32,7 @@ def new_fault(args: argparse.Namespace, ctx: Ctx) -> int:
         responded_via=args.responded_via,
         response_note=args.response_note,
     )
-    view = desk.fault_view(fault.ref)
+    view = desk.reads.fault_view(fault.ref)
     clocks = view.clocks.clocks
     if args.json:
         clocks_json = [clock_json(c, view.now, ctx.tz) for c in clocks]
@@ -60,12 +60,14 @@ def new_fault(args: argparse.Namespace, ctx: Ctx) -> int:
 
 def list_faults(args: argparse.Namespace, ctx: Ctx) -> int:
     desk = ctx.desk()
-    queue = desk.open_queue()
+    queue = desk.reads.open_queue()
     now = queue[0].now if queue else ctx.now()
     entries: list[tuple[Any, Any]] = [(q.fault, q) for q in queue]
     if args.all:
         queued = {q.fault.ref for q in queue}
-        entries += [(f, None) for f in desk.fault_list(include_closed=True) if f.ref not in queued]
+        entries += [
+            (f, None) for f in desk.reads.faults(include_closed=True) if f.ref not in queued
+        ]
     if args.json:
         faults = []
         for fault, item in entries:

@@ -19,10 +19,10 @@ def show_fault(args: argparse.Namespace, ctx: Ctx) -> int:
     from ..desk.next_step import Wording, describe, next_step
 
     desk = ctx.desk()
-    view = desk.fault_view(fault_ref(args.ref))
+    view = desk.reads.fault_view(fault_ref(args.ref))
     f, tz, now = view.fault, ctx.tz, view.now
     unknown = unknown_years_of(ctx.policy, view.clocks.clocks)
-    roster = desk.list_engineers()
+    roster = desk.roster.all()
     names = {e.user: e.name for e in roster}
     words = Wording(
         when=lambda at: show(at, tz),

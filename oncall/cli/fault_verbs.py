@@ -25,7 +25,7 @@ def run_verb(handler):
         entry = None
         if hasattr(result, "fault_ref"):  # a work entry
             entry = result
-            fault = desk.fault(entry.fault_ref)
+            fault = desk.reads.fault(entry.fault_ref)
         else:
             fault = result
         if args.json:
@@ -60,7 +60,9 @@ def with_entry(parser: argparse.ArgumentParser) -> None:
 
 def respond(args, ctx):
     def call(desk, at, version):
-        f = desk.respond(fault_ref(args.ref), version=version, how=args.via, note=args.note, at=at)
+        f = desk.faults.respond(
+            fault_ref(args.ref), version=version, how=args.via, note=args.note, at=at
+        )
         return f, f"responded by {args.via}"
 
     return call
@@ -78,9 +80,9 @@ def propose(args, ctx):
     text = nonempty(args.text, "--text")
 
     def call(desk, at, version):
-        return desk.propose_solution(fault_ref(args.ref), version=version, text=text, at=at), (
-            "solution proposed"
-        )
+        return desk.faults.propose_solution(
+            fault_ref(args.ref), version=version, text=text, at=at
+        ), ("solution proposed")
 
     return call
 
@@ -92,7 +94,9 @@ def propose_args(p):
 
 def assign(args, ctx):
     def call(desk, at, version):
-        f = desk.assign(fault_ref(args.ref), args.user, version=version, note=args.note, at=at)
+        f = desk.faults.assign(
+            fault_ref(args.ref), args.user, version=version, note=args.note, at=at
+        )
         return f, f"assigned to {printable(f.assignee or args.user)}"
 
     return call
@@ -108,7 +112,9 @@ def escalate(args, ctx):
     reason = nonempty(args.reason, "--reason")
 
     def call(desk, at, version):
-        f = desk.escalate(fault_ref(args.ref), version=version, reason=reason, to=args.to, at=at)
+        f = desk.faults.escalate(
+            fault_ref(args.ref), version=version, reason=reason, to=args.to, at=at
+        )
         return f, f"escalated to {printable(f.assignee or '-')}"
 
     return call
@@ -124,7 +130,7 @@ def pause(args, ctx):
     reason = nonempty(args.reason, "--reason")
 
     def call(desk, at, version):
-        return desk.pause(fault_ref(args.ref), version=version, reason=reason, at=at), (
+        return desk.faults.pause(fault_ref(args.ref), version=version, reason=reason, at=at), (
             "paused (waiting on the customer)"
         )
 
@@ -138,7 +144,9 @@ def pause_args(p):
 
 def resume(args, ctx):
     def call(desk, at, version):
-        return desk.resume(fault_ref(args.ref), version=version, note=args.note, at=at), "resumed"
+        return desk.faults.resume(
+            fault_ref(args.ref), version=version, note=args.note, at=at
+        ), "resumed"
 
     return call
 
@@ -152,7 +160,7 @@ def level(args, ctx):
     reason = nonempty(args.reason, "--reason")
 
     def call(desk, at, version):
-        f = desk.change_level(
+        f = desk.faults.change_level(
             fault_ref(args.ref), args.level, version=version, reason=reason, at=at
         )
         return f, f"level changed to {f.level} (deadlines recomputed)"
@@ -177,7 +185,7 @@ def record(args, ctx):
         )
 
     def call(desk, at, version):
-        f = desk.update_record(fault_ref(args.ref), version=version, at=at, **changes)
+        f = desk.faults.record(fault_ref(args.ref), version=version, at=at, **changes)
         return f, f"record updated ({', '.join(changes)})"
 
     return call
@@ -196,7 +204,7 @@ def resolve(args, ctx):
     summary = nonempty(args.summary, "--summary")
 
     def call(desk, at, version):
-        return desk.resolve(
+        return desk.faults.resolve(
             fault_ref(args.ref), version=version, summary=summary, at=at
         ), "resolved"
 
@@ -210,7 +218,9 @@ def resolve_args(p):
 
 def close(args, ctx):
     def call(desk, at, version):
-        return desk.close(fault_ref(args.ref), version=version, note=args.note, at=at), "closed"
+        return desk.faults.close(
+            fault_ref(args.ref), version=version, note=args.note, at=at
+        ), "closed"
 
     return call
 
@@ -224,7 +234,9 @@ def reopen(args, ctx):
     reason = nonempty(args.reason, "--reason")
 
     def call(desk, at, version):
-        return desk.reopen(fault_ref(args.ref), version=version, reason=reason, at=at), "reopened"
+        return desk.faults.reopen(
+            fault_ref(args.ref), version=version, reason=reason, at=at
+        ), "reopened"
 
     return call
 

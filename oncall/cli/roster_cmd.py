@@ -78,6 +78,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     lst = command(sub, "list", _customer_list, "the customers, their systems and warranty")
     lst.add_argument("--json", action="store_true")
 
+    system = command(sub, "add-system", _customer_add_system, "add a system to a customer")
+    system.add_argument("customer", metavar="CUSTOMER", help="the customer's name")
+    system.add_argument("system", metavar="NAME[:PRODUCT[:MODEL]]", help="the new system")
+    system.add_argument("--json", action="store_true")
+
 
 # -- engineers ------------------------------------------------------------------------------
 
@@ -86,7 +91,7 @@ def _engineer_add(args: argparse.Namespace, ctx: Ctx) -> int:
     if not args.user.strip():
         raise CliError("USER cannot be empty")
     desk = ctx.desk()
-    info = desk.add_engineer(
+    info = desk.roster.add(
         args.user.strip(),
         args.name,
         args.seniority,
@@ -107,7 +112,7 @@ def _engineer_add(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _engineer_list(args: argparse.Namespace, ctx: Ctx) -> int:
-    engineers = ctx.desk().list_engineers()
+    engineers = ctx.desk().roster.all()
     if args.json:
         emit(engineers, ctx.tz)
         return 0
@@ -131,7 +136,7 @@ def _engineer_list(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _engineer_duty(args: argparse.Namespace, ctx: Ctx) -> int:
-    info = ctx.desk().set_on_duty(args.user, args.state == "on")
+    info = ctx.desk().roster.set_on_duty(args.user, args.state == "on")
     if args.json:
         emit(info, ctx.tz)
         return 0
@@ -140,7 +145,7 @@ def _engineer_duty(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _engineer_lead(args: argparse.Namespace, ctx: Ctx) -> int:
-    info = ctx.desk().set_lead(args.user, args.state == "on")
+    info = ctx.desk().roster.set_lead(args.user, args.state == "on")
     if args.json:
         emit(info, ctx.tz)
         return 0
@@ -149,7 +154,7 @@ def _engineer_lead(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def _engineer_seniority(args: argparse.Namespace, ctx: Ctx) -> int:
-    info = ctx.desk().update_engineer(args.user, seniority=args.seniority)
+    info = ctx.desk().roster.update(args.user, seniority=args.seniority)
     if args.json:
         emit(info, ctx.tz)
         return 0
@@ -169,14 +174,14 @@ def _day(text: str | None, what: str) -> date | None:
         raise CliError(f"{what}: cannot read {text!r} as a date; use YYYY-MM-DD") from None
 
 
-def _systems(values: list[str]):
+def _systems(values: list[str], option: str = "--system"):
     from ..desk import SystemInfo
 
     systems = []
     for value in values:
         parts = [p.strip() for p in value.split(":", 2)]
         if not parts[0]:
-            raise CliError(f"--system {value!r}: the system needs a name (NAME[:PRODUCT[:MODEL]])")
+            raise CliError(f"{option} {value!r}: the system needs a name (NAME[:PRODUCT[:MODEL]])")
         parts += [""] * (3 - len(parts))
         systems.append(SystemInfo(parts[0], parts[1], parts[2]))
     return systems
@@ -204,7 +209,7 @@ def _customer_add(args: argparse.Namespace, ctx: Ctx) -> int:
         raise CliError("--warranty-end comes before --warranty-start")
     systems = _systems(args.system)
     contacts = _contacts(args.contact)
-    info = ctx.desk().add_customer(
+    info = ctx.desk().customers.add(
         args.name.strip(),
         systems=systems,
         warranty_start=start,
@@ -220,8 +225,19 @@ def _customer_add(args: argparse.Namespace, ctx: Ctx) -> int:
     return 0
 
 
+def _customer_add_system(args: argparse.Namespace, ctx: Ctx) -> int:
+    (system,) = _systems([args.system], "SYSTEM")
+    info = ctx.desk().customers.add_system(args.customer, system)
+    if args.json:
+        emit(info, ctx.tz)
+        return 0
+    names = ", ".join(printable(s.name) for s in info.systems)
+    print(f"Customer {printable(info.name)}: system {printable(system.name)} added ({names})")
+    return 0
+
+
 def _customer_list(args: argparse.Namespace, ctx: Ctx) -> int:
-    customers = ctx.desk().list_customers()
+    customers = ctx.desk().customers.all()
     if args.json:
         emit(customers, ctx.tz)
         return 0

@@ -17,7 +17,7 @@ def work(args, ctx):
         raise CliError("--end comes before --start")
 
     def call(desk, at, version):
-        w = desk.add_work(
+        w = desk.work.add(
             fault_ref(args.ref),
             version=version,
             mode=args.mode,
@@ -66,7 +66,7 @@ def work_edit(args, ctx):
         )
 
     def call(desk, at, version):
-        w = desk.edit_work(args.entry, version=version, at=at, **changes)
+        w = desk.work.edit(args.entry, version=version, at=at, **changes)
         fields = ", ".join("did" if k == "done" else k for k in changes)
         return w, f"work entry {w.id} edited ({fields})"
 
@@ -87,7 +87,7 @@ def work_end(args, ctx):
     end = ctx.time(args.end, "--end")
 
     def call(desk, at, version):
-        w = desk.end_work(args.entry, version=version, end=end, result=args.result, at=at)
+        w = desk.work.end(args.entry, version=version, end=end, result=args.result, at=at)
         return w, f"work entry {w.id} ended {show(w.end, ctx.tz)}"
 
     return call
@@ -104,7 +104,7 @@ def signoff(args, ctx):
     end = ctx.time(args.end, "--end")
 
     def call(desk, at, version):
-        w = desk.sign_off(
+        w = desk.work.sign_off(
             args.entry, version=version, customer_rep=rep, engineer=args.engineer, end=end, at=at
         )
         return w, (

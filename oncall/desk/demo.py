@@ -106,9 +106,9 @@ def load_demo(
         gen.customers()
         writer = None
         if not through_verbs:
-            with desk._write() as s:  # the batch's transaction
+            with desk._tx.write() as s:  # the batch's transaction
                 systems, counters = read_state(s.connection())
-            roster = desk.list_engineers()
+            roster = desk.roster.all()
             writer = DemoWriter(
                 desk.policy, desk_now(now), systems, roster, counters, real_user=desk.real_user
             )
@@ -129,7 +129,7 @@ def load_demo(
             gen.open_fault(level, status, band)
         if writer is not None:
             say("write")
-            with desk._write() as s:
+            with desk._tx.write() as s:
                 writer.write(s.connection())
     say("tally")
     return gen.summary(started)
@@ -161,9 +161,6 @@ class _Generator:
     def juniors(self) -> list[str]:
         return [u for u, _, s, _, _ in ROSTER if s == "engineer"]
 
-    def seniors(self) -> list[str]:
-        return [u for u, _, s, _, _ in ROSTER if s != "engineer"]
-
     def back_off(self, window: ServiceWindow, end: datetime, seconds: float) -> datetime:
         """The instant from which ``window`` holds ``seconds`` of service time up to ``end``."""
         low, high = end - 120 * DAY, end
@@ -183,20 +180,20 @@ class _Generator:
         me = self.desk.user
         mine = [r for r in ROSTER if r[0] == me] or [(me, me, "senior", "", True)]
         try:
-            self.desk.me()
+            self.desk.roster.me()
         except DeskError:
             user, name, seniority, phone, on_duty = mine[0]
-            self.desk.add_engineer(user, name, seniority, phone=phone, on_duty=on_duty, lead=True)
+            self.desk.roster.add(user, name, seniority, phone=phone, on_duty=on_duty, lead=True)
         for user, name, seniority, phone, on_duty in ROSTER:
             if user != me:
-                self.desk.add_engineer(
+                self.desk.roster.add(
                     user, name, seniority, phone=phone, on_duty=on_duty, lead=user in LEADS
                 )
 
     def customers(self) -> None:
         admin = self.desk.claim("zhaolei")
         for name, tier, start, years, systems, contacts in CUSTOMERS:
-            admin.add_customer(
+            admin.customers.add(
                 name,
                 systems=[SystemInfo(*x) for x in systems],
                 warranty_start=start,
@@ -213,7 +210,7 @@ class _Generator:
         customer, system, contact = self.pick(self.systems)
         story = self.pick(STORIES)
         taker = self.pick(("wangfang", "liwei", "zhangmin", "jsmith", "chenjing"))
-        f = self.as_(taker).log_fault(
+        f = self.as_(taker).faults.log(
             customer=customer,
             system=system,
             title=story[0],
@@ -254,10 +251,12 @@ class _Generator:
         def step(fraction: float) -> datetime:
             return (respond_at + span * fraction).replace(microsecond=0)
 
-        f = d.respond(f.ref, version=f.version, how=f.channel, note="已电话联系用户", at=respond_at)
-        f = d.assign(f.ref, owner, version=f.version, at=respond_at)
+        f = d.faults.respond(
+            f.ref, version=f.version, how=f.channel, note="已电话联系用户", at=respond_at
+        )
+        f = d.faults.assign(f.ref, owner, version=f.version, at=respond_at)
         call_end = (respond_at + rng.uniform(5, 30) * MINUTE).replace(microsecond=0)
-        w = d.add_work(
+        w = d.work.add(
             f.ref,
             version=f.version,
             mode="phone",
@@ -269,21 +268,21 @@ class _Generator:
         )
         version = w.fault_version
         if level < 3:
-            f = d.propose_solution(
+            f = d.faults.propose_solution(
                 f.ref, version=version, text=story[3], at=step(rng.uniform(0.1, 0.3))
             )
             version = f.version
         if rng.random() < 0.2:
-            f = d.pause(f.ref, version=version, reason="等待用户提供日志", at=step(0.32))
-            f = d.resume(f.ref, version=f.version, note="用户已提供日志", at=step(0.4))
+            f = d.faults.pause(f.ref, version=version, reason="等待用户提供日志", at=step(0.32))
+            f = d.faults.resume(f.ref, version=f.version, note="用户已提供日志", at=step(0.4))
             version = f.version
         if rng.random() < 0.05 and level < 3:
-            f = d.change_level(
+            f = d.faults.change_level(
                 f.ref, level + 1, version=version, reason="影响小于初判", at=step(0.42)
             )
             version = f.version
         if level < 3 and rng.random() < 0.45:
-            w = d.add_work(
+            w = d.work.add(
                 f.ref,
                 version=version,
                 mode="remote",
@@ -295,7 +294,7 @@ class _Generator:
             )
             version = w.fault_version
         if level < 2 and rng.random() < 0.3:
-            w = d.add_work(
+            w = d.work.add(
                 f.ref,
                 version=version,
                 mode="onsite",
@@ -307,16 +306,18 @@ class _Generator:
             )
             version = w.fault_version
             if rng.random() < 0.5:
-                f = d.escalate(f.ref, version=version, reason="现场两小时未能排除", at=step(0.7))
+                f = d.faults.escalate(
+                    f.ref, version=version, reason="现场两小时未能排除", at=step(0.7)
+                )
                 version = f.version
-            w = d.sign_off(
+            w = d.work.sign_off(
                 w.id,
                 version=version,
                 customer_rep=self.pick(("周建国", "孙丽", "Nancy Davolio")),
                 at=step(0.9),
             )
             version = w.fault_version
-        f = d.update_record(
+        f = d.faults.record(
             f.ref,
             version=version,
             diagnosis=story[2],
@@ -325,18 +326,18 @@ class _Generator:
             changes=story[5],
             at=step(0.95),
         )
-        f = d.resolve(f.ref, version=f.version, summary=story[3], at=resolved)
+        f = d.faults.resolve(f.ref, version=f.version, summary=story[3], at=resolved)
         closed = min(resolved + rng.uniform(0.5, 72) * HOUR, self.now - HOUR)
-        f = d.close(f.ref, version=f.version, note="用户确认恢复", at=max(closed, resolved))
+        f = d.faults.close(f.ref, version=f.version, note="用户确认恢复", at=max(closed, resolved))
         if rng.random() < 0.03:
             closed_at = f.closed_at
             again = max(
                 min(closed_at + rng.uniform(1, 48) * HOUR, self.now - 40 * MINUTE), closed_at
             )
-            f = d.reopen(f.ref, version=f.version, reason="问题复现", at=again)
+            f = d.faults.reopen(f.ref, version=f.version, reason="问题复现", at=again)
             fixed = max(min(again + rng.uniform(10, 30) * MINUTE, self.now - 5 * MINUTE), again)
-            f = d.resolve(f.ref, version=f.version, summary="再次处理后恢复", at=fixed)
-            f = d.close(f.ref, version=f.version, note="用户确认", at=fixed)
+            f = d.faults.resolve(f.ref, version=f.version, summary="再次处理后恢复", at=fixed)
+            f = d.faults.close(f.ref, version=f.version, note="用户确认", at=fixed)
 
     # -- resolved, waiting for the customer's sign-off -----------------------------------
 
@@ -346,10 +347,10 @@ class _Generator:
         f, story = self.log(level, reported)
         owner = self.pick(self.juniors())
         d = self.as_(owner)
-        f = d.respond(f.ref, version=f.version, how="phone", at=reported + 10 * MINUTE)
-        f = d.assign(f.ref, owner, version=f.version, at=reported + 10 * MINUTE)
-        f = d.propose_solution(f.ref, version=f.version, text=story[3], at=reported + HOUR)
-        w = d.add_work(
+        f = d.faults.respond(f.ref, version=f.version, how="phone", at=reported + 10 * MINUTE)
+        f = d.faults.assign(f.ref, owner, version=f.version, at=reported + 10 * MINUTE)
+        f = d.faults.propose_solution(f.ref, version=f.version, text=story[3], at=reported + HOUR)
+        w = d.work.add(
             f.ref,
             version=f.version,
             mode="onsite",
@@ -359,10 +360,10 @@ class _Generator:
             result="恢复正常，待用户签字",
             at=reported + 3 * HOUR,
         )
-        f = d.escalate(
+        f = d.faults.escalate(
             f.ref, version=w.fault_version, reason="需要专家确认", at=reported + 3 * HOUR
         )
-        d.resolve(f.ref, version=f.version, summary=story[3], at=reported + 3 * HOUR)
+        d.faults.resolve(f.ref, version=f.version, summary=story[3], at=reported + 3 * HOUR)
 
     # -- an open fault in a chosen status and band ------------------------------------------
 
@@ -388,13 +389,15 @@ class _Generator:
         def step(fraction: float) -> datetime:
             return (respond_at + (self.now - respond_at) * fraction).replace(microsecond=0)
 
-        f = d.respond(f.ref, version=f.version, how=f.channel, note="已联系用户", at=respond_at)
-        f = d.assign(f.ref, owner, version=f.version, at=respond_at)
+        f = d.faults.respond(
+            f.ref, version=f.version, how=f.channel, note="已联系用户", at=respond_at
+        )
+        f = d.faults.assign(f.ref, owner, version=f.version, at=respond_at)
         if level < 3:
-            f = d.propose_solution(f.ref, version=f.version, text=story[3], at=step(0.15))
+            f = d.faults.propose_solution(f.ref, version=f.version, text=story[3], at=step(0.15))
         if status == "responded":
             return
-        w = d.add_work(
+        w = d.work.add(
             f.ref,
             version=f.version,
             mode="phone",
@@ -406,7 +409,7 @@ class _Generator:
         )
         version = w.fault_version
         if level < 2 and rng.random() < 0.5:
-            w = d.add_work(
+            w = d.work.add(
                 f.ref,
                 version=version,
                 mode="remote",
@@ -416,7 +419,7 @@ class _Generator:
                 result="需现场处理",
                 at=step(0.5),
             )
-            w = d.add_work(
+            w = d.work.add(
                 f.ref,
                 version=w.fault_version,
                 mode="onsite",
@@ -424,17 +427,17 @@ class _Generator:
                 done="现场处理中",
                 at=step(0.55),
             )
-            f = d.escalate(f.ref, version=w.fault_version, reason="请专家支持", at=step(0.6))
+            f = d.faults.escalate(f.ref, version=w.fault_version, reason="请专家支持", at=step(0.6))
             version = f.version
         if status == "waiting":
-            d.pause(f.ref, version=version, reason="等待用户安排停机窗口", at=step(0.8))
+            d.faults.pause(f.ref, version=version, reason="等待用户安排停机窗口", at=step(0.8))
 
     # -- the tally ----------------------------------------------------------------------
 
     def summary(self, started: float) -> DemoSummary:
         """What the database holds now (counted there, not from the story)."""
         desk = self.desk
-        queue = desk.open_queue()
+        queue = desk.reads.open_queue()
         count = func.count()
         with Session(desk.engine) as s:
             faults = s.exec(
@@ -442,7 +445,7 @@ class _Generator:
             ).all()
             work = s.exec(select(count).select_from(WorkEntryRow)).one()
             events = s.exec(select(count).select_from(AuditEvent)).one()
-        customers = desk.list_customers()
+        customers = desk.customers.all()
         by_status: Counter[str] = Counter()
         by_level: Counter[int] = Counter()
         for status, level, n in faults:
@@ -451,7 +454,7 @@ class _Generator:
         return DemoSummary(
             customers=len(customers),
             systems=sum(len(c.systems) for c in customers),
-            engineers=len(desk.list_engineers()),
+            engineers=len(desk.roster.all()),
             faults=sum(by_status.values()),
             open_faults=len(queue),
             resolved_faults=by_status["resolved"],

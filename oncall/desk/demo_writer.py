@@ -109,7 +109,7 @@ class DemoWriter:
         self._work_faults: list[_Fault] = []
 
     def as_user(self, user: str) -> _Acting:
-        return _Acting(self, user)
+        return _Acting(_Faults(self, user), _Work(self, user))
 
     # -- the bookkeeping each verb shares -----------------------------------------------
 
@@ -227,14 +227,21 @@ def read_state(conn: Connection) -> tuple[dict[tuple[str, str], tuple[int, int]]
     return systems, counters
 
 
-class _Acting:
-    """The demo writer as one OS user: the verbs' signatures, the verbs' results."""
+class _Acting(NamedTuple):
+    """The demo writer as one OS user, shaped as a desk: ``faults`` and ``work``."""
+
+    faults: _Faults
+    work: _Work
+
+
+class _Faults:
+    """The fault verbs' signatures and results (``desk.faults``), written in memory."""
 
     def __init__(self, writer: DemoWriter, user: str) -> None:
         self.w = writer
         self.user = user
 
-    def log_fault(self, *, customer, system, title, level, channel, symptom, contact, at):
+    def log(self, *, customer, system, title, level, channel, symptom, contact, at):
         w = self.w
         when = w._instant(at)
         year = when.astimezone(w.policy.timezone).year
@@ -321,7 +328,7 @@ class _Acting:
         }
         return self._verb(h.ESCALATE, ref, version, at, data, assignee=target.user)
 
-    def update_record(self, ref, *, version, at, **given):
+    def record(self, ref, *, version, at, **given):
         fault = self.w._by_ref[ref]
         current = {"symptom": fault.row["symptom"], **fault.record}
         changed = {k: val for k, val in given.items() if val is not None and current[k] != val}
@@ -344,7 +351,15 @@ class _Acting:
         changes = {"status": "in_progress", "resolved_at": None, "closed_at": None}
         return self._verb(h.REOPEN, ref, version, at, data, **changes)
 
-    def add_work(self, ref, *, version, mode, start=None, end=None, done="", result="", at):
+
+class _Work:
+    """The work verbs' signatures and results (``desk.work``), written in memory."""
+
+    def __init__(self, writer: DemoWriter, user: str) -> None:
+        self.w = writer
+        self.user = user
+
+    def add(self, ref, *, version, mode, start=None, end=None, done="", result="", at):
         w = self.w
         fault = w._fault(ref, version)
         when = w._instant(at, fault, h.WORK_ADD)
@@ -396,7 +411,7 @@ class _Acting:
         )
         if fault.row["signed_off_at"] is None or fault.row["signed_off_at"] < when:
             fault.row["signed_off_at"] = when
-        # As Desk.sign_off: "ended" when the sign-off fixed the end, "ended_was" when it
+        # As desk.work.sign_off: "ended" when the sign-off fixed the end, "ended_was" when it
         # replaced one (the demo never gives another end, so never here).
         data = {
             "entry": entry_id,

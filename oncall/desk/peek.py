@@ -7,9 +7,10 @@ library's ``sqlite3`` and before those imports, shows it, and only then opens
 the real desk in the background; the desk's queue replaces these rows (the
 table repaints only what differs: nothing, when this read is right).
 
-Same read, same items: the same rows and events as ``Desk.open_queue`` reads,
-and after the read the same code (``oncall.desk.queue``: the summaries, the
-folded histories, the clocks at now, the order). ``tests/test_desk_peek.py``
+Same read, same items: the same query text as ``Desk.reads.open_queue`` runs
+(``oncall.store.fault_reader``), and after the read the same code
+(``oncall.desk.queue``: the summaries, the folded histories, the clocks at now,
+the order). ``tests/test_desk_peek.py``
 checks that the two give equal items.
 
 Only for an SQLite file at the code's schema head, named by a plain
@@ -26,48 +27,26 @@ checks that a quick read leaves SQLAlchemy unimported).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from oncall.sla import Policy
+from oncall.store.fault_reader import decode_fault_row, decode_instant
 
 from . import history as h
-from .queue import (
-    INSTANT_COLUMNS,
-    SUMMARY_COLUMNS,
-    desk_now,
-    group_events,
-    queue_items,
-)
-from .views import OPEN_STATUSES, QueueItem
+from .queue import OPEN_EVENTS_SQL, OPEN_FAULTS_SQL, desk_now, group_events, queue_items
+from .views import QueueItem
 
 # A locked file is not worth waiting for: the desk's own open will wait.
 _TIMEOUT = 0.1
 _PREFIX = "sqlite:///"
-
-_STATUS_MARKS = ", ".join("?" * len(OPEN_STATUSES))
-_FAULTS_SQL = (
-    f"SELECT f.id, {', '.join(f'f.{name}' for name in SUMMARY_COLUMNS)}, c.name, s.name "
-    "FROM fault AS f JOIN customer AS c ON f.customer_id = c.id "
-    "JOIN system AS s ON f.system_id = s.id "
-    f"WHERE f.status IN ({_STATUS_MARKS})"
-)
-_EVENTS_SQL = (
-    "SELECT fault_id, verb, at, data FROM audit_event "
-    f"WHERE verb IN ({', '.join('?' * len(h.HISTORY_VERBS))}) "
-    f"AND fault_id IN (SELECT id FROM fault WHERE status IN ({_STATUS_MARKS})) "
-    "ORDER BY id"
-)
-# Positions of the instants in a fault row (after its id).
-_INSTANTS = tuple(1 + i for i, name in enumerate(SUMMARY_COLUMNS) if name in INSTANT_COLUMNS)
 
 
 @dataclass(frozen=True)
 class Peeked:
     """The open queue as read from the file, and what the console shows with it."""
 
-    queue: list[QueueItem]  # equal to what ``Desk.open_queue`` gives at the same now
+    queue: list[QueueItem]  # equal to what ``desk.reads.open_queue`` gives at the same now
     names: dict[str, str]  # engineer (OS user) -> name, as stored: the assignee column
     database: str  # "sqlite:PATH", as the console's header names an SQLite database
     policy: Policy  # the one the clocks were evaluated with
@@ -113,12 +92,8 @@ def _peek(url: str, policy: Policy, now: datetime) -> Peeked | None:
         stored = {r[0] for r in con.execute("SELECT version_num FROM alembic_version")}
         if stored != {head}:
             return None  # empty, older or newer: the desk's open decides what to do
-        rows = [_decoded(r) for r in con.execute(_FAULTS_SQL, OPEN_STATUSES)]
-        events = group_events(
-            con.execute(_EVENTS_SQL, (*h.HISTORY_VERBS, *OPEN_STATUSES)),
-            [r[0] for r in rows],
-            _instant,
-        )
+        rows = [decode_fault_row(r) for r in con.execute(OPEN_FAULTS_SQL)]
+        events = group_events(con.execute(OPEN_EVENTS_SQL), [r[0] for r in rows], decode_instant)
         names = dict(con.execute("SELECT os_user, name FROM engineer"))
         con.execute("COMMIT")
     finally:
@@ -126,19 +101,3 @@ def _peek(url: str, policy: Policy, now: datetime) -> Peeked | None:
     histories = {fault_id: h.fault_history(e) for fault_id, e in events.items()}
     queue = queue_items(rows, histories, policy, desk_now(now))
     return Peeked(queue, names, f"sqlite:{database}", policy)
-
-
-def _instant(value: Any) -> datetime | None:
-    """A stored instant as the desk reads it: SQLAlchemy's SQLite DATETIME
-    (``datetime.fromisoformat``), then ``UTCDateTime`` (naive means UTC)."""
-    if value is None:
-        return None
-    at = datetime.fromisoformat(value)
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
-def _decoded(row: tuple) -> list:
-    out = list(row)
-    for i in _INSTANTS:
-        out[i] = _instant(out[i])
-    return out

@@ -1,45 +1,39 @@
-"""The open queue from its rows: shared by ``Desk.open_queue`` and the console's
+"""The open queue from its rows: shared by ``Desk.reads.open_queue`` and the console's
 quick read (``oncall.desk.peek``), so that the two cannot drift apart.
 
-Both read the same things: one row per open fault (its id, ``SUMMARY_COLUMNS``,
-its customer's name, its system's name) and the clock-relevant events of those
-faults (``history.HISTORY_VERBS``: fault id, verb, at, data as JSON text),
-oldest first. Everything after the read is here: the row's ``FaultSummary``,
-the events grouped and decoded per fault, the clocks at now, the order.
+Both run the same query text (``OPEN_FAULTS_SQL``, ``OPEN_EVENTS_SQL``, made by
+the store's one reader of faults, ``oncall.store.fault_reader``) and fold its
+rows with the same code: the row's ``FaultSummary``, the events grouped and
+decoded per fault, the clocks at now, the order.
 
 No database library: plain tuples in, read models out.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from oncall.sla import Policy, evaluate
+from oncall.store import fault_reader as reader
 
 from . import history as h
-from .views import FaultSummary, QueueItem
+from .views import OPEN_STATUSES, FaultSummary, QueueItem
 
-# The fault's columns a queue row carries, in order, after the fault's id and
-# before the customer's and the system's names (``fault_summary`` passes them
-# by position).
-SUMMARY_COLUMNS = (
-    "ref", "title", "level", "channel", "status", "contact", "reported_at", "reported_by",
-    "assignee", "responded_at", "solution_at", "resolved_at", "signed_off_at", "closed_at",
-    "next_breach", "next_clock", "version",
-)  # fmt: skip
+SUMMARY_COLUMNS = reader.FAULT_COLUMNS
 assert ("ref", "customer", "system", *SUMMARY_COLUMNS[1:]) == tuple(
     FaultSummary.__dataclass_fields__
 )
-# Those of them that are instants (the quick read decodes them itself).
-INSTANT_COLUMNS = frozenset(
-    ("reported_at", "responded_at", "solution_at", "resolved_at", "signed_off_at", "closed_at",
-     "next_breach")
-)  # fmt: skip
-assert INSTANT_COLUMNS.issubset(SUMMARY_COLUMNS)
+INSTANT_COLUMNS = reader.INSTANT_COLUMNS
+
+# The open faults' rows, and their clock-relevant events (``history.HISTORY_VERBS``).
+OPEN_FAULTS_SQL = reader.faults_sql(OPEN_STATUSES)
+OPEN_EVENTS_SQL = reader.events_sql(h.HISTORY_VERBS, OPEN_STATUSES)
+# The same, of the faults ``:ids`` (any status).
+FAULTS_BY_ID_SQL = reader.faults_sql(None, by_ids=True)
+EVENTS_BY_ID_SQL = reader.events_sql(h.HISTORY_VERBS, None)
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -50,30 +44,18 @@ def desk_now(now: datetime) -> datetime:
 
 
 def fault_summary(row: Sequence[Any]) -> FaultSummary:
-    """A queue row (id, ``SUMMARY_COLUMNS``, customer, system) -> its ``FaultSummary``."""
+    """A fault row (id, ``SUMMARY_COLUMNS``, customer, system) -> its ``FaultSummary``."""
     return FaultSummary(row[1], row[-2], row[-1], *row[2:-2])  # type: ignore[arg-type]
 
 
 def group_events(
     rows: Iterable[Sequence[Any]],
     ids: Iterable[int],
-    instant: Callable[[Any], datetime] | None = None,
+    instant: Callable[[Any], datetime | None] | None = None,
 ) -> dict[int, list[tuple[str, datetime, Any]]]:
-    """(fault id, verb, at, data as JSON text) rows, oldest first -> per fault of ``ids``,
-    its (verb, at, data) for ``history.fault_history``; rows of other faults are skipped.
-
-    ``instant`` decodes ``at`` when the driver gives it undecoded.
-    """
-    out: dict[int, list[tuple[str, datetime, Any]]] = {i: [] for i in ids}
-    loads = json.loads
-    needs_data = h.DATA_VERBS
-    for fault_id, verb, at, data in rows:
-        bucket = out.get(fault_id)
-        if bucket is not None:
-            if instant is not None:
-                at = instant(at)
-            bucket.append((verb, at, loads(data) if verb in needs_data and data else None))
-    return out
+    """Event rows, oldest first -> per fault of ``ids``, its (verb, at, data) for
+    ``history.fault_history`` (``oncall.store.fault_reader.group_events``)."""
+    return reader.group_events(rows, ids, h.DATA_VERBS, instant)
 
 
 def queue_key(item: QueueItem) -> tuple:

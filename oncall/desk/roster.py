@@ -17,7 +17,7 @@ def more_senior(engineers: Iterable[EngineerInfo], seniority: str) -> list[Engin
 
     Those on duty first (at 3 a.m. an escalation to someone off duty helps
     nobody), then the nearest seniority step up, then by user name. The
-    first is whom ``Desk.escalate`` picks when it is not told.
+    first is whom ``desk.faults.escalate`` picks when it is not told.
     """
     floor = rank(seniority)
     above = [e for e in engineers if rank(e.seniority) > floor]

@@ -66,15 +66,15 @@ def open_and_load(opener: Callable[[], Any]) -> Opened:
     not_on_roster = None
     refused = None
     try:
-        me = desk.me()
+        me = desk.roster.me()
     except UnknownEngineer as exc:
         not_on_roster = str(exc)
     except ClaimRefused as exc:
         not_on_roster, refused = str(exc), exc
-    queue = desk.open_queue()
-    customers = desk.list_customers()
-    engineers = desk.list_engineers()
-    last = desk.last_change()
+    queue = desk.reads.open_queue()
+    customers = desk.customers.all()
+    engineers = desk.roster.all()
+    last = desk.reads.last_change()
     empty = not queue and not customers and last == 0
     return Opened(desk, me, not_on_roster, queue, last, empty, engineers, customers, refused)
 
@@ -83,12 +83,12 @@ def reload(desk: Any, ref: str | None) -> Reloaded:
     """The queue, and the fault under the cursor (runs on the backend thread)."""
     from ..desk import NotFound
 
-    last = desk.last_change()
-    queue = desk.open_queue()
+    last = desk.reads.last_change()
+    queue = desk.reads.open_queue()
     view = None
     if ref is not None:
         try:
-            view = desk.fault_view(ref)
+            view = desk.reads.fault_view(ref)
         except NotFound:
             view = None
     return Reloaded(queue, last, view)
@@ -104,10 +104,13 @@ class Backend:
         return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
 
     async def desk_call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
-        """Call the desk's method ``name`` on the backend thread."""
+        """Call the desk's method ``name`` on the backend thread (a dotted path:
+        ``"faults.respond"`` is ``desk.faults.respond``)."""
         if self.desk is None:
             raise RuntimeError("the desk is not open yet")
-        return await self.call(getattr(self.desk, name), *args, **kwargs)
+        return await self.call(
+            functools.reduce(getattr, name.split("."), self.desk), *args, **kwargs
+        )
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

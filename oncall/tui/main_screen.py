@@ -369,7 +369,7 @@ class MainScreen(Screen):
     async def _load_done(self) -> None:
         status = self.filter.show
         faults = await self.backend.desk_call(
-            "fault_list", include_closed=True, status=status, limit=500
+            "reads.faults", include_closed=True, status=status, limit=500
         )
         self.done_items = [DoneItem(f) for f in faults]
 
@@ -428,7 +428,7 @@ class MainScreen(Screen):
         from ..desk import NotFound
 
         try:
-            view = await self.backend.desk_call("fault_view", ref)
+            view = await self.backend.desk_call("reads.fault_view", ref)
         except NotFound:
             view = None
         except Exception as exc:
@@ -583,7 +583,7 @@ class MainScreen(Screen):
         if self._news is None:
             from ..store.watch import ChangeReader
 
-            self._news = ChangeReader(desk.change_watch())
+            self._news = ChangeReader(desk.reads.change_watch())
         return self._news.moved()
 
     async def _poll(self) -> None:
@@ -592,7 +592,7 @@ class MainScreen(Screen):
             return
         self._polling = True
         try:
-            last = await self.backend.desk_call("last_change")
+            last = await self.backend.desk_call("reads.last_change")
         except Exception as exc:
             self._news.forget()  # ask again next time
             self.health.failed(exc)
@@ -703,13 +703,13 @@ class MainScreen(Screen):
 
     async def fresh_fault(self, ref: str) -> Any | None:
         try:
-            return await self.backend.desk_call("fault", ref)
+            return await self.backend.desk_call("reads.fault", ref)
         except Exception:
             return None
 
     async def fresh_view(self, ref: str) -> Any | None:
         try:
-            return await self.backend.desk_call("fault_view", ref)
+            return await self.backend.desk_call("reads.fault_view", ref)
         except Exception:
             return None
 
@@ -789,7 +789,7 @@ class MainScreen(Screen):
             self.notify(_("{ref} is already yours.").format(ref=fmt.safe(fault.ref)), markup=False)
             return
         await self.perform(
-            "assign",
+            "faults.assign",
             fault.ref,
             self.user,
             version=fault.version,
@@ -849,7 +849,7 @@ class MainScreen(Screen):
         if self.opened is None:
             return []
         try:
-            engineers = await self.backend.desk_call("list_engineers")
+            engineers = await self.backend.desk_call("roster.all")
         except Exception:  # keep what we have; the form still opens
             return list(self.opened.engineers)
         self.opened.engineers = engineers
@@ -954,7 +954,7 @@ def _views_of(desk: Any, refs: list[str]) -> list:
     views = []
     for ref in refs:
         with contextlib.suppress(NotFound):  # gone meanwhile: nothing to read ahead
-            views.append(desk.fault_view(ref))
+            views.append(desk.reads.fault_view(ref))
     return views
 
 

@@ -146,7 +146,7 @@ class IntakeForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         fault = await self.ctx.screen.perform(
-            "log_fault",
+            "faults.log",
             customer=values["customer"],
             system=values["system"],
             title=values["title"],

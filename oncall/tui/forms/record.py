@@ -29,7 +29,7 @@ class RecordForm(FormScreen):
             self._form_error(_("Nothing changed."))
             return None
         return await self.verb(
-            "update_record",
+            "faults.record",
             **changed,
             notice=_("{ref}: record updated.").format(ref=self.fault.ref),
         )

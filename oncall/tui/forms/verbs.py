@@ -36,7 +36,7 @@ class RespondForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "respond",
+            "faults.respond",
             how=values["how"],
             note=values["note"],
             at=values["at"],
@@ -55,7 +55,7 @@ class SolutionForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "propose_solution",
+            "faults.propose_solution",
             text=values["text"],
             at=values["at"],
             notice=_("{ref}: solution proposal logged.").format(ref=self.fault.ref),
@@ -81,7 +81,7 @@ class AssignForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "assign",
+            "faults.assign",
             values["engineer"],
             note=values["note"],
             notice=_("{ref} assigned to {user}.").format(
@@ -114,7 +114,7 @@ class EscalateForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "escalate",
+            "faults.escalate",
             reason=values["reason"],
             to=values["to"] or None,
             notice=_("{ref} escalated.").format(ref=self.fault.ref),
@@ -138,7 +138,7 @@ class PauseForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "pause",
+            "faults.pause",
             reason=values["reason"],
             at=values["at"],
             notice=_("{ref} paused.").format(ref=self.fault.ref),
@@ -153,7 +153,7 @@ class ResumeForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "resume",
+            "faults.resume",
             note=values["note"],
             at=values["at"],
             notice=_("{ref} resumed.").format(ref=self.fault.ref),
@@ -184,7 +184,7 @@ class LevelForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "change_level",
+            "faults.change_level",
             int(values["level"]),
             reason=values["reason"],
             notice=_("{ref}: level changed.").format(ref=self.fault.ref),
@@ -208,7 +208,7 @@ class ResolveForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "resolve",
+            "faults.resolve",
             summary=values["summary"],
             at=values["at"],
             notice=_("{ref} resolved.").format(ref=self.fault.ref),
@@ -230,7 +230,7 @@ class CloseForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "close",
+            "faults.close",
             note=values["note"],
             at=values["at"],
             notice=_("{ref} closed.").format(ref=self.fault.ref),
@@ -245,7 +245,7 @@ class ReopenForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.verb(
-            "reopen",
+            "faults.reopen",
             reason=values["reason"],
             at=values["at"],
             notice=_("{ref} reopened.").format(ref=self.fault.ref),

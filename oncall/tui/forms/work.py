@@ -71,7 +71,7 @@ class WorkForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         entry = await self.verb(
-            "add_work",
+            "work.add",
             mode=values["mode"],
             start=values["start"],
             end=values["end"],
@@ -85,7 +85,7 @@ class WorkForm(FormScreen):
         rep = (values.get("customer_rep") or "").strip()
         if values["mode"] == "onsite" and rep:
             await self.ctx.screen.perform(
-                "sign_off",
+                "work.sign_off",
                 entry.id,
                 version=entry.fault_version,
                 customer_rep=rep,
@@ -164,7 +164,7 @@ class SignOffForm(FormScreen):
             if fmt.time_input(end, self.ctx.tz) == shown:
                 end = None  # its own end as shown (to the minute): keep it to the second
         return await self.ctx.screen.perform(
-            "sign_off",
+            "work.sign_off",
             int(values["entry"]),
             version=self.fault.version,
             customer_rep=values["customer_rep"],
@@ -210,7 +210,7 @@ class EndWorkForm(FormScreen):
 
     async def submit(self, values: dict[str, Any]) -> Any | None:
         return await self.ctx.screen.perform(
-            "end_work",
+            "work.end",
             int(values["entry"]),
             version=self.fault.version,
             end=values["end"],
