@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from oncall import calendar_cache
 from oncall.calendar_cache import CALENDAR_CACHE
 from oncall.cli import main
 from oncall.resources import data_path
@@ -22,8 +23,12 @@ SH = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 def cache_dir(monkeypatch, tmp_path):
+    """An empty cache folder, and none of what this process already read or worked out
+    (another test in the same worker may have filled the memos)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("ONCALL_CACHE_DIR", str(folder))
+    monkeypatch.setattr(calendar_cache, "_READ", {})
+    monkeypatch.setattr(calendar_cache, "_FIRST_YEARS", {})
     return folder
 
 

@@ -107,3 +107,31 @@ def test_one_name_per_verb_across_the_sub_objects():
     # The only names two records share are the ones that read them back.
     shared = {name: subs for name, subs in seen.items() if len(subs) > 1}
     assert set(shared) <= {"add", "all", "get", "faults"}, shared
+
+
+def project_classes() -> list[type]:
+    """Every class defined in a module of ``oncall`` (imported here, so the console's
+    and the alerts' modules count too)."""
+    import importlib
+    import pkgutil
+
+    found: list[type] = []
+    for info in pkgutil.walk_packages(oncall.__path__, "oncall."):
+        if ".migrations" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == info.name:
+                found.append(value)
+    return found
+
+
+def test_no_class_in_the_project_has_over_25_methods():
+    classes = project_classes()
+    assert len(classes) > 50  # the walk found the project, not an empty package
+    big = {
+        f"{cls.__module__}.{cls.__qualname__}": len(methods(cls))
+        for cls in classes
+        if len(methods(cls)) > MAX_METHODS
+    }
+    assert big == {}

@@ -133,7 +133,7 @@ async def test_a_tick_formats_only_the_rows_in_view(demo_desk, monkeypatch):
         assert len(set(asked)) == in_view
         # A row scrolled into view later is brought up to date when drawn.
         last = queue.rows[-1]
-        queue.action_last()
+        queue.action_move("last")
         await pilot.pause()
         assert last.cells["left"] == fmt.countdown(last.item.left(demo_desk.clock.now()))
 

@@ -26,7 +26,7 @@ async def test_the_next_fault_shows_in_the_same_call_as_the_key(demo_desk, monke
         assert main.view.fault.ref == queue.cursor_ref
         asked = count_views(monkeypatch, demo_desk)
         for _ in range(4):
-            queue.action_cursor_down()
+            queue.action_move("down")
             # No await: the detail already shows the fault under the cursor.
             assert main.view.fault.ref == queue.cursor_ref
             assert main.detail.view is main.view
@@ -50,7 +50,7 @@ async def test_a_fault_changed_since_it_was_read_ahead_is_read_again(demo_desk, 
         await settle(pilot)
         assert main._kept_view(below) is None  # a new version: the kept view is stale
         asked = count_views(monkeypatch, demo_desk)
-        queue.action_cursor_down()
+        queue.action_move("down")
         await settle(pilot)
         assert below in asked
         assert main.view.fault.ref == below and main.view.fault.assignee == "duty"

@@ -40,7 +40,7 @@ async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, monkeypat
         assert main.queue.rows[index].cells["assignee"] != "-"
 
 
-async def test_prepared_rows_are_what_set_items_shows(demo_desk):
+async def test_prepared_rows_are_what_the_queue_shows(demo_desk):
     app = make_app(demo_desk, demo_desk.clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, on
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -159,6 +159,39 @@ def row_cells(item, band: str, now: datetime, names: dict[str, str]) -> dict[str
     }
 
 
+def catch_up(row: Row, now: datetime | None) -> list[str]:
+    """Bring the row's countdown (and a waiting fault's time waited) to ``now``; the
+    keys of the cells whose text changed."""
+    if now is None or row.item is None:
+        return []
+    texts = {"left": fmt.row_countdown(row.item.left(now))}
+    if row.paused:
+        texts["status"] = paused_cell(row.item, now)
+    changed = [key for key, text in texts.items() if text != row.cells.get(key)]
+    if changed:
+        row.cells.update(texts)
+        row.version += 1
+    return changed
+
+
+def row_line(cells: list[tuple[Column, str]], style: Style, width: int) -> Strip:
+    """One painted row: each cell fitted to its column (the countdown to the right)."""
+    parts = [" "]
+    for column, text in cells:
+        if column.key == "left":
+            pad = column.width - cell_width(text)
+            parts.append(" " * max(pad, 0) + text if pad >= 0 else fit(text, column.width))
+        else:
+            parts.append(fit(text, column.width))
+        parts.append(" ")
+    line = "".join(parts)
+    used = cell_width(line)
+    if used < width:
+        line += " " * (width - used)
+    # The cells end with a separator: cut the line to the width (measured, not claimed).
+    return Strip([Segment(line, style)]).crop(0, width)
+
+
 @dataclass(frozen=True)
 class PreparedRow:
     """A row's texts, worked out off the event loop (``prepare_rows``)."""
@@ -180,7 +213,8 @@ def fold_row(hidden: int, expanded: bool) -> PreparedRow:
 
 
 def prepare_rows(items: list, now: datetime, names: dict[str, str]) -> list[PreparedRow]:
-    """The rows for ``items``: the costly half of ``QueueTable.set_items``, safe on any thread."""
+    """The rows for ``items``: the costly half of showing them, safe on any thread
+    (``QueueTable.apply_rows`` is the cheap half, on the loop)."""
     rows = []
     for item in items:
         band = fmt.band_value(item.band_at(now))
@@ -263,12 +297,8 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         """The faults shown, in order (not the folded line)."""
         return [r.ref for r in self.rows if r.ref != FOLD]
 
-    def set_items(self, items: list, now: datetime, note: str | None = None) -> None:
-        """Show ``items`` in the given order; repaint only what changed; keep the cursor's fault."""
-        self.apply_rows(prepare_rows(items, now, self.names), note)
-
     def apply_rows(self, prepared: list[PreparedRow], note: str | None = None) -> None:
-        """Show rows made by ``prepare_rows`` (on any thread): the cheap half of ``set_items``.
+        """Show rows made by ``prepare_rows`` (on any thread); keep the cursor's fault.
 
         Compares each row's texts with the shown ones and repaints only the rows
         that changed (all of them only when the order changed).
@@ -328,25 +358,12 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         self._now = now
         top = int(self.scroll_y)
         height = self.size.height - 1
+        columns = {c.key: c for c in self._layout()}
         for index in range(top, min(top + height, len(self.rows))):
-            for key in self._catch_up(self.rows[index]):
-                column = self._column(key)
+            for key in catch_up(self.rows[index], self._now):
+                column = columns.get(key)
                 if column is not None:
                     self.refresh(Region(column.x, index - top + 1, column.width, 1))
-
-    def _catch_up(self, row: Row) -> list[str]:
-        """Bring the row's countdown (and a waiting fault's time waited) to ``self._now``;
-        the keys of the cells whose text changed."""
-        if self._now is None or row.item is None:
-            return []
-        texts = {"left": fmt.row_countdown(row.item.left(self._now))}
-        if row.paused:
-            texts["status"] = paused_cell(row.item, self._now)
-        changed = [key for key, text in texts.items() if text != row.cells.get(key)]
-        if changed:
-            row.cells.update(texts)
-            row.version += 1
-        return changed
 
     def set_bands(self, bands: dict[str, str]) -> None:
         """New bands for some faults ({ref: band value}), as time moved them on."""
@@ -403,23 +420,14 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         self.move_to(index)
         return True
 
-    def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
-
-    def action_page_up_rows(self) -> None:
-        self.move_to(self.cursor - max(self.size.height - 2, 1))
-
-    def action_page_down_rows(self) -> None:
-        self.move_to(self.cursor + max(self.size.height - 2, 1))
-
-    def action_first(self) -> None:
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        self.move_to(len(self.rows) - 1)
+    def action_move(self, to: str) -> None:
+        """The cursor keys (``move('down')`` …, from ``actions.QUEUE``)."""
+        page = max(self.size.height - 2, 1)
+        steps = {"up": -1, "down": 1, "page_up": -page, "page_down": page}
+        if to in steps:
+            self.move_to(self.cursor + steps[to])
+        else:
+            self.move_to(0 if to == "first" else len(self.rows) - 1)
 
     def key_enter(self, event: events.Key) -> None:
         if self.on_fold:
@@ -452,13 +460,6 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     # -- painting ---------------------------------------------------------------------
-    def _column(self, key: str) -> Column | None:
-        self._layout()
-        for column in self._columns:
-            if column.key == key:
-                return column
-        return None
-
     def _layout(self) -> list[Column]:
         width = self.scrollable_content_region.width or self.size.width
         key = (width, self._ref_width)
@@ -481,18 +482,17 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         self.virtual_size = Size(event.size.width, len(self.rows) + 1)
         self._keep_cursor_visible()
 
-    def on_focus(self) -> None:
-        self._refresh_row(self.cursor)
-
-    def on_blur(self) -> None:
-        self._refresh_row(self.cursor)
+    @on(events.Focus)
+    @on(events.Blur)
+    def _focus_moved(self) -> None:
+        self._refresh_row(self.cursor)  # the cursor's colour says whether the queue has focus
 
     def render_line(self, y: int) -> Strip:
         columns = self._layout()
         width = self.scrollable_content_region.width or self.size.width
         base = self.rich_style
         if y == 0:
-            return self._line(
+            return row_line(
                 [(c, _(c.label)) for c in columns], base + self._style("queue--header"), width
             )
         index = int(self.scroll_y) + y - 1
@@ -502,7 +502,7 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
                 return Strip([Segment(text, base + self._style("queue--note"))], width)
             return Strip.blank(width, base)
         row = self.rows[index]
-        self._catch_up(row)  # scrolled into view since the last tick
+        catch_up(row, self._now)  # scrolled into view since the last tick
         is_cursor = index == self.cursor
         key = (row.version, is_cursor, is_cursor and self.has_focus, width)
         cached = self._strips.get(row.ref)
@@ -519,23 +519,6 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
             text = fit(" " + row.cells.get("text", ""), width)
             strip = Strip([Segment(text + " " * (width - cell_width(text)), style)], width)
         else:
-            strip = self._line([(c, row.cells.get(c.key, "")) for c in columns], style, width)
+            strip = row_line([(c, row.cells.get(c.key, "")) for c in columns], style, width)
         self._strips[row.ref] = (key, strip)
         return strip
-
-    @staticmethod
-    def _line(cells: list[tuple[Column, str]], style: Style, width: int) -> Strip:
-        parts = [" "]
-        for column, text in cells:
-            if column.key == "left":
-                pad = column.width - cell_width(text)
-                parts.append(" " * max(pad, 0) + text if pad >= 0 else fit(text, column.width))
-            else:
-                parts.append(fit(text, column.width))
-            parts.append(" ")
-        line = "".join(parts)
-        used = cell_width(line)
-        if used < width:
-            line += " " * (width - used)
-        # The cells end with a separator: cut the line to the width (measured, not claimed).
-        return Strip([Segment(line, style)]).crop(0, width)
