@@ -49,7 +49,7 @@ _HOMES = {
     "payload": ".notify",
     "plan_fault": ".plan",
     "run_hook": ".hook",
-    "select": ".plan",
+    "triage": ".plan",
     "withdrawal": ".plan",
 }
 
