@@ -338,3 +338,29 @@ async def test_an_idle_poll_reads_nothing_until_something_is_committed(
     assert "respond" not in {p.key.clock for p in rec.service.planned()}  # re-planned
     await rec.service.sync()
     assert reads["last_change"] == 1  # nothing new since
+
+
+async def test_the_poll_only_rearms_a_job_and_the_job_fires(desk, clock, fault, services):
+    """One trigger path: with the scheduler paused, a poll that finds the warning due
+    arms its job to run now and fires nothing; the job fires it once resumed."""
+    rec = services(desk)
+    await rec.service.start()
+    (warning,) = [
+        p for p in rec.service.planned() if (p.key.clock, p.key.threshold) == ("respond", "warning")
+    ]
+    scheduler = rec.service.scheduler
+    scheduler.pause()
+    clock.set(WARNING)
+    poll = asyncio.create_task(rec.service.sync())
+
+    def armed_now() -> bool:
+        job = scheduler.get_job(warning.key.job_id)
+        return job is not None and job.next_run_time <= datetime.now(UTC)
+
+    await wait_until(armed_now)
+    assert not poll.done()  # it waits for the job it found due
+    assert rec.shown == [] and alert_rows(desk.engine) == []
+    scheduler.resume()
+    await poll
+    assert rec.shown_keys() == [("respond", "warning")]
+    assert scheduler.get_job(warning.key.job_id) is None  # a date job runs once

@@ -293,10 +293,14 @@ class AlertService:
         try:
             now = self._now()
             full_due = self._last_full is None or now - self._last_full >= self.replan_every
-            if self._need_full or full_due or self._news.moved():
-                await self._read_news(full=self._need_full or full_due)
+            read = self._need_full or full_due or self._news.moved()
+            if read:
+                await self._replan_changes(full=self._need_full or full_due)
             self.timer.bring_due(self._now())
-            await self.timer.settled()
+            if await self.timer.settled() or read:
+                # After the jobs: what another process fired meanwhile (a job that found
+                # its alert fired elsewhere shows it here, in this same poll).
+                await self.announcer.news()
             now = self._now()
             if self.settings.notify_command and (
                 self._last_backlog is None or now - self._last_backlog >= _BACKLOG_EVERY
@@ -310,22 +314,20 @@ class AlertService:
             self._news.forget()
             self.announcer.set_health(False, exc)
 
-    async def _read_news(self, full: bool) -> None:
-        """Re-plan the faults that changed (all of them: ``full``); show what others fired."""
-        engine = self.desk.engine
+    async def _replan_changes(self, full: bool) -> None:
+        """Re-plan the faults whose events changed since the last poll (all of them: ``full``)."""
         last = await self.db.call(self.desk.last_change)
         if full:
             self._last_change = max(self._last_change, last)
             await self._replan(None)
         elif last != self._last_change:
             after = self._last_change
-            if engine.dialect.name != "sqlite":
+            if self._news.watch is None:  # not an SQLite file (whose ids commit in order)
                 after = max(after - _OVERLAP_EVENTS, 0)
-            newest, changed = await self.db.call(store.changed_faults, engine, after)
+            newest, changed = await self.db.call(store.changed_faults, self.desk.engine, after)
             if changed:
                 await self._replan(changed)
             self._last_change = max(newest, last)
-        await self.announcer.news()
 
     async def _catch_up(self) -> None:
         """At start (or the first poll the database answers): plan everything, and
@@ -373,20 +375,26 @@ class AlertService:
     # -- the one trigger: a due job ----------------------------------------------------------
 
     async def _job(self, fault_id: int) -> None:
-        """A date job came due: fire by the truth (the database) what is due for its fault."""
+        """A date job came due: fire by the truth (the database) what is due for its fault.
+
+        It settles every fault with an alert due by now, its own among them: jobs
+        that come due together (a catch-up, a busy minute, a loop that was held
+        up) are one read of the database, not one each; the ones that run after
+        find their alert fired and read nothing.
+        """
         try:
             async with self._lock:
                 if not self.running:
                     return
+                due = self.timer.due_faults(self._now())
+                if fault_id not in due:  # fired by an earlier job, or not due by the clock yet
+                    self.timer.rearm(fault_id)
+                if not due:
+                    return
                 outcome = await self.db.call(
-                    settle.settle,
-                    self.desk.engine,
-                    self.desk.policy,
-                    {fault_id},
-                    self.clock,
-                    self.name,
+                    settle.settle, self.desk.engine, self.desk.policy, due, self.clock, self.name
                 )
-                self._apply(outcome, {fault_id})
+                self._apply(outcome, due)
             if outcome.fired or outcome.withdrawn:
                 await self.announcer.refresh_count(force=True)
             self.announcer.set_health(True)

@@ -102,6 +102,18 @@ class Timer:
         """The faults with an alert to come."""
         return set(self._plans)
 
+    def due_faults(self, now: datetime) -> set[int]:
+        """The faults with an alert due by ``now``."""
+        return {
+            fid
+            for fid, plans in self._plans.items()
+            if any(p.planned_at <= now for p in plans.values())
+        }
+
+    def rearm(self, fault_id: int) -> None:
+        """Jobs again for the fault's plans that lost theirs (a job ran before its plan was due)."""
+        self.arm(fault_id, tuple(self._plans.get(fault_id, {}).values()))
+
     def arm(self, fault_id: int, plans: Iterable[Plan]) -> None:
         """The fault's alerts to come are ``plans`` now: jobs added, moved or removed."""
         old = self._plans.pop(fault_id, {})
@@ -143,11 +155,14 @@ class Timer:
                     if job is not None:
                         self._bring(job)
 
-    async def settled(self) -> None:
-        """Return once every job that was due when armed or brought due has run."""
+    async def settled(self) -> bool:
+        """Return once every job that was due when armed or brought due has run
+        (True: there were some)."""
+        waited = bool(self._expected)
         while self._expected:
             self._idle.clear()
             await self._idle.wait()
+        return waited
 
     # -- the jobs -------------------------------------------------------------------------
 
