@@ -21,6 +21,7 @@ from alerts_support import (  # noqa: F401  (fixtures)
 )
 from apscheduler.triggers.date import DateTrigger
 
+from oncall.alerts import settle
 from oncall.alerts import store as store_alerts
 from oncall.desk import Desk
 from oncall.store import db as store_db
@@ -364,3 +365,31 @@ async def test_the_poll_only_rearms_a_job_and_the_job_fires(desk, clock, fault, 
     await poll
     assert rec.shown_keys() == [("respond", "warning")]
     assert scheduler.get_job(warning.key.job_id) is None  # a date job runs once
+
+
+async def test_alerts_due_together_fire_in_one_read_of_the_database(
+    desk, clock, services, monkeypatch
+):
+    """Four respond breaches missed while nothing ran: four jobs, one settle step."""
+    for n in range(4):
+        desk.log_fault(
+            customer="华东电网",
+            system="EMS",
+            title=f"fault {n}",
+            level=1,
+            channel="phone",
+            at=clock.now().replace(hour=1),
+        )
+    clock.set(BREACH + H)
+    steps: list[set[int]] = []
+    real_settle = settle.settle
+
+    def counted(engine, policy, fault_ids, *rest):
+        steps.append(set(fault_ids))
+        return real_settle(engine, policy, fault_ids, *rest)
+
+    monkeypatch.setattr(settle, "settle", counted)
+    rec = services(desk)
+    await rec.service.start()
+    assert rec.shown_keys() == [("respond", "breach")] * 4
+    assert len(steps) == 1 and len(steps[0]) == 4

@@ -25,8 +25,9 @@ How it works (who arms what, when):
   unacknowledged alerts, and picks up notifications nobody sent. It fires
   nothing itself: a plan it finds due has a job that runs at once, and
   ``sync`` returns once those jobs ran.
-- A job re-reads its fault (``settle.settle``) and fires what is due by the
-  truth, then re-arms the fault's alerts still to come. A job that meets a
+- A due job re-reads its fault (``settle.settle``), with every other fault
+  that has an alert due by now (jobs due together are one read), fires what
+  is due by the truth, and re-arms those faults' alerts still to come. A job that meets a
   database error leaves the plan and asks the next poll for a full re-plan,
   which re-arms it: what came due meanwhile fires once the database is back
   (late, and says so).
