@@ -40,24 +40,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# What callers take from the package; the rest they import from its modules.
 _HOMES = {
-    "CLOCKS": ".plan",
-    "ENV_COMMAND": ".notify",
-    "LATE_AFTER": ".store",
-    "RANK": ".plan",
-    "THRESHOLDS": ".plan",
-    "AlertKey": ".plan",
     "AlertRecord": ".store",
     "AlertService": ".service",
     "AlertSettings": ".notify",
-    "Plan": ".plan",
-    "PreciseClock": "oncall.clock",
-    "Selection": ".plan",
     "payload": ".notify",
-    "plan_fault": ".plan",
     "run_hook": ".hook",
-    "triage": ".plan",
-    "withdrawal": ".plan",
 }
 
 __all__ = sorted(_HOMES)
