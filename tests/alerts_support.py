@@ -91,7 +91,7 @@ def sending(*recorders) -> bool:
     nothing when another process holds the claim); once none is under way, every
     service has had its chance to send, and what was sent is all there will be.
     """
-    return any(r.service._notifying for r in recorders)
+    return any(r.service.sender.notifying for r in recorders)
 
 
 def open_for_writing(fifo) -> int | None:

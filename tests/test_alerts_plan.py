@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from oncall.alerts.plan import AlertKey, Plan, applies_from, plan_fault, select
+from oncall.alerts.plan import AlertKey, Plan, applies_from, plan_fault, triage
 from oncall.resources import data_path
 from oncall.sla import FaultHistory, evaluate, load_policy
 
@@ -105,10 +105,10 @@ def _clock_plans(deadline: datetime) -> list[Plan]:
     ]
 
 
-def test_select_fires_what_is_due_and_keeps_the_rest():
+def test_triage_fires_what_is_due_and_keeps_the_rest():
     deadline = at("03-04 11:00")
     plans = _clock_plans(deadline)
-    chosen = select(plans, set(), set(), at("03-04 10:46"))
+    chosen = triage(plans, set(), set(), at("03-04 10:46"))
     assert [p.key.threshold for p in chosen.fire] == ["warning"]
     assert [p.key.threshold for p in chosen.later] == ["critical", "breach"]
 
@@ -116,12 +116,12 @@ def test_select_fires_what_is_due_and_keeps_the_rest():
 def test_only_the_highest_missed_threshold_fires():
     deadline = at("03-04 11:00")
     plans = _clock_plans(deadline)
-    chosen = select(plans, set(), set(), at("03-04 13:00"))
+    chosen = triage(plans, set(), set(), at("03-04 13:00"))
     assert [p.key.threshold for p in chosen.fire] == ["breach"]
     assert [p.key.threshold for p in chosen.superseded] == ["warning", "critical"]
     assert chosen.later == ()
     # the breach already fired: the lower ones stay superseded, nothing fires
-    again = select(plans, {plans[2].key}, set(), at("03-04 13:00"))
+    again = triage(plans, {plans[2].key}, set(), at("03-04 13:00"))
     assert again.fire == () and [p.key.threshold for p in again.done] == ["breach"]
     assert len(again.superseded) == 2
 
@@ -132,7 +132,7 @@ def test_highest_rule_is_per_clock():
         Plan(AlertKey(1, "resolve", t, at("03-04 14:00")), at(f"03-04 {h}"))
         for t, h in (("warning", "13:00"), ("critical", "13:36"), ("breach", "14:00"))
     ]
-    chosen = select(_clock_plans(deadline) + other, set(), set(), at("03-04 13:10"))
+    chosen = triage(_clock_plans(deadline) + other, set(), set(), at("03-04 13:10"))
     assert sorted((p.key.clock, p.key.threshold) for p in chosen.fire) == [
         ("resolve", "warning"),
         ("respond", "breach"),
@@ -143,11 +143,11 @@ def test_a_fired_key_or_crossing_never_fires_again():
     deadline = at("03-04 11:00")
     plans = _clock_plans(deadline)
     warning = plans[0]
-    chosen = select(plans, {warning.key}, set(), at("03-04 10:50"))
+    chosen = triage(plans, {warning.key}, set(), at("03-04 10:50"))
     assert chosen.fire == () and chosen.done == (warning,)
     # the same crossing under a later deadline (a pause moved it): not again
     moved = Plan(AlertKey(1, "respond", "warning", at("03-04 12:00")), warning.planned_at)
-    chosen = select([moved], set(), {warning.crossing}, at("03-04 12:00"))
+    chosen = triage([moved], set(), {warning.crossing}, at("03-04 12:00"))
     assert chosen.fire == () and chosen.done == (moved,)
 
 

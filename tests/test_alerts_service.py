@@ -21,6 +21,7 @@ from alerts_support import (  # noqa: F401  (fixtures)
 )
 from apscheduler.triggers.date import DateTrigger
 
+from oncall.alerts import settle
 from oncall.desk import Desk
 from oncall.store import db as store_db
 from oncall.store import make_engine
@@ -337,3 +338,57 @@ async def test_an_idle_poll_reads_nothing_until_something_is_committed(
     assert "respond" not in {p.key.clock for p in rec.service.planned()}  # re-planned
     await rec.service.sync()
     assert reads["last_change"] == 1  # nothing new since
+
+
+async def test_the_poll_only_rearms_a_job_and_the_job_fires(desk, clock, fault, services):
+    """One trigger path: with the scheduler paused, a poll that finds the warning due
+    arms its job to run now and fires nothing; the job fires it once resumed."""
+    rec = services(desk)
+    await rec.service.start()
+    (warning,) = [
+        p for p in rec.service.planned() if (p.key.clock, p.key.threshold) == ("respond", "warning")
+    ]
+    scheduler = rec.service.scheduler
+    scheduler.pause()
+    clock.set(WARNING)
+    poll = asyncio.create_task(rec.service.sync())
+
+    def armed_now() -> bool:
+        job = scheduler.get_job(warning.key.job_id)
+        return job is not None and job.next_run_time <= datetime.now(UTC)
+
+    await wait_until(armed_now)
+    assert not poll.done()  # it waits for the job it found due
+    assert rec.shown == [] and alert_rows(desk.engine) == []
+    scheduler.resume()
+    await poll
+    assert rec.shown_keys() == [("respond", "warning")]
+    assert scheduler.get_job(warning.key.job_id) is None  # a date job runs once
+
+
+async def test_alerts_due_together_fire_in_one_read_of_the_database(
+    desk, clock, services, monkeypatch
+):
+    """Four respond breaches missed while nothing ran: four jobs, one settle step."""
+    for n in range(4):
+        desk.faults.log(
+            customer="华东电网",
+            system="EMS",
+            title=f"fault {n}",
+            level=1,
+            channel="phone",
+            at=clock.now().replace(hour=1),
+        )
+    clock.set(BREACH + H)
+    steps: list[set[int]] = []
+    real_settle = settle.settle
+
+    def counted(engine, policy, fault_ids, *rest):
+        steps.append(set(fault_ids))
+        return real_settle(engine, policy, fault_ids, *rest)
+
+    monkeypatch.setattr(settle, "settle", counted)
+    rec = services(desk)
+    await rec.service.start()
+    assert rec.shown_keys() == [("respond", "breach")] * 4
+    assert len(steps) == 1 and len(steps[0]) == 4

@@ -346,3 +346,59 @@ async def test_a_catch_up_burst_is_one_summary_toast_not_a_screenful(desk, clock
         assert seen.bells == 1
         assert "alerts 4" in app.main.header.plain()
         service.close()
+
+
+WITHDRAWN = {
+    "en": "Withdrawn: Breach · {ref} (respond), by an entry logged later",
+    "zh_CN": "已撤回：超时 · {ref}（响应），依据后补的记录",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_a_withdrawn_alert_is_a_one_line_toast(desk, clock, fault, language):
+    app = make_app(desk, clock, language=language)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = Seen(app)
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        clock.set(BREACH)
+        await service.sync()
+        assert len(seen.toasts) == 1  # the breach
+        # answered at 10:50, logged now: the breach is taken back
+        desk.faults.respond(fault.ref, version=None, how="phone", at=BREACH - timedelta(minutes=10))
+        await service.sync()
+        await pilot.pause()
+        toast = seen.toasts[-1]
+        assert toast["message"] == WITHDRAWN[language].format(ref=fault.ref)
+        assert toast["severity"] == "information" and len(seen.toasts) == 2
+        service.close()
+
+
+async def test_a_burst_of_withdrawn_alerts_is_one_toast(desk, clock):
+    refs = [
+        desk.faults.log(
+            customer="华东电网",
+            system="EMS",
+            title=f"fault {n}",
+            level=1,
+            channel="phone",
+            at=clock.now().replace(hour=1),
+        ).ref
+        for n in range(4)
+    ]
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = Seen(app)
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        clock.set(BREACH)
+        await service.sync()
+        before = len(seen.toasts)
+        for ref in refs:
+            desk.faults.respond(ref, version=None, how="phone", at=BREACH - timedelta(minutes=10))
+        await service.sync()
+        await pilot.pause()
+        assert [t["message"] for t in seen.toasts[before:]] == [
+            "4 alerts withdrawn, by entries logged later"
+        ]
+        service.close()

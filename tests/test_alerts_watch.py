@@ -265,3 +265,30 @@ async def test_watch_refuses_a_database_without_the_schema(tmp_path):
     assert proc.returncode == 2
     assert out == b""
     assert "oncall db upgrade" in err.decode() and "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+async def test_watch_prints_a_line_for_an_alert_withdrawn(live_desk, db_url, tmp_path, as_json):
+    proc = await start_watch(db_url, environment(tmp_path), *(["--json"] if as_json else []))
+    try:
+        (caught_up,) = await read_lines(proc, 1)  # the respond breach, missed
+        # answered 20 min ago, before the deadline (10 min ago), and logged only now
+        answered = SystemClock().now() - timedelta(minutes=20)
+        live_desk.faults.respond("F-2026-00001", version=None, how="phone", at=answered)
+        (withdrawn,) = await read_lines(proc, 1)
+    finally:
+        code, err = await terminate(proc)
+    assert code == 0, err
+    reason = f"respond: stopped {answered.isoformat()}"
+    if as_json:
+        alert, line = json.loads(caught_up), json.loads(withdrawn)
+        assert line == alert | {"withdrawn_at": line["withdrawn_at"], "withdrawn_reason": reason}
+        assert line["withdrawn_at"].endswith("+08:00")
+    else:
+        assert " BREACH   F-2026-00001 respond " in caught_up
+        assert re.fullmatch(
+            r"\S+\+08:00 WITHDRAWN F-2026-00001 respond breach deadline=\S+ alert=1 "
+            r'reason="respond: stopped [^"]+"',
+            withdrawn,
+        ), withdrawn
+        assert reason in withdrawn

@@ -30,6 +30,7 @@ def _withdrawn_screen(desk, clock, fault):
         app.alerts = service  # closed with the app
         await started(pilot, service)
         service.on_alert.clear()  # no toasts: the screen is what is shown
+        service.on_withdrawn.clear()
         for instant in (WARNING, BREACH + timedelta(minutes=5)):
             clock.set(instant)
             await service.sync()

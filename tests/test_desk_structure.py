@@ -25,7 +25,6 @@ MAX_METHODS = 25
 # Modules other areas of issue 12 are splitting on their own branches at the same
 # time: the merge empties this (an entry that is no longer too long fails below).
 SPLIT_ELSEWHERE = {
-    "alerts/service.py",
     "tui/detail.py",
     "tui/main_screen.py",
 }

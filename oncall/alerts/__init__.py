@@ -4,15 +4,22 @@ For each running clock of each open fault, three alerts: ``warning`` at the
 policy's warning share of the service time, ``critical`` at the critical
 share, ``breach`` at the deadline.
 
-- ``plan``: pure planning (clocks -> alert keys and instants; which fire now,
-  the "highest due threshold only" catch-up rule).
+- ``plan``: pure planning (clocks -> alert keys and instants; ``triage``: which
+  fire now, the "highest due threshold only" catch-up rule).
 - the database side is the desk's: ``desk.alerts`` (``oncall.desk.alert_records``:
   the truth; the once-only INSERT; the notify claim, ``unknown`` deliveries, resends).
 - ``notify``: the settings and the hook's JSON; ``hook``: one run of the command.
 - ``deliver``: the delivery supervisor, a process per alert sent that runs the
   command and records the outcome even if its parent dies.
-- ``service``: ``AlertService``, the APScheduler ``AsyncIOScheduler`` glue,
-  used by the console (``oncall.tui.alerts_bridge``) and ``oncall watch``.
+- ``service``: ``AlertService``, the facade used by the console
+  (``oncall.tui.alerts_bridge``) and ``oncall watch``: the poll, start and stop.
+- ``timer``: APScheduler's ``AsyncIOScheduler``, one date job per alert to
+  come, the only thing that fires an alert.
+- ``settle``: the truth read on the database thread (the poll's re-plan; a
+  due job's firing; withdrawals).
+- ``announce``: the alerts shown once, the count, the health, to listeners.
+- ``sender``: the notify hook's claim, supervisor and outcome, per alert.
+- ``dbthread``: the one thread the service's database calls run on.
 
 Use::
 
@@ -33,24 +40,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# What callers take from the package; the rest they import from its modules.
 _HOMES = {
-    "CLOCKS": ".plan",
-    "ENV_COMMAND": ".notify",
-    "LATE_AFTER": "oncall.desk.alert_views",
-    "RANK": ".plan",
-    "THRESHOLDS": ".plan",
-    "AlertKey": ".plan",
     "AlertRecord": "oncall.desk.alert_views",
     "AlertService": ".service",
     "AlertSettings": ".notify",
-    "Plan": ".plan",
-    "PreciseClock": "oncall.clock",
-    "Selection": ".plan",
     "payload": ".notify",
-    "plan_fault": ".plan",
     "run_hook": ".hook",
-    "select": ".plan",
-    "withdrawal": ".plan",
 }
 
 __all__ = sorted(_HOMES)

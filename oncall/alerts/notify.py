@@ -24,16 +24,7 @@ from oncall.desk.alert_views import AlertRecord
 from oncall.text import json_text
 from oncall.timefmt import iso
 
-from .hook import HookResult, run_hook
-
-__all__ = [
-    "ENV_COMMAND",
-    "AlertSettings",
-    "HookResult",
-    "payload",
-    "payload_bytes",
-    "run_hook",
-]
+__all__ = ["ENV_COMMAND", "AlertSettings", "payload", "payload_bytes"]
 
 ENV_COMMAND = "ONCALL_NOTIFY_COMMAND"
 DEFAULT_TIMEOUT = 10.0

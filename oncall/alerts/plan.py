@@ -2,7 +2,7 @@
 
 No I/O and no scheduler here. ``plan_fault`` turns one fault's evaluated
 clocks (``evaluate(..., thresholds=True)``) into ``Plan``s, one per threshold
-of each running clock; ``select`` splits them, as of an instant, into those to
+of each running clock; ``triage`` splits them, as of an instant, into those to
 fire now, those still ahead, and those superseded or already fired.
 
 Rules:
@@ -123,13 +123,16 @@ def withdrawal(
     return f"{clock}: stopped {stop.isoformat()}" if in_time else None
 
 
-def select(
+def triage(
     plans: Iterable[Plan],
     fired_keys: set[AlertKey] | frozenset[AlertKey],
     fired_crossings: set[tuple] | frozenset[tuple],
     now: datetime,
 ) -> Selection:
-    """Split ``plans`` as of ``now`` (see the module's rules)."""
+    """Split ``plans`` as of ``now`` (see the module's rules).
+
+    Not ``select``: that name is SQLAlchemy's, imported next to this one.
+    """
     groups: dict[tuple[int, str], list[Plan]] = {}
     for plan in plans:
         groups.setdefault((plan.key.fault_id, plan.key.clock), []).append(plan)

@@ -5,8 +5,9 @@ any console open on the same database: each alert fires once, its notify
 command runs once), so alerts go out even when nobody has the console open.
 
 - Each alert is one line on stdout (``--json``: the notify hook's JSON object),
-  flushed at once; everything else (start, database trouble, notify failures)
-  goes to stderr.
+  flushed at once, and so is each alert withdrawn (``WITHDRAWN``; ``--json``:
+  the alert's object with ``withdrawn_at`` and ``withdrawn_reason``);
+  everything else (start, database trouble, notify failures) goes to stderr.
 - SIGTERM or SIGINT: stop scheduling, give back the notify claims whose command
   has not started, exit 0. Deliveries under way go on in their supervisors
   (``oncall.alerts.deliver``), which record the outcome; so does a ``kill -9``.
@@ -129,6 +130,7 @@ async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
     service.on_damaged.append(lambda exc: (damaged.append(exc), stop.set()))
     tz = desk.policy.timezone
     service.on_alert.append(lambda alert: _print(alert, tz, args.json))
+    service.on_withdrawn.append(lambda alerts: _print_withdrawn(alerts, tz, args.json))
     await service.start()
     hook = "notify command: " + settings.notify_command if settings.notify_command else "no notify"
     log.info(
@@ -198,5 +200,30 @@ def _print(alert, tz, as_json: bool) -> None:
             f"deadline={iso(alert.deadline, tz)} level={alert.level}{late} alert={alert.id} "
             f"customer={_quoted(alert.customer)} title={_quoted(alert.title)}"
         )
+    _line(line)
+
+
+def _print_withdrawn(alerts, tz, as_json: bool) -> None:
+    """Alerts taken back by an entry logged later (their clock stopped in time)."""
+    from ..alerts import payload
+    from ..timefmt import iso
+
+    for alert in alerts:
+        at = iso(alert.withdrawn_at, tz)
+        if as_json:
+            data = payload(alert, tz) | {
+                "withdrawn_at": at,
+                "withdrawn_reason": alert.withdrawn_reason,
+            }
+            _line(json_text(data))
+        else:
+            _line(
+                f"{at} WITHDRAWN {printable(alert.ref)} {printable(alert.clock)} "
+                f"{printable(alert.threshold)} deadline={iso(alert.deadline, tz)} "
+                f"alert={alert.id} reason={_quoted(alert.withdrawn_reason or '')}"
+            )
+
+
+def _line(line: str) -> None:
     with contextlib.suppress(BrokenPipeError):  # stdout closed: the alert is stored
         print(line, flush=True)

@@ -9,7 +9,9 @@ the app, starts it on the app's running loop once the desk is open, and wires:
   ``bell = false``;
 - ``app.unacked_alerts`` (the header's count) from the database, so that an
   acknowledgement in one console clears it in every console;
-- an error toast when the notify command gave up.
+- an error toast when the notify command gave up;
+- a one-line toast for each alert withdrawn (an entry logged later stopped its
+  clock in time), one summary line for a burst of them.
 
 The app stops it with ``service.close()`` in ``on_unmount``. Nothing here
 touches the database: the service does that on its own thread.
@@ -153,6 +155,22 @@ def _notify_unknown(app: Any, alert: AlertRecord) -> None:
     )
 
 
+def _withdrawn(app: Any, alerts: list[AlertRecord]) -> None:
+    if len(alerts) > BURST_TOASTS:
+        lines = [_("{count} alerts withdrawn, by entries logged later").format(count=len(alerts))]
+    else:
+        lines = [withdrawn_line(alert) for alert in alerts]
+    for line in lines:
+        app.notify(line, title=_("Alerts"), severity="information", timeout=20, markup=False)
+
+
+def withdrawn_line(alert: AlertRecord) -> str:
+    """``Withdrawn: Breach · F-2026-00042 (respond), by an entry logged later``."""
+    return _("Withdrawn: {alert} ({clock}), by an entry logged later").format(
+        alert=alert_title(alert), clock=fmt.clock_name(alert.clock)
+    )
+
+
 def attach_alerts(
     app: Any,
     desk: Any = None,
@@ -180,6 +198,7 @@ def attach_alerts(
     service.on_count.append(lambda count: _set_count(app, count))
     service.on_notify_failed.append(lambda alert, error: _notify_failed(app, alert, error))
     service.on_notify_unknown.append(lambda alert: _notify_unknown(app, alert))
+    service.on_withdrawn.append(lambda alerts: _withdrawn(app, alerts))
     app.run_worker(_start(app, service, desk), name="alerts-start", group="alerts")
     return service
 
