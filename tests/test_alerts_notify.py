@@ -110,7 +110,12 @@ async def test_run_hook_passes_stdin_and_reports_failures(tmp_path):
     )
     assert not hung.ok and "timed out after 0.3 s" in hung.error
     if pid_file.exists() and pid_file.read_text().strip():  # the shell got that far
-        assert not alive(int(pid_file.read_text()))
+        # SIGKILL is delivered when the kernel next runs the sleep: wait for its end
+        # (unkilled, it would sleep 100000 s: the bound fails the test).
+        pid = int(pid_file.read_text())
+        async with asyncio.timeout(HANG):
+            while alive(pid):
+                await asyncio.sleep(0.01)
     deaf = await run_hook("exit 0", b"x" * 1_000_000, 5)  # does not read stdin: fine
     assert deaf.ok
 
