@@ -1,7 +1,8 @@
 """The next step in the console: the detail pane's "Next" line and the form it opens.
 
 What the next step is comes from the desk (``oncall.desk.next_step``); here it
-is worded in the console's language and turned into a form with its defaults.
+is worded in the console's language, and its form gets its defaults (which form:
+``verbs.STEP_FORMS``).
 """
 
 from __future__ import annotations
@@ -13,21 +14,6 @@ from typing import Any
 from ..i18n import _
 from . import fmt
 from .lines import Line
-
-# The form each next-step action opens: (module, form, whether it takes the view).
-FORMS = {
-    "assign": ("verbs", "AssignForm", False),
-    "respond": ("verbs", "RespondForm", False),
-    "solution": ("verbs", "SolutionForm", False),
-    "work": ("work", "WorkForm", True),
-    "resolve": ("verbs", "ResolveForm", False),
-    "escalate": ("verbs", "EscalateForm", False),
-    "pause_resume": ("verbs", "ResumeForm", False),
-    "sign_off": ("work", "SignOffForm", True),
-    "end_work": ("work", "EndWorkForm", True),
-    "record": ("record", "RecordForm", True),
-    "close": ("verbs", "CloseForm", False),
-}
 
 
 def words(tz: tzinfo | None, who: Callable[[str], str] = fmt.safe):

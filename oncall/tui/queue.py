@@ -181,7 +181,7 @@ def fold_row(hidden: int, expanded: bool) -> PreparedRow:
 
 
 def prepare_rows(items: list, now: datetime, names: dict[str, str]) -> list[PreparedRow]:
-    """The rows for ``items``: the costly half of ``QueueTable.set_items``, safe on any thread."""
+    """The rows for ``items``, safe on any thread."""
     rows = []
     for item in items:
         band = fmt.band_value(item.band_at(now))
@@ -233,7 +233,6 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         self.cursor = 0
         self.note = _("loading…")
-        self.names: dict[str, str] = {}  # engineer user -> shown name
         self._columns: list[Column] = []
         self._columns_key: tuple = ()
         self._ref_width = 0  # the widest fault number shown
@@ -271,12 +270,8 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         """The faults shown, in order (not the folded line)."""
         return [r.ref for r in self.rows if r.ref != FOLD]
 
-    def set_items(self, items: list, now: datetime, note: str | None = None) -> None:
-        """Show ``items`` in the given order; repaint only what changed; keep the cursor's fault."""
-        self.apply_rows(prepare_rows(items, now, self.names), note)
-
     def apply_rows(self, prepared: list[PreparedRow], note: str | None = None) -> None:
-        """Show rows made by ``prepare_rows`` (on any thread): the cheap half of ``set_items``.
+        """Show rows made by ``prepare_rows`` (on any thread).
 
         Compares each row's texts with the shown ones and repaints only the rows
         that changed (all of them only when the order changed).
