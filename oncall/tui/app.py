@@ -184,7 +184,7 @@ class OncallApp(App[int]):
 
     def watch_unacked_alerts(self, count: int) -> None:
         if self.main is not None and self.main.is_mounted:
-            self.main.show_unacked(count)
+            self.main.header.show(unacked=count)
 
     # -- the command palette: every key of the main screen, by name ------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

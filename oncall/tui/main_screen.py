@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import tzinfo
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -40,35 +41,10 @@ if TYPE_CHECKING:
     from ..clock import Clock
     from ..desk import FaultView
 
-# Actions that write through the desk (disabled when read-only or not yet loaded).
-WRITE_ACTIONS = {
-    "new_fault",
-    "next_step",
-    "respond",
-    "solution",
-    "assign",
-    "take",
-    "work",
-    "end_work",
-    "escalate",
-    "pause_resume",
-    "level",
-    "record",
-    "resolve",
-    "sign_off",
-    "close",
-    "reopen",
-}
+# Actions that write through the desk (disabled when read-only or not yet loaded):
+# the keys of the desk's verbs.
+WRITE_ACTIONS = frozenset(verbs.KEYS)
 NEEDS_FAULT = WRITE_ACTIONS - {"new_fault"}
-
-
-def verb_key(command: verbs.Command) -> Callable[[MainScreen], Awaitable[None]]:
-    """The action of a verb's key: its command (``verbs.py``) runs."""
-
-    async def action(screen: MainScreen) -> None:
-        await screen.verbs.run(command)
-
-    return action
 
 
 class MainScreen(Screen):
@@ -142,23 +118,15 @@ class MainScreen(Screen):
         self._keys_state: tuple | None = None
         self.ready = ready or asyncio.Event()  # set once the desk is open and the queue shown
 
-    # -- the keys of the desk's verbs (``verbs.py``) -----------------------------------
-    action_new_fault = verb_key(verbs.NEW_FAULT)
-    action_next_step = verb_key(verbs.NEXT_STEP)
-    action_respond = verb_key(verbs.RESPOND)
-    action_solution = verb_key(verbs.SOLUTION)
-    action_assign = verb_key(verbs.ASSIGN)
-    action_take = verb_key(verbs.TAKE)
-    action_work = verb_key(verbs.WORK)
-    action_end_work = verb_key(verbs.END_WORK)
-    action_escalate = verb_key(verbs.ESCALATE)
-    action_pause_resume = verb_key(verbs.PAUSE_RESUME)
-    action_level = verb_key(verbs.LEVEL)
-    action_record = verb_key(verbs.RECORD)
-    action_resolve = verb_key(verbs.RESOLVE)
-    action_sign_off = verb_key(verbs.SIGN_OFF)
-    action_close = verb_key(verbs.CLOSE)
-    action_reopen = verb_key(verbs.REOPEN)
+    if not TYPE_CHECKING:  # at run time only: a type checker still flags a misspelt name
+
+        def __getattr__(self, name: str) -> Callable[[], Awaitable[None]]:
+            """``action_respond`` and the other keys of the desk's verbs, which Textual
+            looks up by name: each runs its command (``verbs.KEYS``)."""
+            command = verbs.KEYS.get(name[7:]) if name.startswith("action_") else None
+            if command is None:
+                raise AttributeError(name)
+            return partial(self.verbs.run, command)
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -242,9 +210,6 @@ class MainScreen(Screen):
                 views.read_ahead()
             else:
                 views.later(ref)
-
-    def show_unacked(self, n: int) -> None:
-        self.header.show(unacked=n)
 
     # -- time -------------------------------------------------------------------------
     def tick_now(self) -> None:

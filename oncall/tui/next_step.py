@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from . import fmt
 from .lines import Line
 
+if TYPE_CHECKING:
+    from ..desk.next_step import NextStep, Wording
 
-def words(tz: tzinfo | None, who: Callable[[str], str] = fmt.safe):
+
+def words(tz: tzinfo | None, who: Callable[[str], str] = fmt.safe) -> Wording:
     """How the console words a step: desk times to the minute, no countdown (the
     clock table below has it, and the line then changes only when the step does)."""
     from ..desk.next_step import Wording
@@ -31,7 +34,7 @@ def words(tz: tzinfo | None, who: Callable[[str], str] = fmt.safe):
     )
 
 
-def next_line(step: Any, now: datetime, wording: Any, keys: dict[str, str]) -> Line:
+def next_line(step: NextStep, now: datetime, wording: Wording, keys: dict[str, str]) -> Line:
     """The step as the detail pane's line: "Next [key]: what, why, by when"."""
     from ..desk.next_step import describe
 
@@ -45,9 +48,9 @@ def next_line(step: Any, now: datetime, wording: Any, keys: dict[str, str]) -> L
     ]
 
 
-def form_defaults(step: Any, tz: tzinfo | None) -> dict[str, Any]:
+def form_defaults(step: NextStep, tz: tzinfo | None) -> dict[str, object]:
     """What the step's form starts with: the work's mode, the entry, whom to escalate to."""
-    defaults: dict[str, Any] = {}
+    defaults: dict[str, object] = {}
     if step.mode:
         defaults["mode"] = step.mode
     if step.entry is not None:

@@ -58,15 +58,21 @@ Spawn = Callable[[Callable[[], Awaitable[None]], str, bool], object]
 
 
 class Row(Protocol):
-    ref: str
-    item: object  # QueueItem or DoneItem (None for the folded line)
+    @property
+    def ref(self) -> str: ...
+
+    @property
+    def item(self) -> object: ...  # QueueItem or DoneItem (None for the folded line)
 
 
 class Cursor(Protocol):
     """Where the queue's cursor is (``QueueTable``)."""
 
-    cursor: int
-    rows: Sequence[Row]
+    @property
+    def cursor(self) -> int: ...
+
+    @property
+    def rows(self) -> Sequence[Row]: ...
 
     @property
     def cursor_ref(self) -> str | None: ...
@@ -388,15 +394,14 @@ class DeskSync:
             return
         views = await self.backend.call(views_of, desk, refs)
         self.health.read_ok()
-        items, done = self.items, self.done_items
+        items: list[QueueItem] = self.items
+        done: list[DoneItem] | None = self.done_items
         for view in views:
             self.views.keep(view)
             self._shown_events.update(e.id for e in view.events if e.id > self.last_change)
             items = with_view(items, view)
-            if self.filter.show != "open":
+            if done is not None and self.filter.show != "open":
                 done = with_done(done, view, self.filter.show)
-                if done is None:
-                    break
         if len(views) != len(refs) or done is None:  # gone, or a new place in the list
             self._full = True
             return

@@ -1,20 +1,21 @@
 """The desk's verbs on the console's keys: one command per key, from the key to the desk.
 
 A key's action on the main screen (``action_respond``) runs its command here
-(``RESPOND``): most open their form on the fault under the cursor, and the form
+(``KEYS["respond"]``, ``RESPOND``): most open their form on the fault under the cursor, and the form
 calls the desk's verb as a typed call, ``lambda desk: desk.respond(ref, ...)``,
 through ``DeskVerbs.perform``. That runs it on the backend thread, says a
 refusal, and hands the fault the verb returned to ``DeskSync.fault_changed``,
 which reads that fault's view once and repaints its row and the detail::
 
-    r -> MainScreen.action_respond -> RESPOND (OnFault) -> RespondForm
+    r -> binding "respond" -> MainScreen.action_respond -> KEYS["respond"]: RESPOND
+      -> OnFault(RespondForm).run -> RespondForm
       -> DeskVerbs.perform(lambda desk: desk.respond(...)) -> Backend.call -> Desk.respond
       -> DeskSync.fault_changed(ref) -> Desk.fault_view(ref) -> the row, the detail
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -192,6 +193,26 @@ SIGN_OFF = OnView(
     missing=N_("{ref} has no on-site work waiting for the customer's sign-off."),
 )
 
+# The keys of the desk's verbs: the main screen's action of that name runs the command.
+KEYS: dict[str, Command] = {
+    "new_fault": NEW_FAULT,
+    "next_step": NEXT_STEP,
+    "respond": RESPOND,
+    "solution": SOLUTION,
+    "assign": ASSIGN,
+    "take": TAKE,
+    "work": WORK,
+    "end_work": END_WORK,
+    "escalate": ESCALATE,
+    "pause_resume": PAUSE_RESUME,
+    "level": LEVEL,
+    "record": RECORD,
+    "resolve": RESOLVE,
+    "sign_off": SIGN_OFF,
+    "close": CLOSE,
+    "reopen": REOPEN,
+}
+
 # The form each next-step action (``desk.next_step``) opens.
 STEP_FORMS: dict[str, type[FaultForm]] = {
     "assign": AssignForm,
@@ -340,7 +361,7 @@ class DeskVerbs:
             policy=self.policy,
         )
 
-    def open_form(self, form: FormScreen, defaults: dict[str, object] | None = None) -> None:
+    def open_form(self, form: FormScreen, defaults: Mapping[str, object] | None = None) -> None:
         form.defaults = dict(defaults or {})
         self.screen.app.push_screen(form)
 
