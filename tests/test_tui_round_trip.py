@@ -117,3 +117,17 @@ async def test_another_desks_commit_after_a_verb_still_reloads_the_queue(demo_de
         assert seen.reads["open_queue"] == 1  # that commit is not the console's: re-read
         assert main.queue.row(other).item.fault.assignee == "duty"
         assert main.queue.row(new).item.fault.status == "responded"
+
+
+def test_every_verb_key_has_its_command_and_the_forms_load_on_the_first():
+    import subprocess
+    import sys
+
+    from oncall.tui.commands import KEYS
+    from oncall.tui.main_screen import WRITE_ACTIONS
+
+    assert set(KEYS) == WRITE_ACTIONS
+    # The main screen's first frame does not wait for the forms (and their widgets).
+    probe = "import sys, oncall.tui.main_screen; print('oncall.tui.forms.base' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -3,8 +3,8 @@
 The screen composes and paints. State flows one way: ``DeskSync`` (``sync.py``,
 no Textual) reads the desk on the backend thread and hands the screen what to
 show (``show_queue``, ``show_view``); ``DeskSession`` (``session.py``) opens the
-desk; the verbs' keys run their commands (``verbs.py``), whose forms call the
-desk's verbs through ``DeskVerbs.perform``.
+desk; the verbs' keys run their commands (``commands.py``), whose forms call
+the desk's verbs through ``DeskVerbs.perform`` (``verbs.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..i18n import N_, _
-from . import verbs
 from .backend import Backend, Opener
 from .db_health import DatabaseHealth
 from .detail import DetailPane
@@ -42,8 +41,25 @@ if TYPE_CHECKING:
     from ..desk import FaultView
 
 # Actions that write through the desk (disabled when read-only or not yet loaded):
-# the keys of the desk's verbs.
-WRITE_ACTIONS = frozenset(verbs.KEYS)
+# the keys of the desk's verbs, each with its command in ``commands.KEYS``.
+WRITE_ACTIONS = {
+    "new_fault",
+    "next_step",
+    "respond",
+    "solution",
+    "assign",
+    "take",
+    "work",
+    "end_work",
+    "escalate",
+    "pause_resume",
+    "level",
+    "record",
+    "resolve",
+    "sign_off",
+    "close",
+    "reopen",
+}
 NEEDS_FAULT = WRITE_ACTIONS - {"new_fault"}
 
 
@@ -122,8 +138,12 @@ class MainScreen(Screen):
 
         def __getattr__(self, name: str) -> Callable[[], Awaitable[None]]:
             """``action_respond`` and the other keys of the desk's verbs, which Textual
-            looks up by name: each runs its command (``verbs.KEYS``)."""
-            command = verbs.KEYS.get(name[7:]) if name.startswith("action_") else None
+            looks up by name: each runs its command (``commands.KEYS``)."""
+            if not name.startswith("action_") or name[7:] not in WRITE_ACTIONS:
+                raise AttributeError(name)
+            from .commands import KEYS  # the forms load on the first verb key
+
+            command = KEYS.get(name[7:])
             if command is None:
                 raise AttributeError(name)
             return partial(self.verbs.run, command)
