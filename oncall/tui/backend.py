@@ -53,7 +53,6 @@ class Opened:
 
     desk: Desk
     me: EngineerInfo | None  # None when the user is not on the roster (or may not act)
-    not_on_roster: str | None  # the desk's message telling how to be added, or why not
     queue: list[QueueItem]
     last_change: int
     empty: bool  # a new database: no customers, no faults
@@ -88,20 +87,19 @@ def open_and_load(opener: Opener) -> Opened:
 
     desk = opener()
     me = None
-    not_on_roster = None
     refused = None
     try:
         me = desk.me()
-    except UnknownEngineer as exc:
-        not_on_roster = str(exc)
+    except UnknownEngineer:
+        pass  # read-only: the screen says how to be added
     except ClaimRefused as exc:
-        not_on_roster, refused = str(exc), exc
+        refused = exc
     queue = desk.open_queue()
     customers = desk.list_customers()
     engineers = desk.list_engineers()
     last = desk.last_change()
     empty = not queue and not customers and last == 0
-    return Opened(desk, me, not_on_roster, queue, last, empty, engineers, customers, refused)
+    return Opened(desk, me, queue, last, empty, engineers, customers, refused)
 
 
 def reload(desk: Desk, ref: str | None) -> Reloaded:
