@@ -106,7 +106,7 @@ async def test_cursor_stays_on_its_fault_when_rows_move(desk, clock, fault):
             channel="phone",
             at=clock.now() - timedelta(minutes=50),
         )
-        await app.main.reload()
+        await app.main.sync.reload()
         await settle(pilot)
         assert queue.refs[0] == urgent.ref
         assert queue.cursor_ref == later.ref
@@ -123,7 +123,7 @@ async def test_a_fault_resolved_elsewhere_leaves_the_queue_by_itself(desk, clock
         other = desk.faults.log(
             customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
         )
-        await app.main.reload()
+        await app.main.sync.reload()
         await settle(pilot)
         assert app.main.queue.refs == [fault.ref, other.ref]
         app.main.queue.move_to_ref(other.ref)  # not under the cursor: it just leaves
@@ -216,8 +216,8 @@ async def test_an_empty_database_offers_the_demo_data(engine, policy, clock):
         await pilot.press("y")
         await until(pilot, lambda: app.main.queue.refs)
         await settle(pilot)
-        assert len(app.main.items) == 40
-        assert app.main.queue.refs == console_refs(app.main.items, app.main.clock.now())
+        assert len(app.main.sync.items) == 40
+        assert app.main.queue.refs == console_refs(app.main.sync.items, app.main.clock.now())
         assert not app.main.read_only  # the demo put "newbie" on the roster
     # what the queue said while it loaded: a note per stage of the demo
     assert notes == [

@@ -50,7 +50,7 @@ async def test_bands_move_on_a_tick_without_a_read(demo_desk, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         main = app.main
-        first = main.bands.next_at
+        first = main.sync.bands.next_at
         assert first is not None
         row_bands = {r.ref: r.band for r in main.queue.rows if r.item is not None}
         calls = counting(monkeypatch, demo_desk, "open_queue", "last_change")
@@ -66,8 +66,8 @@ async def test_bands_move_on_a_tick_without_a_read(demo_desk, monkeypatch):
         for ref in changed:
             row = main.queue.row(ref)
             assert row.cells["band"] == fmt.band_tag(row.band)
-        assert main.header.counts == main.bands.counts
-        assert main.bands.next_at > first
+        assert main.header.counts == main.sync.bands.counts
+        assert main.sync.bands.next_at > first
 
 
 async def test_a_tick_asks_the_database_only_after_a_commit(demo_desk, monkeypatch, policy):

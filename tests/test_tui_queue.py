@@ -110,12 +110,12 @@ async def test_a_resolved_fault_stays_in_view_until_the_cursor_moves(demo_desk):
         await press_and_fill(pilot, "v", summary="board replaced")
         await save(pilot)
         assert demo_desk.reads.fault(ref).status == "resolved"
-        assert ref not in [i.fault.ref for i in main.items]  # out of the open queue
+        assert ref not in [i.fault.ref for i in main.sync.items]  # out of the open queue
         assert queue.cursor_ref == ref and queue.refs[2] == ref  # but still here
         assert queue.row(ref).cells["status"] == "resolved"
         assert main.view.fault.ref == ref and main.view.fault.status == "resolved"
         assert "BRCH" not in queue.row(ref).cells["band"]
-        await main.reload()  # another reload while the cursor stays: it stays too
+        await main.sync.reload()  # another reload while the cursor stays: it stays too
         await settle(pilot)
         assert queue.cursor_ref == ref
         await pilot.press("j")

@@ -41,14 +41,14 @@ async def test_a_fault_changed_since_it_was_read_ahead_is_read_again(demo_desk, 
         await settle(pilot)
         main, queue = app.main, app.main.queue
         below = queue.rows[1].ref
-        assert main._kept_view(below) is not None
+        assert main.sync.views.kept(below) is not None
         other = demo_desk.as_user("duty")
         other.faults.assign(
             below, "duty", version=other.reads.fault(below).version, note="mine now"
         )
-        await main.reload()
+        await main.sync.reload()
         await settle(pilot)
-        assert main._kept_view(below) is None  # a new version: the kept view is stale
+        assert main.sync.views.kept(below) is None  # a new version: the kept view is stale
         asked = count_views(monkeypatch, demo_desk)
         queue.action_move("down")
         await settle(pilot)

@@ -7,7 +7,7 @@ import threading
 
 from tui_support import console_refs, count_repaints, make_app, settle
 
-from oncall.tui import main_screen
+from oncall.tui import sync
 from oncall.tui.filters import QueueFilter, queue_view
 from oncall.tui.queue import prepare_rows
 
@@ -18,15 +18,15 @@ async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, monkeypat
         await settle(pilot)
         main = app.main
         threads = []
-        prepare = main_screen._reload_and_prepare
+        prepare = sync.reload_and_prepare
 
         def on_thread(*args):
             threads.append(threading.current_thread())
             return prepare(*args)
 
-        monkeypatch.setattr(main_screen, "_reload_and_prepare", on_thread)
+        monkeypatch.setattr(sync, "reload_and_prepare", on_thread)
         seen = count_repaints(main.queue)
-        await main.reload()
+        await main.sync.reload()
         assert threads and threads[0] is not threading.main_thread()
         assert seen == {"rows": [], "full": []}  # nothing changed: nothing repainted
         # Another engineer assigns a fault further down: its row alone is repainted.
@@ -34,7 +34,7 @@ async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, monkeypat
         ref = main.queue.rows[index].ref
         other = demo_desk.as_user("duty")
         other.faults.assign(ref, "duty", version=other.reads.fault(ref).version)
-        await main.reload()
+        await main.sync.reload()
         await pilot.pause()
         assert seen["full"] == [] and seen["rows"] == [index]
         assert main.queue.rows[index].cells["assignee"] != "-"
@@ -47,13 +47,13 @@ async def test_prepared_rows_are_what_the_queue_shows(demo_desk):
         main = app.main
         now = demo_desk.clock.now()
         items = demo_desk.reads.open_queue()
-        view = queue_view(items, [], QueueFilter(), "duty", main.queue.names, now)
+        view = queue_view(items, [], QueueFilter(), "duty", main.sync.names, now)
         shown = [r for r in view.rows if r.item is not None]  # not the folded line
         assert [r.ref for r in shown] == console_refs(items, now)
         by_ref = {i.fault.ref: i for i in items}
         ordered = [by_ref[ref] for ref in console_refs(items, now)]
         assert [r.cells for r in shown] == [
-            p.cells for p in prepare_rows(ordered, now, main.queue.names)
+            p.cells for p in prepare_rows(ordered, now, main.sync.names)
         ]
         assert [r.cells for r in main.queue.rows] == [r.cells for r in view.rows]
         assert sum(view.bands.counts.values()) == len(items) == view.total

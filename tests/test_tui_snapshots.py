@@ -76,7 +76,7 @@ def test_breached(snap_compare, demo_desk, size):
         await settle(pilot)
         from oncall.tui.filters import QueueFilter
 
-        pilot.app.main._set_filter(QueueFilter(band="breached"))
+        pilot.app.main.sync.set_filter(QueueFilter(band="breached"))
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

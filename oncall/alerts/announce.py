@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from oncall.desk.alert_views import AlertRecord
-from oncall.store.health import classify
+from oncall.desk.database import classify
 
 from .dbthread import DB_ERRORS, one_line
 

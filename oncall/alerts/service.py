@@ -58,7 +58,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from oncall.clock import Clock, PreciseClock, SystemClock
 from oncall.desk.alert_views import AlertRecord
-from oncall.store.watch import ChangeReader
+from oncall.desk.database import ChangeReader
 
 from . import settle
 from .announce import Announcer

@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _resend(args: argparse.Namespace, ctx: Ctx) -> int:
-    from ..store.alert_models import RESENDABLE
+    from ..desk.database import RESENDABLE
 
     queued, record = ctx.desk().alerts.resend(args.alert)
     if record is None:

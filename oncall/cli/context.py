@@ -112,7 +112,7 @@ class Ctx:
 
     @cached_property
     def url(self) -> str:
-        from ..store import resolve_database_url
+        from ..desk.database import resolve_database_url
 
         config_dir = self.config.path.parent if self.config.path is not None else None
         return resolve_database_url(
@@ -128,7 +128,7 @@ class Ctx:
 
     def missing_file(self):
         """The SQLite file of a non-default database URL when it does not exist yet."""
-        from ..store import is_default_database, sqlite_file
+        from ..desk.database import is_default_database, sqlite_file
 
         file = sqlite_file(self.url)
         if file is None or file.exists() or is_default_database(self.url):
@@ -158,8 +158,7 @@ class Ctx:
     def check_damage(self) -> None:
         """SQLite's quick check of the file (about 1 ms per MB): a damaged page that this
         command would not read still stops it, with what to do (``DatabaseDamaged``)."""
-        from ..store import sqlite_file
-        from ..store.health import check_damage, where_of
+        from ..desk.database import check_damage, sqlite_file, where_of
 
         file = sqlite_file(self.url)
         if file is not None and file.exists():
@@ -253,7 +252,7 @@ def _explain(exc: BaseException, ctx: Ctx) -> str | None:
     if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
         return None
     where = _where(ctx)
-    from ..store.health import translated, where_of
+    from ..desk.database import translated, where_of
 
     health = translated(exc, where_of(ctx.url) if "url" in vars(ctx) else where)
     if health is not None:  # damaged (restore a backup) or unreachable (try again)

@@ -144,7 +144,7 @@ async def _main(args: argparse.Namespace, ctx: Ctx) -> int:
     log.info("stopping")
     await service.stop()
     if damaged:
-        from ..store.health import translated, where_of
+        from ..desk.database import translated, where_of
 
         raise translated(damaged[0], where_of(ctx.url)) or damaged[0]
     return 0
@@ -155,8 +155,7 @@ async def _open(ctx: Ctx, stop, log) -> Any:
     import asyncio
 
     from ..desk import DeskError, SchemaMismatch
-    from ..store import StoreError
-    from ..store.health import DatabaseDamaged, classify, problem_of
+    from ..desk.database import DatabaseDamaged, StoreError, classify, problem_of
 
     delay = 1.0
     while not stop.is_set():

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from textual.actions import parse
 from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
@@ -68,6 +69,20 @@ class Action:
     help: bool = True  # listed on the help screen
     priority: bool = False  # before the focused widget's keys (Textual's priority binding)
 
+    @property
+    def call(self) -> tuple[str, tuple[object, ...]]:
+        """The action's name and parameters, as ``check_action`` takes them:
+        ``verb('respond')`` is ``("verb", ("respond",))``."""
+        _target, name, params = parse(self.action)
+        return name, params
+
+    @property
+    def verb(self) -> str:
+        """What the action is called where the screen names it (``Next [r]``): the desk
+        verb's key for ``verb('respond')`` (``respond``), else the action itself."""
+        name, params = self.call
+        return str(params[0]) if name == "verb" and params else self.action
+
 
 def _verb(name: str) -> str:
     return VERB_HELP[name]
@@ -77,25 +92,30 @@ def _verb(name: str) -> str:
 # fmt: off
 ACTIONS: tuple[Action, ...] = (
     # The main screen, in the help's order.
-    Action("next", "next_step", "space", N_("Next step"),
+    Action("next", "verb('next_step')", "space", N_("Next step"),
            N_("Open the form of the fault's next step, filled in"), (MAIN,), footer=26),
-    Action("new", "new_fault", "n", N_("New"), N_("Log a new fault (the intake form)"),
+    Action("new", "verb('new_fault')", "n", N_("New"), N_("Log a new fault (the intake form)"),
            (MAIN,), footer=1),
-    Action("respond", "respond", "r", N_("Respond"), _verb("respond"), (MAIN,), footer=2),
-    Action("assign", "assign", "a", N_("Assign"), _verb("assign"), (MAIN,), footer=5),
-    Action("take", "take", "m", N_("Take"), N_("Take the fault yourself"), (MAIN,), footer=6),
-    Action("work", "work", "w", N_("Work"), _verb("work"), (MAIN,), footer=4),
-    Action("end-work", "end_work", "W", N_("End work"), _verb("work-end"), (MAIN,), footer=19),
-    Action("solution", "solution", "s", N_("Solution"), _verb("propose"), (MAIN,), footer=10),
-    Action("escalate", "escalate", "x", N_("Escalate"), _verb("escalate"), (MAIN,), footer=7),
-    Action("pause", "pause_resume", "p", N_("Pause/resume"),
+    Action("respond", "verb('respond')", "r", N_("Respond"), _verb("respond"), (MAIN,), footer=2),
+    Action("assign", "verb('assign')", "a", N_("Assign"), _verb("assign"), (MAIN,), footer=5),
+    Action("take", "verb('take')", "m", N_("Take"),
+           N_("Take the fault yourself"), (MAIN,), footer=6),
+    Action("work", "verb('work')", "w", N_("Work"), _verb("work"), (MAIN,), footer=4),
+    Action("end-work", "verb('end_work')", "W", N_("End work"),
+           _verb("work-end"), (MAIN,), footer=19),
+    Action("solution", "verb('solution')", "s", N_("Solution"),
+           _verb("propose"), (MAIN,), footer=10),
+    Action("escalate", "verb('escalate')", "x", N_("Escalate"),
+           _verb("escalate"), (MAIN,), footer=7),
+    Action("pause", "verb('pause_resume')", "p", N_("Pause/resume"),
            N_("Wait on the customer (pauses the resolve clock), or resume"), (MAIN,), footer=9),
-    Action("level", "level", "l", N_("Level"), _verb("level"), (MAIN,), footer=20),
-    Action("record", "record", "e", N_("Record"), _verb("record"), (MAIN,), footer=15),
-    Action("resolve", "resolve", "v", N_("Resolve"), _verb("resolve"), (MAIN,), footer=3),
-    Action("signoff", "sign_off", "o", N_("Sign off"), _verb("signoff"), (MAIN,), footer=16),
-    Action("close", "close", "c", N_("Close"), _verb("close"), (MAIN,), footer=17),
-    Action("reopen", "reopen", "u", N_("Reopen"), _verb("reopen"), (MAIN,), footer=18),
+    Action("level", "verb('level')", "l", N_("Level"), _verb("level"), (MAIN,), footer=20),
+    Action("record", "verb('record')", "e", N_("Record"), _verb("record"), (MAIN,), footer=15),
+    Action("resolve", "verb('resolve')", "v", N_("Resolve"), _verb("resolve"), (MAIN,), footer=3),
+    Action("signoff", "verb('sign_off')", "o", N_("Sign off"),
+           _verb("signoff"), (MAIN,), footer=16),
+    Action("close", "verb('close')", "c", N_("Close"), _verb("close"), (MAIN,), footer=17),
+    Action("reopen", "verb('reopen')", "u", N_("Reopen"), _verb("reopen"), (MAIN,), footer=18),
     Action("filter", "filter", "f", N_("Filter"),
            N_("Show only some faults (band, level, assignee, text)"), (MAIN,), footer=13),
     Action("clear-filter", "clear_filter", "F", N_("Clear filter"),

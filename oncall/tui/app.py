@@ -199,4 +199,4 @@ class OncallApp(App[int]):
 
     def watch_unacked_alerts(self, count: int) -> None:
         if self.main is not None and self.main.is_mounted:
-            self.main.show_unacked(count)
+            self.main.header.show(unacked=count)

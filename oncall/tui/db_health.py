@@ -18,10 +18,14 @@ Once the desk is open, ``check_file`` runs SQLite's quick check in the backgroun
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from . import fmt
+
+if TYPE_CHECKING:
+    from ..desk import Desk
+    from .main_screen import MainScreen
 
 RETRY_FIRST = 1
 RETRY_MOST = 30
@@ -30,8 +34,8 @@ RETRY_MOST = 30
 class DatabaseHealth:
     """Whether the database answers, as the main screen saw it."""
 
-    def __init__(self, screen: Any) -> None:
-        self.screen = screen  # MainScreen: header, clock, tz, backend, banner, reload
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen  # its header, clock, tz, backend, banner, sync
         self.trouble: str | None = None  # None, "unreachable" or "damaged"
         self.write = False  # a save failed: retry by taking the write lock
         self._retry_in = 0  # ticks until the next retry
@@ -41,7 +45,7 @@ class DatabaseHealth:
     def failed(self, exc: BaseException, *, write: bool = False) -> bool:
         """``exc`` says the database is out of reach or damaged: show it and retry.
         False for any other error (the caller handles it)."""
-        from ..store.health import classify
+        from ..desk.database import classify
 
         kind = classify(exc)
         if kind is None:
@@ -55,7 +59,7 @@ class DatabaseHealth:
             when = now.astimezone(screen.tz).strftime("%H:%M") if screen.tz else ""
             if kind == "damaged":
                 screen.header.trouble = _("database damaged since {time}").format(time=when)
-                screen._banner(fmt.safe(one_line(exc)), "error")
+                screen.session.banner(fmt.safe(one_line(exc)), "error")
             elif self.trouble is None:
                 screen.header.trouble = _("database unreachable since {time}, retrying").format(
                     time=when
@@ -75,7 +79,7 @@ class DatabaseHealth:
         if self.trouble is None:
             return
         if self.trouble == "damaged":
-            self.screen._banner("", "")
+            self.screen.session.banner("", "")
         self.trouble = None
         self.write = False
         self.screen.header.trouble = ""
@@ -93,11 +97,14 @@ class DatabaseHealth:
         return True
 
     async def _retry(self) -> None:
-        from ..store.health import probe
+        from ..desk.database import probe
 
         screen = self.screen
         try:
-            await screen.backend.call(probe, screen.backend.desk.engine, write=self.write)
+            desk = screen.backend.desk
+            if desk is None:
+                raise RuntimeError("the desk is not open yet")
+            await screen.backend.call(probe, desk.engine, write=self.write)
         except Exception as exc:  # noqa: BLE001 - still away (or a new problem): say which
             self.failed(exc)
             self._gap = min(self._gap * 2, RETRY_MOST)
@@ -106,17 +113,16 @@ class DatabaseHealth:
         finally:
             self._retrying = False
         self.back()
-        screen.database_answered()
+        screen.sync.database_answered()
 
 
-async def check_file(health: DatabaseHealth, desk: Any) -> None:
+async def check_file(health: DatabaseHealth, desk: Desk) -> None:
     """Once the desk is open, SQLite's quick check of its file (about 1 ms per MB): a
     damaged page that the queue does not read still shows in the header.
 
     On a thread of its own, not the desk's: on a big file it takes a second or more,
     and the keys' reads must not queue behind it."""
-    from ..store import sqlite_file
-    from ..store.health import check_damage, where_of
+    from ..desk.database import check_damage, sqlite_file, where_of
 
     url = desk.engine.url.render_as_string(hide_password=False)
     file = sqlite_file(url)

@@ -16,7 +16,7 @@ styles/oncall.tcss) looked up when painting, so a theme change needs no rebuild.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual import events
@@ -27,7 +27,11 @@ from textual.strip import Strip
 from ..i18n import N_, _
 from ..text import cell_width, fit
 from . import actions, fmt
-from .lines import ComponentStyles, Line, changed_span, line_strip
+from .lines import ComponentStyles, Line, changed_span, line_strip, wrap
+
+if TYPE_CHECKING:
+    from ..desk import EngineerInfo, EventView, FaultView, WorkEntry
+    from ..sla import ClockState, FaultClocks, Policy
 
 RECORD_FIELDS = (
     ("symptom", N_("Symptom")),
@@ -44,118 +48,6 @@ CLOCK_BAND_AT = sum(CLOCK_WIDTHS) + len(CLOCK_WIDTHS)  # where the band column s
 SECTIONS = ("title", "next", "head", "clocks", "record", "timeline")
 
 
-# -- wrapping ------------------------------------------------------------------------
-
-
-def _units(line: Line) -> list[tuple[bool, int, Line]]:
-    """``line`` cut where it may wrap: (is space, cells, pieces) for each unbreakable unit.
-
-    A unit is a run of spaces, a word of narrow characters (even across pieces
-    of different styles), or one wide (CJK) character: text without spaces may
-    wrap between any two wide characters.
-    """
-    units: list[tuple[bool, int, Line]] = []
-    kind = ""  # "s" spaces, "w" a narrow word, "c" a wide character
-    for text, cls in line:
-        for ch in text:
-            w = cell_width(ch)
-            if w == 0:  # combining: stays with the character before
-                if units:
-                    space, width, pieces = units[-1]
-                    last_text, last_cls = pieces[-1]
-                    pieces[-1] = (last_text + ch, last_cls)
-                else:
-                    units.append((False, 0, [(ch, cls)]))
-                continue
-            this = "s" if ch == " " else "c" if w == 2 else "w"
-            if this != "c" and this == kind:
-                space, width, pieces = units[-1]
-                last_text, last_cls = pieces[-1]
-                if last_cls == cls:
-                    pieces[-1] = (last_text + ch, cls)
-                else:
-                    pieces.append((ch, cls))
-                units[-1] = (space, width + w, pieces)
-            else:
-                units.append((this == "s", w, [(ch, cls)]))
-            kind = this
-    return units
-
-
-def _merge(row: Line) -> Line:
-    """Adjacent pieces of the same style joined."""
-    out: Line = []
-    for text, cls in row:
-        if not text:
-            continue
-        if out and out[-1][1] == cls:
-            out[-1] = (out[-1][0] + text, cls)
-        else:
-            out.append((text, cls))
-    return out
-
-
-def wrap(line: Line, width: int, indent: int = 0) -> list[Line]:
-    """``line`` wrapped to ``width`` cells; rows after the first start ``indent`` cells in.
-
-    Breaks at spaces or between wide characters; a word longer than a row is
-    cut. Wide characters count two cells and are never split. Spaces at a
-    break are dropped; the paragraph's leading spaces are kept. An indent that
-    would leave less than a third of the row becomes two cells.
-    """
-    if sum(cell_width(text) for text, _cls in line) <= width or width <= 0:
-        return [line]
-    if width - indent < width // 3:  # too little room after the hanging indent
-        indent = min(2, width // 4)
-    rows: list[Line] = []
-    row: Line = []
-    used = 0
-    start = 0  # cells of the row that are indentation
-    pending: Line = []  # spaces not yet placed (dropped if the row breaks there)
-    pending_w = 0
-
-    def new_row() -> None:
-        nonlocal row, used, start, pending, pending_w
-        rows.append(_merge(row))
-        row = [(" " * indent, "")] if indent else []
-        used = start = indent
-        pending, pending_w = [], 0
-
-    for space, w, pieces in _units(line):
-        if space:
-            if used == 0 and not rows:  # the paragraph's own indentation
-                if w <= width:
-                    row.extend(pieces)
-                    used += w
-                    start = used
-                continue
-            pending.extend(pieces)
-            pending_w += w
-            continue
-        if used + pending_w + w <= width:
-            row.extend(pending)
-            row.extend(pieces)
-            used += pending_w + w
-            pending, pending_w = [], 0
-            continue
-        if used > start:
-            new_row()
-        pending, pending_w = [], 0
-        if used + w <= width:
-            row.extend(pieces)
-            used += w
-            continue
-        for text, cls in pieces:  # a word wider than a row: cut it
-            for ch in text:
-                cw = cell_width(ch)
-                if used + cw > width and used > start:
-                    new_row()
-                row.append((ch, cls))
-                used += cw
-    rows.append(_merge(row))
-    return rows
-
-
 # -- the clock table -----------------------------------------------------------------
 
 
@@ -167,7 +59,7 @@ def _clock_row(name: str, deadline: str, left: str, used: str, band: str, right:
     return " ".join(cells) + " " + band
 
 
-def clock_lines(clocks: Any, now: datetime, tz: tzinfo | None) -> list[Line]:
+def clock_lines(clocks: FaultClocks, now: datetime, tz: tzinfo | None) -> list[Line]:
     """The clock table: a header line, then one line per clock, styled by its band at ``now``;
     under a clock past its deadline (running, paused or stopped late), by how much."""
     head = _clock_row(_("Clock"), _("Deadline"), _("Left"), _("Used"), _("Band"), False)
@@ -181,7 +73,7 @@ def clock_lines(clocks: Any, now: datetime, tz: tzinfo | None) -> list[Line]:
     return lines
 
 
-def _clock_line(c: Any, now: datetime, tz: tzinfo | None) -> Line:
+def _clock_line(c: ClockState, now: datetime, tz: tzinfo | None) -> Line:
     """One clock's row: deadline, time left (or met, missed, paused), share used, band."""
     name = fmt.clock_name(c.name)
     deadline = fmt.short_when(c.deadline, tz)
@@ -240,14 +132,14 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.view: Any = None
+        self.view: FaultView | None = None
         self.tz: tzinfo | None = None
-        self.policy: Any = None
+        self.policy: Policy | None = None
         self.names: dict[str, str] = {}
         # The key of each action (as shown), for the next step's line; the roster
         # names whom to escalate to (None: not loaded).
         self.keys: dict[str, str] = {}
-        self.engineers: list | None = None
+        self.engineers: list[EngineerInfo] | None = None
         self._next_line: Line = []
         self._shown_key: tuple | None = None
         # paragraphs: (pieces, hanging indent, section); wrapped: rows per paragraph
@@ -278,7 +170,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         )
 
     # -- showing -------------------------------------------------------------------------
-    def show(self, view: Any | None, now: datetime) -> None:
+    def show(self, view: FaultView | None, now: datetime) -> None:
         """Show ``view`` (None: nothing selected); rebuilds only when the fault changed."""
         old = self.view
         self.view = view
@@ -429,7 +321,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         return strip
 
     # -- the text ------------------------------------------------------------------------
-    def _build(self, view: Any, now: datetime) -> list[tuple[Line, int, str]]:
+    def _build(self, view: FaultView, now: datetime) -> list[tuple[Line, int, str]]:
         f = view.fault
         paras: list[tuple[Line, int, str]] = []
         title = f"{fmt.safe(f.ref)}  {fmt.safe(f.title)}"
@@ -454,7 +346,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         return paras
 
     # -- the next step -------------------------------------------------------------------
-    def _next_step(self, view: Any, now: datetime) -> Line:
+    def _next_step(self, view: FaultView, now: datetime) -> Line:
         """The contract's next step as one line: what, why, by when, and its key."""
         if self.policy is None:
             return []
@@ -464,7 +356,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         step = step_of(view, self.policy, self.engineers, now)
         return next_line(step, now, words(self.tz, self._who), self.keys)
 
-    def _next_moved(self, view: Any, now: datetime) -> bool:
+    def _next_moved(self, view: FaultView, now: datetime) -> bool:
         """Whether the next step's line reads otherwise at ``now`` than as shown."""
         if not self._next_line:
             return False
@@ -485,7 +377,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         name = self.names.get(user)
         return fmt.safe(f"{name} ({user})" if name and name != user else user)
 
-    def _head(self, view: Any) -> list[tuple[Line, int]]:
+    def _head(self, view: FaultView) -> list[tuple[Line, int]]:
         f = view.fault
         system = fmt.safe(f.system)
         product = " ".join(p for p in (view.system_product, view.system_model) if p)
@@ -516,7 +408,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
             for label, value in pairs
         ]
 
-    def _record(self, view: Any) -> list[Line]:
+    def _record(self, view: FaultView) -> list[Line]:
         lines: list[Line] = []
         for attr, label in RECORD_FIELDS:
             value = (getattr(view.record, attr, "") or "").strip()
@@ -529,7 +421,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
                 lines.append([("  -", "detail--muted")])
         return lines
 
-    def _timeline(self, view: Any) -> list[Line]:
+    def _timeline(self, view: FaultView) -> list[Line]:
         work = {w.id: w for w in view.work}
         lines: list[Line] = []
         for event in view.events:
@@ -547,7 +439,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
             lines.append([("-", "detail--muted")])
         return lines
 
-    def _event_detail(self, event: Any, work: dict[int, Any]) -> list[str]:
+    def _event_detail(self, event: EventView, work: dict[int, WorkEntry]) -> list[str]:
         data = event.data or {}
         verb = event.verb
         lines: list[str] = []

@@ -6,12 +6,17 @@ SLA arithmetic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from . import fmt
 from .bands import BandTracker
+
+if TYPE_CHECKING:
+    from ..desk import FaultSummary, QueueItem
 
 SHOW = ("open", "resolved", "closed")
 
@@ -28,9 +33,6 @@ class QueueFilter:
     @property
     def active(self) -> bool:
         return self != QueueFilter(show=self.show) or self.show != "open"
-
-    def cleared(self) -> QueueFilter:
-        return QueueFilter()
 
     def next_show(self) -> QueueFilter:
         return replace(self, show=SHOW[(SHOW.index(self.show) + 1) % len(SHOW)])
@@ -88,7 +90,7 @@ class DoneItem:
     done = True
     clocks = _NoClocks()
 
-    def __init__(self, fault) -> None:
+    def __init__(self, fault: FaultSummary) -> None:
         self.fault = fault
 
     def left(self, now: datetime) -> int | None:
@@ -112,6 +114,32 @@ class QueueView:
     note: str  # what the queue says when no row shows
     now: datetime
     matched: int = 0  # how many faults match the filter (some may be folded)
+
+
+@dataclass(frozen=True)
+class QueueShape:
+    """What the queue's rows depend on besides the desk's queue: made on the event loop,
+    handed to the backend thread with the read (it never reads the screen's state)."""
+
+    filter: QueueFilter = QueueFilter()
+    done_items: Sequence[DoneItem] = ()  # the resolved or closed list, when shown
+    me: str | None = None  # the user, when allowed to act ("mine")
+    names: dict[str, str] = field(default_factory=dict)  # engineer -> name
+    expanded: bool = False  # the faults breached long ago shown (z)
+
+    def view(
+        self, items: list[QueueItem], now: datetime, linger: tuple[int, DoneItem] | None = None
+    ) -> QueueView:
+        return queue_view(
+            items,
+            list(self.done_items),
+            self.filter,
+            self.me,
+            self.names,
+            now,
+            expanded=self.expanded,
+            linger=linger,
+        )
 
 
 def queue_view(

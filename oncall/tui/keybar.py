@@ -35,7 +35,7 @@ def footer_keys(screen: Any, name: str) -> tuple[list[Item], Item | None]:
     )
     for action in ranked:
         target = app if actions.APP in action.screens else screen
-        if not target.check_action(action.action, ()):
+        if not target.check_action(*action.call):
             continue
         item = (actions.shown_keys(action, keymap, app.get_key_display)[0], _(action.label))
         if action.pinned:
@@ -49,7 +49,7 @@ def key_state(screen: Any, name: str) -> tuple:
     """Which of ``screen``'s actions work now: the footer changes when, and only when, this does."""
     app = screen.app
     return tuple(
-        (app if actions.APP in a.screens else screen).check_action(a.action, ())
+        (app if actions.APP in a.screens else screen).check_action(*a.call)
         for a in actions.on_screen(name)
     )
 
@@ -58,7 +58,7 @@ def first_keys(app: Any, name: str) -> dict[str, str]:
     """Each action of screen ``name``: its first key, as shown (``Next [x]`` in the detail)."""
     keymap = getattr(app, "keymap", {})
     return {
-        a.action: actions.shown_keys(a, keymap, app.get_key_display)[0]
+        a.verb: actions.shown_keys(a, keymap, app.get_key_display)[0]
         for a in actions.on_screen(name)
     }
 

@@ -4,6 +4,7 @@ Over a slow ssh link every byte counts: a clock that ticks in a header should
 rewrite its eight digits, not the whole line. ``DiffLines.set_lines`` compares
 the new lines with the shown ones cell by cell and refreshes just the changed
 span of each line. Styles are component classes (set in the .tcss files).
+``wrap`` cuts a paragraph of styled pieces into rows of a width (CJK-aware).
 """
 
 from __future__ import annotations
@@ -165,3 +166,115 @@ class DiffLines(ComponentStyles, Widget):
         strip = line_strip(line, width, self.rich_style, self._style)
         self._strips[y] = (key, strip)
         return strip
+
+
+# -- wrapping a paragraph to a width ----------------------------------------------
+
+
+def _units(line: Line) -> list[tuple[bool, int, Line]]:
+    """``line`` cut where it may wrap: (is space, cells, pieces) for each unbreakable unit.
+
+    A unit is a run of spaces, a word of narrow characters (even across pieces
+    of different styles), or one wide (CJK) character: text without spaces may
+    wrap between any two wide characters.
+    """
+    units: list[tuple[bool, int, Line]] = []
+    kind = ""  # "s" spaces, "w" a narrow word, "c" a wide character
+    for text, cls in line:
+        for ch in text:
+            w = cell_width(ch)
+            if w == 0:  # combining: stays with the character before
+                if units:
+                    space, width, pieces = units[-1]
+                    last_text, last_cls = pieces[-1]
+                    pieces[-1] = (last_text + ch, last_cls)
+                else:
+                    units.append((False, 0, [(ch, cls)]))
+                continue
+            this = "s" if ch == " " else "c" if w == 2 else "w"
+            if this != "c" and this == kind:
+                space, width, pieces = units[-1]
+                last_text, last_cls = pieces[-1]
+                if last_cls == cls:
+                    pieces[-1] = (last_text + ch, cls)
+                else:
+                    pieces.append((ch, cls))
+                units[-1] = (space, width + w, pieces)
+            else:
+                units.append((this == "s", w, [(ch, cls)]))
+            kind = this
+    return units
+
+
+def _merge(row: Line) -> Line:
+    """Adjacent pieces of the same style joined."""
+    out: Line = []
+    for text, cls in row:
+        if not text:
+            continue
+        if out and out[-1][1] == cls:
+            out[-1] = (out[-1][0] + text, cls)
+        else:
+            out.append((text, cls))
+    return out
+
+
+def wrap(line: Line, width: int, indent: int = 0) -> list[Line]:
+    """``line`` wrapped to ``width`` cells; rows after the first start ``indent`` cells in.
+
+    Breaks at spaces or between wide characters; a word longer than a row is
+    cut. Wide characters count two cells and are never split. Spaces at a
+    break are dropped; the paragraph's leading spaces are kept. An indent that
+    would leave less than a third of the row becomes two cells.
+    """
+    if sum(cell_width(text) for text, _cls in line) <= width or width <= 0:
+        return [line]
+    if width - indent < width // 3:  # too little room after the hanging indent
+        indent = min(2, width // 4)
+    rows: list[Line] = []
+    row: Line = []
+    used = 0
+    start = 0  # cells of the row that are indentation
+    pending: Line = []  # spaces not yet placed (dropped if the row breaks there)
+    pending_w = 0
+
+    def new_row() -> None:
+        nonlocal row, used, start, pending, pending_w
+        rows.append(_merge(row))
+        row = [(" " * indent, "")] if indent else []
+        used = start = indent
+        pending, pending_w = [], 0
+
+    for space, w, pieces in _units(line):
+        if space:
+            if used == 0 and not rows:  # the paragraph's own indentation
+                if w <= width:
+                    row.extend(pieces)
+                    used += w
+                    start = used
+                continue
+            pending.extend(pieces)
+            pending_w += w
+            continue
+        if used + pending_w + w <= width:
+            row.extend(pending)
+            row.extend(pieces)
+            used += pending_w + w
+            pending, pending_w = [], 0
+            continue
+        if used > start:
+            new_row()
+        pending, pending_w = [], 0
+        if used + w <= width:
+            row.extend(pieces)
+            used += w
+            continue
+        for text, cls in pieces:  # a word wider than a row: cut it
+            for ch in text:
+                cw = cell_width(ch)
+                if used + cw > width and used > start:
+                    new_row()
+                row.append((ch, cls))
+                used += cw
+    rows.append(_merge(row))
+    return rows

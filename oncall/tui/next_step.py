@@ -1,36 +1,25 @@
 """The next step in the console: the detail pane's "Next" line and the form it opens.
 
 What the next step is comes from the desk (``oncall.desk.next_step``); here it
-is worded in the console's language and turned into a form with its defaults.
+is worded in the console's language, and its form gets its defaults (which form:
+``verbs.STEP_FORMS``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from . import fmt
 from .lines import Line
 
-# The form each next-step action opens: (module, form, whether it takes the view).
-FORMS = {
-    "assign": ("verbs", "AssignForm", False),
-    "respond": ("verbs", "RespondForm", False),
-    "solution": ("verbs", "SolutionForm", False),
-    "work": ("work", "WorkForm", True),
-    "resolve": ("verbs", "ResolveForm", False),
-    "escalate": ("verbs", "EscalateForm", False),
-    "pause_resume": ("verbs", "ResumeForm", False),
-    "sign_off": ("work", "SignOffForm", True),
-    "end_work": ("work", "EndWorkForm", True),
-    "record": ("record", "RecordForm", True),
-    "close": ("verbs", "CloseForm", False),
-}
+if TYPE_CHECKING:
+    from ..desk.next_step import NextStep, Wording
 
 
-def words(tz: tzinfo | None, who: Callable[[str], str] = fmt.safe):
+def words(tz: tzinfo | None, who: Callable[[str], str] = fmt.safe) -> Wording:
     """How the console words a step: desk times to the minute, no countdown (the
     clock table below has it, and the line then changes only when the step does)."""
     from ..desk.next_step import Wording
@@ -45,7 +34,7 @@ def words(tz: tzinfo | None, who: Callable[[str], str] = fmt.safe):
     )
 
 
-def next_line(step: Any, now: datetime, wording: Any, keys: dict[str, str]) -> Line:
+def next_line(step: NextStep, now: datetime, wording: Wording, keys: dict[str, str]) -> Line:
     """The step as the detail pane's line: "Next [key]: what, why, by when"."""
     from ..desk.next_step import describe
 
@@ -59,9 +48,9 @@ def next_line(step: Any, now: datetime, wording: Any, keys: dict[str, str]) -> L
     ]
 
 
-def form_defaults(step: Any, tz: tzinfo | None) -> dict[str, Any]:
+def form_defaults(step: NextStep, tz: tzinfo | None) -> dict[str, object]:
     """What the step's form starts with: the work's mode, the entry, whom to escalate to."""
-    defaults: dict[str, Any] = {}
+    defaults: dict[str, object] = {}
     if step.mode:
         defaults["mode"] = step.mode
     if step.entry is not None:

@@ -29,10 +29,7 @@ class ActionsProvider(Provider):
         out = []
         for action in actions.on_screen(name):
             target = app if actions.APP in action.screens else screen
-            if (
-                action.action == "command_palette"
-                or target.check_action(action.action, ()) is not True
-            ):
+            if action.action == "command_palette" or target.check_action(*action.call) is not True:
                 continue
             key = actions.shown_keys(action, keymap, app.get_key_display)[0]
             title = f"{_(action.label)} ({key})"

@@ -259,7 +259,6 @@ class QueueTable(ComponentStyles, ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         self.cursor = 0
         self.note = _("loading…")
-        self.names: dict[str, str] = {}  # engineer user -> shown name
         self._columns: list[Column] = []
         self._columns_key: tuple = ()
         self._ref_width = 0  # the widest fault number shown

@@ -13,8 +13,8 @@ database is out of reach says that nothing was saved and keeps the form as typed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -28,57 +28,12 @@ from ...i18n import N_, _
 from ...timefmt import TimeInputError, parse_instant
 from .. import actions, fmt
 from ..translate import translate_bindings
+from .context import DeskActions, FormContext, Refusal
 
+__all__ = ["DeskActions", "FaultForm", "Field", "FormContext", "FormScreen", "Refusal", "ViewForm"]
 
-@dataclass
-class FormContext:
-    screen: Any  # MainScreen: perform(), fresh_fault()
-    tz: Any
-    clock: Any
-    me: str
-    engineers: list = field(default_factory=list)
-    customers: list = field(default_factory=list)
-    policy: Any = None
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def engineer_options(
-        self, blank: str | None = None, people: list | None = None
-    ) -> list[tuple[str, str]]:
-        """The roster as select options, who is on duty marked (● on duty, ○ off duty).
-
-        ``people``: these engineers in this order; default the whole roster, on duty first.
-        """
-        from ...desk.roster import for_assignment
-
-        options = [(blank, "")] if blank is not None else []
-        if people is None:
-            people = for_assignment(self.engineers, self.me)
-        for e in people:
-            duty = _("● on duty") if e.on_duty else _("○ off duty")
-            label = (
-                f"{fmt.safe(e.name)} ({fmt.safe(e.user)}) {fmt.seniority_name(e.seniority)} {duty}"
-            )
-            if e.user == self.me:
-                label += " " + _("(me)")
-            options.append((label, e.user))
-        return options
-
-    def more_senior_than(self, user: str | None) -> list:
-        """The engineers ``user`` may escalate to, in the order the desk picks them."""
-        from ...desk.roster import more_senior
-
-        current = next((e for e in self.engineers if e.user == user), None)
-        return more_senior(self.engineers, current.seniority if current else "engineer")
-
-    def level_options(self) -> list[tuple[str, str]]:
-        levels = sorted(self.policy.levels) if self.policy is not None else [0, 1, 2, 3]
-        options = []
-        for n in levels:
-            name = self.policy.level(n).name if self.policy is not None else ""
-            options.append((f"L{n} {fmt.level_name(name)}".rstrip(), str(n)))
-        return options
+if TYPE_CHECKING:
+    from ...desk import FaultSummary, FaultView
 
 
 @dataclass
@@ -93,6 +48,68 @@ class Field:
     optional: bool = False  # a time that may stay empty
     suggestions: list[str] = field(default_factory=list)
     placeholder: str = ""
+
+    def widget(self) -> Widget:
+        """The input for this field (id ``f-<key>``)."""
+        wid = f"f-{self.key}"
+        if self.kind == "select":
+            value = self.value if any(v == self.value for _l, v in self.options) else Select.NULL
+            return FormSelect(
+                self.options,
+                value=value,
+                allow_blank=False,
+                id=wid,
+                compact=True,
+                prompt=_("Select"),
+            )
+        if self.kind == "text":
+            area = TextArea(str(self.value or ""), id=wid, soft_wrap=True, tab_behavior="focus")
+            area.show_line_numbers = False
+            return area
+        if self.kind == "check":
+            return FormCheckbox("", bool(self.value), id=wid)
+        suggester = (
+            SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+        )
+        return Input(
+            str(self.value or ""),
+            id=wid,
+            placeholder=self.placeholder,
+            suggester=suggester,
+            select_on_focus=False,
+        )
+
+    def convert(
+        self, raw: Any, now: datetime, tz: tzinfo | None, opened: str
+    ) -> tuple[Any, str | None]:
+        """(value, what is wrong or None) of what the field holds; ``opened``: the minute
+        the form opened in, as a time field shows it (it means "now", as does ``now``'s)."""
+        if self.kind == "time":
+            text = str(raw).strip()
+            example = fmt.time_input(now, tz)
+            if not text:
+                if self.optional:
+                    return None, None
+                return None, _("Required: a time like {example}.").format(example=example)
+            if text in (opened, example):
+                return now, None
+            try:
+                at = parse_instant(text, tz)
+            except TimeInputError:
+                return None, _("Cannot read this time; write it like {example}.").format(
+                    example=example
+                )
+            if at > now:
+                return at, _("This is in the future (now is {now}).").format(now=example)
+            return at, None
+        if self.kind == "check":
+            return bool(raw), None
+        value = str(raw).strip() if self.kind != "text" else str(raw).rstrip()
+        if self.required and not value.strip():
+            return value, _("Required.")
+        if "\x00" in value:
+            return value, _("Contains a NUL character.")
+        return value, None
 
 
 class FormSelect(Select):
@@ -116,7 +133,7 @@ class FormCheckbox(Checkbox):
         self.screen.advance(self)
 
 
-class FormScreen(ModalScreen[Any]):
+class FormScreen(ModalScreen[object]):
     """A form over the main screen; subclasses give ``fields()`` and ``submit()``."""
 
     BINDINGS = actions.bindings(actions.FORM)
@@ -124,7 +141,7 @@ class FormScreen(ModalScreen[Any]):
     heading = ""  # msgid
     save_label = N_("Save")
 
-    def __init__(self, ctx: FormContext, fault: Any = None) -> None:
+    def __init__(self, ctx: FormContext, fault: FaultSummary | None = None) -> None:
         super().__init__(classes="form-screen")
         translate_bindings(self)
         self.ctx = ctx
@@ -170,7 +187,7 @@ class FormScreen(ModalScreen[Any]):
                         label = spec.label + (" *" if spec.required else "")
                         yield Label(label, classes="field-label", markup=False)
                         with Vertical(classes="field-input"):
-                            yield self._widget(spec)
+                            yield spec.widget()
                             if spec.hint:
                                 yield Static(spec.hint, classes="field-hint", markup=False)
                             yield Static(
@@ -180,35 +197,6 @@ class FormScreen(ModalScreen[Any]):
             with Horizontal(classes="form-buttons"):
                 yield Button(f"{_(self.save_label)} (ctrl+s)", id="form-save", variant="primary")
                 yield Button(_("Cancel (esc)"), id="form-cancel")
-
-    def _widget(self, spec: Field) -> Widget:
-        wid = f"f-{spec.key}"
-        if spec.kind == "select":
-            value = spec.value if any(v == spec.value for _l, v in spec.options) else Select.NULL
-            return FormSelect(
-                spec.options,
-                value=value,
-                allow_blank=False,
-                id=wid,
-                compact=True,
-                prompt=_("Select"),
-            )
-        if spec.kind == "text":
-            area = TextArea(str(spec.value or ""), id=wid, soft_wrap=True, tab_behavior="focus")
-            area.show_line_numbers = False
-            return area
-        if spec.kind == "check":
-            return FormCheckbox("", bool(spec.value), id=wid)
-        suggester = (
-            SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
-        )
-        return Input(
-            str(spec.value or ""),
-            id=wid,
-            placeholder=spec.placeholder,
-            suggester=suggester,
-            select_on_focus=False,
-        )
 
     def on_mount(self) -> None:
         for spec in self._fields:
@@ -244,41 +232,6 @@ class FormScreen(ModalScreen[Any]):
     def show_field(self, key: str, shown: bool) -> None:
         self.query_one(f"#field-{key}").display = shown
 
-    def _spec(self, key: str) -> Field:
-        return next(s for s in self._fields if s.key == key)
-
-    def _convert(self, spec: Field, raw: Any) -> tuple[Any, str | None]:
-        if spec.kind == "time":
-            text = str(raw).strip()
-            if not text:
-                if spec.optional:
-                    return None, None
-                return None, _("Required: a time like {example}.").format(
-                    example=fmt.time_input(self.ctx.now(), self.ctx.tz)
-                )
-            now = self.ctx.now()
-            if text in (self._opened_minute, fmt.time_input(now, self.ctx.tz)):
-                return now, None
-            try:
-                at = parse_instant(text, self.ctx.tz)
-            except TimeInputError:
-                return None, _("Cannot read this time; write it like {example}.").format(
-                    example=fmt.time_input(self.ctx.now(), self.ctx.tz)
-                )
-            if at > self.ctx.now():
-                return at, _("This is in the future (now is {now}).").format(
-                    now=fmt.time_input(self.ctx.now(), self.ctx.tz)
-                )
-            return at, None
-        if spec.kind == "check":
-            return bool(raw), None
-        value = str(raw).strip() if spec.kind != "text" else str(raw).rstrip()
-        if spec.required and not value.strip():
-            return value, _("Required.")
-        if "\x00" in value:
-            return value, _("Contains a NUL character.")
-        return value, None
-
     def validate(self) -> dict[str, Any] | None:
         """Every field checked; each error shown under its field. None when any is wrong."""
         values: dict[str, Any] = {}
@@ -287,37 +240,33 @@ class FormScreen(ModalScreen[Any]):
             if not self.query_one(f"#field-{spec.key}").display:
                 values[spec.key] = None
                 continue
-            values[spec.key], errors[spec.key] = self._convert(spec, self.raw(spec.key))
+            raw = self.raw(spec.key)
+            converted = spec.convert(raw, self.ctx.now(), self.ctx.tz, self._opened_minute)
+            values[spec.key], errors[spec.key] = converted
         for spec in self._fields:
             if errors.get(spec.key) is None and self.query_one(f"#field-{spec.key}").display:
                 errors[spec.key] = self.check(spec.key, values[spec.key], values)
         first_bad = None
         for spec in self._fields:
             message = errors.get(spec.key)
-            self._show_error(spec.key, message)
+            self.say(message, spec.key)
             if message and first_bad is None:
                 first_bad = spec.key
         if first_bad is not None:
             self.query_one(f"#f-{first_bad}").focus()
-            self._form_error(_("Please correct the fields marked below."))
+            self.say(_("Please correct the fields marked below."))
             return None
-        self._form_error("")
+        self.say("")
         return values
 
-    def _show_error(self, key: str, message: str | None) -> None:
-        error = self.query_one(f"#e-{key}", Static)
+    def say(self, message: str | None, key: str | None = None) -> None:
+        """Show ``message`` under the field ``key`` (marking it wrong), or, without a key,
+        above the buttons; empty or None clears it."""
+        error = self.query_one(f"#e-{key}" if key else "#form-error", Static)
         error.update(message or "")
         error.set_class(bool(message), "-shown")
-        self.query_one(f"#field-{key}").set_class(bool(message), "-invalid")
-
-    def _form_error(self, message: str) -> None:
-        error = self.query_one("#form-error", Static)
-        error.update(message)
-        error.set_class(bool(message), "-shown")
-
-    def _key_of(self, widget: Widget) -> str | None:
-        wid = widget.id or ""
-        return wid[2:] if wid.startswith("f-") else None
+        if key:
+            self.query_one(f"#field-{key}").set_class(bool(message), "-invalid")
 
     # -- events ----------------------------------------------------------------------
     @on(Input.Changed)
@@ -326,16 +275,17 @@ class FormScreen(ModalScreen[Any]):
     @on(Checkbox.Changed)
     def _changed(self, event) -> None:
         widget = event.control if hasattr(event, "control") else event.text_area
-        key = self._key_of(widget)
-        if key is None or not self._fields:
+        key = _key_of(widget)
+        spec = next((s for s in self._fields if s.key == key), None)
+        if key is None or spec is None:
             return
-        spec = self._spec(key)
         # an error shown goes away as soon as the field is right
         if self.query_one(f"#field-{key}").has_class("-invalid"):
-            value, message = self._convert(spec, self.raw(key))
+            now = self.ctx.now()
+            value, message = spec.convert(self.raw(key), now, self.ctx.tz, self._opened_minute)
             if message is None:
                 message = self.check(key, value, {})
-            self._show_error(key, message)
+            self.say(message, key)
         self.field_changed(key, self.raw(key))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -355,19 +305,18 @@ class FormScreen(ModalScreen[Any]):
     def advance(self, widget: Widget) -> None:
         """Enter in a field: the next field, or save from the last one."""
         inputs = [w for w in self.query(".field-input > *") if w.focusable and w.display]
-        inputs = [w for w in inputs if self.query_one(f"#field-{self._key_of(w)}").display]
+        inputs = [w for w in inputs if self.query_one(f"#field-{_key_of(w)}").display]
         if inputs and widget is inputs[-1]:
             self.action_submit()
         else:
             self.focus_next()
 
-    @on(Button.Pressed, "#form-save")
-    def _save_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#form-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "form-save":
+            self.action_submit()
+        elif event.button.id == "form-cancel":
+            self.action_cancel()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -382,7 +331,7 @@ class FormScreen(ModalScreen[Any]):
 
     async def _submit(self, values: dict[str, Any]) -> None:
         self.busy = True
-        self._form_error(_("Saving…"))
+        self.say(_("Saving…"))
         try:
             result = await self.submit(values)
         finally:
@@ -390,40 +339,53 @@ class FormScreen(ModalScreen[Any]):
         if result is not None and result is not False:
             self.dismiss(result)
             return
-        message = getattr(self.ctx.screen, "last_refusal", "") or ""
-        if getattr(self.ctx.screen, "last_unreachable", False):
+        refusal = self.ctx.actions.refusal
+        message = refusal.text
+        if refusal.unreachable:
             # The database is away: nothing was saved; keep everything typed, as it is.
-            self._form_error(
+            self.say(
                 _("Not saved: {reason}").format(reason=fmt.safe(message))
                 + "\n"
                 + _("Your input is kept; save again once the header no longer says so.")
             )
             return
         # Refused: keep everything typed; take the fault's current version.
-        self._form_error(
+        self.say(
             _("Not saved: {reason}").format(reason=fmt.safe(message))
             + "\n"
             + _("Your input is kept; the fault was reloaded. Check it and save again, or Esc.")
         )
         if self.fault is not None:
-            fresh = await self.ctx.screen.fresh_fault(self.fault.ref)
+            fresh = await self.ctx.actions.fresh_fault(self.fault.ref)
             if fresh is not None:
                 self.fault = fresh
-                self.refreshed(fresh)
-
-    def refreshed(self, fault: Any) -> None:
-        """The fault was reloaded after a refusal (forms showing fault data may update)."""
-        self.query_one(".form-fault", Static).update(_fault_line(fault))
-
-    # -- helpers for the verbs -------------------------------------------------------
-    async def verb(self, name: str, *args: Any, notice: str = "", **kwargs: Any) -> Any | None:
-        """Call the desk's verb on this form's fault, with the version the engineer saw."""
-        return await self.ctx.screen.perform(
-            name, self.fault.ref, *args, version=self.fault.version, notice=notice, **kwargs
-        )
+                self.query_one(".form-fault", Static).update(_fault_line(fresh))
 
 
-def _fault_line(fault: Any) -> str:
+class FaultForm(FormScreen):
+    """A form on one fault: its verb goes with the version the engineer saw
+    (``fault.version``; after a refusal, the fault as stored then)."""
+
+    def __init__(self, ctx: FormContext, fault: FaultSummary) -> None:
+        super().__init__(ctx, fault)
+        self.fault: FaultSummary = fault
+
+
+class ViewForm(FaultForm):
+    """A form that needs the fault's whole view (its work, its record)."""
+
+    def __init__(self, ctx: FormContext, fault: FaultSummary, view: FaultView) -> None:
+        super().__init__(ctx, fault)
+        self.view = view
+
+
+def _key_of(widget: Widget) -> str | None:
+    """The field's key of its input widget (id ``f-<key>``)."""
+    wid = widget.id or ""
+    return wid[2:] if wid.startswith("f-") else None
+
+
+def _fault_line(fault: FaultSummary) -> str:
     """The fault a form acts on, in one line: the status before the title, so that a
     narrow screen cuts the end of the title, never the status."""
     return (

@@ -63,7 +63,7 @@ class FilterForm(FormScreen):
             ),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
+    async def submit(self, values: dict[str, Any]) -> QueueFilter | None:
         return QueueFilter(
             show=values["show"] or "open",
             mine=bool(values["mine"]),

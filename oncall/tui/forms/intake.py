@@ -10,13 +10,16 @@ breach (its alert fires, late).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...i18n import N_, _
 from ...timefmt import TimeInputError, parse_instant
 from ...vocabulary import CHANNELS, RESPONSE_HOW
 from .. import fmt
 from .base import Field, FormScreen
+
+if TYPE_CHECKING:
+    from ...desk import FaultSummary
 
 RESPONSE_FIELDS = ("responded_via", "responded_at")
 
@@ -25,30 +28,21 @@ class IntakeForm(FormScreen):
     heading = N_("New fault")
     save_label = N_("Log fault")
 
-    def _customer(self, name: str):
-        return next((c for c in self.ctx.customers if c.name == name), None)
-
-    def _systems(self, name: str) -> list[tuple[str, str]]:
-        customer = self._customer(name)
+    def _choices(self, name: str) -> tuple[list[tuple[str, str]], list[str]]:
+        """Customer ``name``'s systems (as options) and contacts (name and phone)."""
+        customer = next((c for c in self.ctx.customers if c.name == name), None)
         if customer is None:
-            return []
+            return [], []
         return [
             (f"{fmt.safe(s.name)} {fmt.safe(s.product)}".rstrip(), s.name) for s in customer.systems
-        ]
-
-    def _contacts(self, name: str) -> list[str]:
-        customer = self._customer(name)
-        if customer is None:
-            return []
-        return [" ".join(p for p in (c.name, c.phone) if p) for c in customer.contacts]
+        ], [" ".join(p for p in (c.name, c.phone) if p) for c in customer.contacts]
 
     def fields(self) -> list[Field]:
         customers = [(fmt.safe(c.name), c.name) for c in self.ctx.customers]
         first = customers[0][1] if customers else ""
-        systems = self._systems(first)
-        first_contacts = self._contacts(first)
+        systems, first_contacts = self._choices(first)
         self._auto_contact = first_contacts[0] if first_contacts else ""
-        suggestions = [s for c in self.ctx.customers for s in self._contacts(c.name)]
+        suggestions = [s for c in self.ctx.customers for s in self._choices(c.name)[1]]
         self._opened = fmt.time_input(self.ctx.now(), self.ctx.tz)
         return [
             Field("customer", _("Customer"), "select", first, customers, required=True),
@@ -128,9 +122,8 @@ class IntakeForm(FormScreen):
         elif key == "channel" and value in CHANNELS:
             self.set_value("responded_via", value)
         elif key == "customer":
-            systems = self._systems(value)
+            systems, contacts = self._choices(value)
             self.set_options("system", systems, systems[0][1] if systems else None)
-            contacts = self._contacts(value)
             typed = str(self.raw("contact")).strip()
             if not typed or typed == self._auto_contact:  # not typed by the engineer
                 self._auto_contact = contacts[0] if contacts else ""
@@ -144,22 +137,23 @@ class IntakeForm(FormScreen):
             return _("Before the report time.")
         return None
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        fault = await self.ctx.screen.perform(
-            "faults.log",
-            customer=values["customer"],
-            system=values["system"],
-            title=values["title"],
-            level=int(values["level"]),
-            channel=values["channel"],
-            symptom=values["symptom"],
-            contact=values["contact"],
-            assignee=values["assignee"] or None,
-            at=values["at"],
-            responded_at=values.get("responded_at"),
-            responded_via=values["responded_via"] if values.get("responded_at") else None,
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        fault = await self.ctx.actions.perform(
+            lambda desk: desk.faults.log(
+                customer=values["customer"],
+                system=values["system"],
+                title=values["title"],
+                level=int(values["level"]),
+                channel=values["channel"],
+                symptom=values["symptom"],
+                contact=values["contact"],
+                assignee=values["assignee"] or None,
+                at=values["at"],
+                responded_at=values.get("responded_at"),
+                responded_via=values["responded_via"] if values.get("responded_at") else None,
+            ),
             notice=_("Fault logged."),
         )
         if fault is not None:
-            self.ctx.screen.select_after_reload(fault.ref)
+            self.ctx.actions.select_after_reload(fault.ref)
         return fault

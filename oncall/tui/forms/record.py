@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...i18n import N_, _
 from ..detail import RECORD_FIELDS
-from .base import Field, FormContext, FormScreen
+from .base import Field, ViewForm
+
+if TYPE_CHECKING:
+    from ...desk import FaultSummary
 
 
-class RecordForm(FormScreen):
+class RecordForm(ViewForm):
     heading = N_("Edit the fault record")
-
-    def __init__(self, ctx: FormContext, fault: Any, view: Any) -> None:
-        super().__init__(ctx, fault)
-        self.view = view
 
     def fields(self) -> list[Field]:
         return [
@@ -22,14 +21,14 @@ class RecordForm(FormScreen):
             for attr, label in RECORD_FIELDS
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
         before = {attr: getattr(self.view.record, attr, "") or "" for attr, _l in RECORD_FIELDS}
         changed = {k: v for k, v in values.items() if v.strip() != before[k].strip()}
         if not changed:
-            self._form_error(_("Nothing changed."))
+            self.say(_("Nothing changed."))
             return None
-        return await self.verb(
-            "faults.record",
-            **changed,
-            notice=_("{ref}: record updated.").format(ref=self.fault.ref),
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.record(f.ref, version=f.version, **changed),
+            notice=_("{ref}: record updated.").format(ref=f.ref),
         )

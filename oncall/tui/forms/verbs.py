@@ -3,12 +3,15 @@ resolve, close, reopen. Each one calls one desk verb with the version seen."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...i18n import N_, _
 from ...vocabulary import CHANNELS, RESPONSE_HOW
 from .. import fmt
-from .base import Field, FormScreen
+from .base import FaultForm, Field, FormScreen
+
+if TYPE_CHECKING:
+    from ...desk import FaultSummary
 
 
 def _at(form: FormScreen, label: str | None = None) -> Field:
@@ -22,7 +25,7 @@ def _at(form: FormScreen, label: str | None = None) -> Field:
     )
 
 
-class RespondForm(FormScreen):
+class RespondForm(FaultForm):
     heading = N_("First response to the customer")
 
     def fields(self) -> list[Field]:
@@ -34,17 +37,17 @@ class RespondForm(FormScreen):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.respond",
-            how=values["how"],
-            note=values["note"],
-            at=values["at"],
-            notice=_("{ref}: response logged.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.respond(
+                f.ref, version=f.version, how=values["how"], note=values["note"], at=values["at"]
+            ),
+            notice=_("{ref}: response logged.").format(ref=f.ref),
         )
 
 
-class SolutionForm(FormScreen):
+class SolutionForm(FaultForm):
     heading = N_("Solution proposal to the customer")
 
     def fields(self) -> list[Field]:
@@ -53,16 +56,17 @@ class SolutionForm(FormScreen):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.propose_solution",
-            text=values["text"],
-            at=values["at"],
-            notice=_("{ref}: solution proposal logged.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.propose_solution(
+                f.ref, version=f.version, text=values["text"], at=values["at"]
+            ),
+            notice=_("{ref}: solution proposal logged.").format(ref=f.ref),
         )
 
 
-class AssignForm(FormScreen):
+class AssignForm(FaultForm):
     heading = N_("Assign the fault")
 
     def fields(self) -> list[Field]:
@@ -79,18 +83,17 @@ class AssignForm(FormScreen):
             Field("note", _("Note")),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.assign",
-            values["engineer"],
-            note=values["note"],
-            notice=_("{ref} assigned to {user}.").format(
-                ref=self.fault.ref, user=values["engineer"]
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.assign(
+                f.ref, values["engineer"], version=f.version, note=values["note"]
             ),
+            notice=_("{ref} assigned to {user}.").format(ref=f.ref, user=values["engineer"]),
         )
 
 
-class EscalateForm(FormScreen):
+class EscalateForm(FaultForm):
     heading = N_("Escalate to a more senior engineer")
 
     def fields(self) -> list[Field]:
@@ -112,16 +115,17 @@ class EscalateForm(FormScreen):
             ),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.escalate",
-            reason=values["reason"],
-            to=values["to"] or None,
-            notice=_("{ref} escalated.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.escalate(
+                f.ref, version=f.version, reason=values["reason"], to=values["to"] or None
+            ),
+            notice=_("{ref} escalated.").format(ref=f.ref),
         )
 
 
-class PauseForm(FormScreen):
+class PauseForm(FaultForm):
     heading = N_("Pause: waiting on the customer")
 
     def fields(self) -> list[Field]:
@@ -136,31 +140,33 @@ class PauseForm(FormScreen):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.pause",
-            reason=values["reason"],
-            at=values["at"],
-            notice=_("{ref} paused.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.pause(
+                f.ref, version=f.version, reason=values["reason"], at=values["at"]
+            ),
+            notice=_("{ref} paused.").format(ref=f.ref),
         )
 
 
-class ResumeForm(FormScreen):
+class ResumeForm(FaultForm):
     heading = N_("Resume: the customer is back")
 
     def fields(self) -> list[Field]:
         return [Field("note", _("Note")), _at(self)]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.resume",
-            note=values["note"],
-            at=values["at"],
-            notice=_("{ref} resumed.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.resume(
+                f.ref, version=f.version, note=values["note"], at=values["at"]
+            ),
+            notice=_("{ref} resumed.").format(ref=f.ref),
         )
 
 
-class LevelForm(FormScreen):
+class LevelForm(FaultForm):
     heading = N_("Change the fault's level")
 
     def fields(self) -> list[Field]:
@@ -182,16 +188,17 @@ class LevelForm(FormScreen):
             return _("The fault is already at this level.")
         return None
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.change_level",
-            int(values["level"]),
-            reason=values["reason"],
-            notice=_("{ref}: level changed.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.change_level(
+                f.ref, int(values["level"]), version=f.version, reason=values["reason"]
+            ),
+            notice=_("{ref}: level changed.").format(ref=f.ref),
         )
 
 
-class ResolveForm(FormScreen):
+class ResolveForm(FaultForm):
     heading = N_("Resolve the fault")
 
     def fields(self) -> list[Field]:
@@ -206,16 +213,17 @@ class ResolveForm(FormScreen):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.resolve",
-            summary=values["summary"],
-            at=values["at"],
-            notice=_("{ref} resolved.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.resolve(
+                f.ref, version=f.version, summary=values["summary"], at=values["at"]
+            ),
+            notice=_("{ref} resolved.").format(ref=f.ref),
         )
 
 
-class CloseForm(FormScreen):
+class CloseForm(FaultForm):
     heading = N_("Close the fault")
 
     def fields(self) -> list[Field]:
@@ -228,25 +236,27 @@ class CloseForm(FormScreen):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.close",
-            note=values["note"],
-            at=values["at"],
-            notice=_("{ref} closed.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.close(
+                f.ref, version=f.version, note=values["note"], at=values["at"]
+            ),
+            notice=_("{ref} closed.").format(ref=f.ref),
         )
 
 
-class ReopenForm(FormScreen):
+class ReopenForm(FaultForm):
     heading = N_("Reopen the fault")
 
     def fields(self) -> list[Field]:
         return [Field("reason", _("Reason"), "text", required=True), _at(self)]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.verb(
-            "faults.reopen",
-            reason=values["reason"],
-            at=values["at"],
-            notice=_("{ref} reopened.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.faults.reopen(
+                f.ref, version=f.version, reason=values["reason"], at=values["at"]
+            ),
+            notice=_("{ref} reopened.").format(ref=f.ref),
         )

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...i18n import N_, _
 from ...vocabulary import MODES
 from .. import fmt
-from .base import Field, FormContext, FormScreen
+from .base import Field, ViewForm
+
+if TYPE_CHECKING:
+    from ...desk import FaultView, WorkEntry
 
 
-class WorkForm(FormScreen):
+class WorkForm(ViewForm):
     heading = N_("Log work on the fault")
-
-    def __init__(self, ctx: FormContext, fault: Any, view: Any = None) -> None:
-        super().__init__(ctx, fault)
-        self.view = view
 
     def fields(self) -> list[Field]:
         now = self.ctx.now()
         # Prefilled: the last half hour, but not before the report nor the last work's end.
-        ends = [w.end for w in (self.view.work if self.view is not None else ()) if w.end]
+        ends = [w.end for w in self.view.work if w.end]
         start = max([now - timedelta(minutes=30), self.fault.reported_at, *ends])
         start = min(start, now)
         return [
@@ -69,48 +68,47 @@ class WorkForm(FormScreen):
             )
         return None
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        entry = await self.verb(
-            "work.add",
-            mode=values["mode"],
-            start=values["start"],
-            end=values["end"],
-            engineer=values["engineer"] or None,
-            done=values["done"],
-            result=values["result"],
-            notice=_("{ref}: work logged.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> WorkEntry | None:
+        f = self.fault
+        entry = await self.ctx.actions.perform(
+            lambda desk: desk.work.add(
+                f.ref,
+                version=f.version,
+                mode=values["mode"],
+                start=values["start"],
+                end=values["end"],
+                engineer=values["engineer"] or None,
+                done=values["done"],
+                result=values["result"],
+            ),
+            notice=_("{ref}: work logged.").format(ref=f.ref),
         )
         if entry is None:
             return None
         rep = (values.get("customer_rep") or "").strip()
         if values["mode"] == "onsite" and rep:
-            await self.ctx.screen.perform(
-                "work.sign_off",
-                entry.id,
-                version=entry.fault_version,
-                customer_rep=rep,
+            await self.ctx.actions.perform(
+                lambda desk: desk.work.sign_off(
+                    entry.id, version=entry.fault_version, customer_rep=rep
+                ),
                 notice=_("{ref}: on-site work signed off by {rep}.").format(
-                    ref=self.fault.ref, rep=fmt.safe(rep)
+                    ref=f.ref, rep=fmt.safe(rep)
                 ),
             )
         return entry
 
 
-class SignOffForm(FormScreen):
+class SignOffForm(ViewForm):
     heading = N_("Sign off on-site work")
 
-    def __init__(self, ctx: FormContext, fault: Any, view: Any) -> None:
-        super().__init__(ctx, fault)
-        self.view = view
-
     @staticmethod
-    def candidates(view: Any) -> list:
+    def candidates(view: FaultView) -> list[WorkEntry]:
         return [w for w in view.work if w.mode == "onsite" and not w.signed]
 
-    def _entry(self, entry_id: Any) -> Any | None:
+    def _entry(self, entry_id: object) -> WorkEntry | None:
         return next((w for w in self.view.work if str(w.id) == str(entry_id)), None)
 
-    def _end_of(self, entry: Any) -> str:
+    def _end_of(self, entry: WorkEntry | None) -> str:
         """The end the form offers: the entry's own, else now (the sign-off makes it final)."""
         end = entry.end if entry is not None and entry.end is not None else self.ctx.now()
         return fmt.time_input(end, self.ctx.tz)
@@ -157,31 +155,29 @@ class SignOffForm(FormScreen):
             )
         return None
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
+    async def submit(self, values: dict[str, Any]) -> WorkEntry | None:
         entry, end = self._entry(values["entry"]), values["end"]
         if entry is not None and entry.end is not None:
             shown = fmt.time_input(entry.end, self.ctx.tz)
             if fmt.time_input(end, self.ctx.tz) == shown:
                 end = None  # its own end as shown (to the minute): keep it to the second
-        return await self.ctx.screen.perform(
-            "work.sign_off",
-            int(values["entry"]),
-            version=self.fault.version,
-            customer_rep=values["customer_rep"],
-            engineer=values["engineer"] or None,
-            end=end,
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.work.sign_off(
+                int(values["entry"]),
+                version=f.version,
+                customer_rep=values["customer_rep"],
+                engineer=values["engineer"] or None,
+                end=end,
+            ),
             notice=_("{ref}: on-site work signed off; the work ended {end}.").format(
                 ref=self.fault.ref, end=fmt.time_input(values["end"], self.ctx.tz)
             ),
         )
 
 
-class EndWorkForm(FormScreen):
+class EndWorkForm(ViewForm):
     heading = N_("End work that is going on")
-
-    def __init__(self, ctx: FormContext, fault: Any, view: Any) -> None:
-        super().__init__(ctx, fault)
-        self.view = view
 
     def fields(self) -> list[Field]:
         ongoing = [w for w in self.view.work if w.end is None]
@@ -208,12 +204,14 @@ class EndWorkForm(FormScreen):
             Field("result", _("Result")),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        return await self.ctx.screen.perform(
-            "work.end",
-            int(values["entry"]),
-            version=self.fault.version,
-            end=values["end"],
-            result=values["result"] or None,
-            notice=_("{ref}: work ended.").format(ref=self.fault.ref),
+    async def submit(self, values: dict[str, Any]) -> WorkEntry | None:
+        f = self.fault
+        return await self.ctx.actions.perform(
+            lambda desk: desk.work.end(
+                int(values["entry"]),
+                version=f.version,
+                end=values["end"],
+                result=values["result"] or None,
+            ),
+            notice=_("{ref}: work ended.").format(ref=f.ref),
         )

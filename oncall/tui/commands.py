@@ -1,0 +1,211 @@
+"""One command per key of the desk's verbs, from the key to its form (or the desk).
+
+``KEYS`` maps each action name of the main screen's bindings to its command;
+the forms are imported here, so this module loads on the first verb key (not
+before the console's first frame).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..i18n import N_, _
+from . import fmt
+from .forms.base import FaultForm, ViewForm
+from .forms.intake import IntakeForm
+from .forms.record import RecordForm
+from .forms.verbs import (
+    AssignForm,
+    CloseForm,
+    EscalateForm,
+    LevelForm,
+    PauseForm,
+    ReopenForm,
+    ResolveForm,
+    RespondForm,
+    ResumeForm,
+    SolutionForm,
+)
+from .forms.work import EndWorkForm, SignOffForm, WorkForm
+from .verbs import Command, DeskVerbs
+
+if TYPE_CHECKING:
+    from ..desk import FaultView
+
+
+@dataclass(frozen=True)
+class OnFault:
+    """Open ``form`` on the fault under the cursor (``roster``: who is on duty read first)."""
+
+    form: type[FaultForm]
+    roster: bool = False
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        if self.roster:
+            await verbs.fresh_roster()  # who is on duty, as of now
+        fault = verbs.current()
+        if fault is not None:
+            verbs.open_form(self.form(verbs.form_context(), fault))
+
+
+@dataclass(frozen=True)
+class PauseOrResume:
+    """Pause a fault (waiting on the customer), or resume a waiting one."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        fault = verbs.current()
+        if fault is not None:
+            form = ResumeForm if fault.status == "waiting" else PauseForm
+            verbs.open_form(form(verbs.form_context(), fault))
+
+
+@dataclass(frozen=True)
+class OnView:
+    """Open ``form``, which needs the fault's whole view, read now. ``next_mode``: in the
+    mode of work the next step asks for (on site once the remote-fix window ran out);
+    ``needs``: what the view must hold, else ``missing`` is said instead."""
+
+    form: type[ViewForm]
+    next_mode: bool = False
+    needs: Callable[[FaultView], bool] | None = field(default=None, compare=False)
+    missing: str = ""  # msgid with {ref}
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        fault = verbs.current()
+        if fault is None:
+            return
+        view = await verbs.fresh_view(fault.ref)
+        if view is None:
+            return
+        defaults = {}
+        policy = verbs.policy
+        if self.next_mode and policy is not None:
+            from ..desk.next_step import next_step
+
+            mode = next_step(view, policy).mode
+            defaults = {"mode": mode} if mode else {}
+        if self.needs is not None and not self.needs(view):
+            verbs.say(_(self.missing).format(ref=fmt.safe(fault.ref)))
+            return
+        verbs.open_form(self.form(verbs.form_context(), view.fault, view), defaults)
+
+
+@dataclass(frozen=True)
+class Take:
+    """Assign the fault under the cursor to the user, at once."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        fault, me = verbs.current(), verbs.screen.user
+        if fault is None:
+            return
+        if fault.assignee == me:
+            verbs.say(_("{ref} is already yours.").format(ref=fmt.safe(fault.ref)))
+            return
+        await verbs.perform(
+            lambda desk: desk.faults.assign(fault.ref, me, version=fault.version),
+            notice=_("{ref} assigned to you.").format(ref=fmt.safe(fault.ref)),
+        )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Open the form of the fault's next step (``desk.next_step``), pre-filled."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        from ..desk.next_step import describe, next_step
+        from .next_step import form_defaults, words
+
+        fault, policy = verbs.current(), verbs.policy
+        if fault is None or policy is None:
+            return
+        view = await verbs.fresh_view(fault.ref)
+        if view is None:
+            return
+        engineers = await verbs.fresh_roster()
+        step = next_step(view, policy, engineers)
+        form = STEP_FORMS.get(step.action or "")
+        tz = verbs.screen.tz
+        if form is None:  # nothing the console can do for it (closed, nobody to escalate to)
+            verbs.say(f"{fmt.safe(fault.ref)}: {describe(step, view.now, words(tz))}")
+            return
+        ctx = verbs.form_context()
+        opened = (
+            form(ctx, view.fault, view) if issubclass(form, ViewForm) else form(ctx, view.fault)
+        )
+        verbs.open_form(opened, form_defaults(step, tz))
+
+
+@dataclass(frozen=True)
+class NewFault:
+    """The intake form: a new fault."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        verbs.open_form(IntakeForm(verbs.form_context()))
+
+
+def _signable(view: FaultView) -> bool:
+    return any(w.mode == "onsite" and not w.signed for w in view.work)
+
+
+def _ongoing(view: FaultView) -> bool:
+    return any(w.end is None for w in view.work)
+
+
+# One command per key of the main screen (its action of the same name).
+NEW_FAULT = NewFault()
+NEXT_STEP = NextStep()
+RESPOND = OnFault(RespondForm)
+SOLUTION = OnFault(SolutionForm)
+ASSIGN = OnFault(AssignForm, roster=True)
+ESCALATE = OnFault(EscalateForm, roster=True)
+LEVEL = OnFault(LevelForm)
+RESOLVE = OnFault(ResolveForm)
+CLOSE = OnFault(CloseForm)
+REOPEN = OnFault(ReopenForm)
+PAUSE_RESUME = PauseOrResume()
+TAKE = Take()
+WORK = OnView(WorkForm, next_mode=True)
+END_WORK = OnView(EndWorkForm, needs=_ongoing, missing=N_("{ref} has no work going on."))
+RECORD = OnView(RecordForm)
+SIGN_OFF = OnView(
+    SignOffForm,
+    needs=_signable,
+    missing=N_("{ref} has no on-site work waiting for the customer's sign-off."),
+)
+
+# The keys of the desk's verbs: the main screen's action of that name runs the command.
+KEYS: dict[str, Command] = {
+    "new_fault": NEW_FAULT,
+    "next_step": NEXT_STEP,
+    "respond": RESPOND,
+    "solution": SOLUTION,
+    "assign": ASSIGN,
+    "take": TAKE,
+    "work": WORK,
+    "end_work": END_WORK,
+    "escalate": ESCALATE,
+    "pause_resume": PAUSE_RESUME,
+    "level": LEVEL,
+    "record": RECORD,
+    "resolve": RESOLVE,
+    "sign_off": SIGN_OFF,
+    "close": CLOSE,
+    "reopen": REOPEN,
+}
+
+# The form each next-step action (``desk.next_step``) opens.
+STEP_FORMS: dict[str, type[FaultForm]] = {
+    "assign": AssignForm,
+    "respond": RespondForm,
+    "solution": SolutionForm,
+    "work": WorkForm,
+    "resolve": ResolveForm,
+    "escalate": EscalateForm,
+    "pause_resume": ResumeForm,
+    "sign_off": SignOffForm,
+    "end_work": EndWorkForm,
+    "record": RecordForm,
+    "close": CloseForm,
+}
