@@ -85,6 +85,23 @@ def status_word(status: str) -> str:
     return STATUS_NAMES.get(status, status)
 
 
+FAULT_PREFIX = "F-"
+
+
+def new_fault_ref(year: int, seq: int) -> str:
+    """A new fault's id: numbered per year (``F-2026-00042``)."""
+    return f"{FAULT_PREFIX}{year}-{seq:05d}"
+
+
+def short_fault_ref(ref: str, year: int) -> str:
+    """``F-2026-00042`` -> ``00042`` in 2026; a fault of another year keeps its year
+    (``2025-00042``): refs are numbered per year, so the number alone could be another's."""
+    prefix = f"{FAULT_PREFIX}{year}-"
+    if ref.startswith(prefix):
+        return ref[len(prefix) :]
+    return ref[len(FAULT_PREFIX) :] if ref.startswith(FAULT_PREFIX) else ref
+
+
 def fault_ref(text: object) -> str:
     """A fault id as typed (``f-2026-00042 ``) -> as stored (``F-2026-00042``); "" for
     anything that is not text (it then matches no fault)."""

@@ -233,7 +233,7 @@ async def test_the_fold_key_shows_only_with_faults_breached_long_ago(desk, clock
         assert "Old breaches" not in footer(app.main)
         assert not any(t.startswith("Old breaches") for t in palette_titles(app.main))
         clock.advance(hours=30)  # the respond clock ran out over a day ago
-        await app.main.reload()
+        await app.main.sync.reload()
         await settle(pilot)
         assert "z Old breaches" in footer(app.main)
         assert "Old breaches (z)" in palette_titles(app.main)

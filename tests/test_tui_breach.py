@@ -76,7 +76,8 @@ async def test_pausing_a_breached_fault_keeps_it_breached_in_place(desk, clock):
         assert queue.row(paused).cells["status"] == "||1h01m"
         assert queue.row(late).cells["status"] != "||"  # a running fault says its status
         regions = [r for regions, _kw in calls for r in regions]
-        status, left = queue._column("status"), queue._column("left")
+        columns = {c.key: c for c in queue._layout()}
+        status, left = columns["status"], columns["left"]
         assert regions and {(r.x, r.width) for r in regions} <= {
             (status.x, status.width),
             (left.x, left.width),

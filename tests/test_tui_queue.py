@@ -63,7 +63,7 @@ async def test_z_shows_and_folds_the_long_breached(demo_desk):
         # Enter on the folded line folds them again; no fault's actions on that line.
         queue.move_to_ref(FOLD)
         await settle(pilot)
-        assert queue.cursor_ref is None and app.main.check_action("respond", ()) is None
+        assert queue.cursor_ref is None and app.main.check_action("verb", ("respond",)) is None
         await pilot.press("enter")
         await settle(pilot)
         assert not set(old) & set(queue.refs)

@@ -77,7 +77,7 @@ async def test_the_quick_queue_comes_first_and_the_desk_repaints_nothing(demo_de
             assert assignees & {"王芳", "李伟"}  # names, not users
             # Until the desk is open: no writing, but the cursor moves.
             for action in ("new_fault", "respond", "take", "resolve", "pause_resume"):
-                assert main.check_action(action, ()) is None, action
+                assert main.check_action("verb", (action,)) is None, action
             await pilot.press("j")
             await pilot.press("j")
             assert queue.cursor == 2
@@ -91,7 +91,7 @@ async def test_the_quick_queue_comes_first_and_the_desk_repaints_nothing(demo_de
         assert [(r.ref, r.cells, r.version) for r in queue.rows] == shown
         assert main.header.plain() == header  # same counts, same database label
         assert queue.cursor == 2
-        assert main.check_action("respond", ()) is True
+        assert main.check_action("verb", ("respond",)) is True
         assert main.view is not None and main.view.fault.ref == queue.cursor_ref
         assert main.detail.view is main.view  # the detail pane shows it
 
@@ -105,7 +105,7 @@ async def test_a_failed_peek_opens_the_desk_as_before(demo_desk):
         assert app.main.queue.refs == console_refs(
             demo_desk.reads.open_queue(), demo_desk.clock.now()
         )
-        assert app.main.check_action("respond", ()) is True
+        assert app.main.check_action("verb", ("respond",)) is True
         assert app.main.view is not None
 
 
@@ -125,7 +125,7 @@ async def test_the_roster_check_waits_for_the_desk(demo_desk):
         main = app.main
         assert main.read_only and "stranger (read-only)" in main.header.plain()
         assert "oncall engineer add stranger" in str(main.query_one("#banner").render())
-        assert main.check_action("respond", ()) is None
+        assert main.check_action("verb", ("respond",)) is None
 
 
 async def test_an_empty_database_still_offers_the_demo_data(engine, policy, clock):
@@ -159,4 +159,4 @@ async def test_a_desk_that_will_not_open_takes_the_quick_rows_away(demo_desk):
         await pilot.pause()
         main = app.main
         assert main.queue.rows == [] and "Cannot open the desk" in main.queue.note
-        assert main.backend.desk is None and main.check_action("respond", ()) is None
+        assert main.backend.desk is None and main.check_action("verb", ("respond",)) is None

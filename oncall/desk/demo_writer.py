@@ -34,6 +34,7 @@ from oncall.store.models import (
     System,
     WorkEntryRow,
 )
+from oncall.vocabulary import new_fault_ref
 
 from . import history as h
 from . import validate as v
@@ -249,7 +250,7 @@ class _Faults:
         customer_id, system_id = w.systems[(customer, system)]
         row = dict.fromkeys(c.name for c in _FAULTS.columns if c.name != "id")
         row.update(
-            ref=f"F-{year}-{seq:05d}",
+            ref=new_fault_ref(year, seq),
             year=year,
             seq=seq,
             customer_id=customer_id,

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from oncall.i18n import N_
 from oncall.sla import CHANNELS, evaluate
 from oncall.store.models import Engineer, Fault, FaultCounter, FaultRecordRow, System, WorkEntryRow
-from oncall.vocabulary import status_word
+from oncall.vocabulary import new_fault_ref, status_word
 
 from . import history as h
 from . import validate as v
@@ -129,7 +129,7 @@ class Faults:
             }
             clocks = evaluate(self._tx.policy, h.fault_history([(h.LOG, when, data)]), now)
             row = Fault(
-                ref=f"F-{year}-{seq:05d}",
+                ref=new_fault_ref(year, seq),
                 year=year,
                 seq=seq,
                 customer_id=cust.id,

@@ -152,7 +152,7 @@ ACTIONS: tuple[Action, ...] = (
            N_("Scroll the detail pane down"), (DETAIL,)),
     Action("detail-up", "scroll_up", "up,k", N_("Up"), N_("Scroll the detail pane up"),
            (DETAIL,)),
-    Action("detail-next", "screen.next_step", "enter", N_("Next step"),
+    Action("detail-next", "screen.verb('next_step')", "enter", N_("Next step"),
            N_("In the detail pane: the fault's next step (as space)"), (DETAIL,)),
     # Forms.
     Action("field-next", "next_field", "enter", N_("Next field"),

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from ..i18n import N_, _
 from ..text import cell_width, fit
+from ..vocabulary import short_fault_ref as short_ref
 from . import actions, fmt
 from .lines import ComponentStyles
 
@@ -106,15 +107,6 @@ FOLD = "\x00fold"
 
 def is_fault(ref: str | None) -> bool:
     return ref is not None and ref != FOLD
-
-
-def short_ref(ref: str, year: int) -> str:
-    """``F-2026-00042`` -> ``00042`` in 2026; a fault of another year keeps its year
-    (``2025-00042``): refs are numbered per year, so the number alone could be another's."""
-    prefix = f"F-{year}-"
-    if ref.startswith(prefix):
-        return ref[len(prefix) :]
-    return ref[2:] if ref.startswith("F-") else ref
 
 
 @dataclass
