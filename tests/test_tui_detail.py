@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.geometry import Region
 from tui_support import make_app, settle
 
@@ -271,3 +272,21 @@ async def test_a_theme_change_recolours_the_pane_and_no_fault_says_so(desk, cloc
         assert detail.max_scroll_y == 0
         await pilot.pause()
         assert "No fault selected." in screen_lines(app)[1]
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_clock_table_names_each_clock_in_whole_words(language):
+    """ "on-site arrival" is wider than the column: the table says "arrive" (the queue's
+    short name), never "on-site ar…", in either language."""
+    from oncall import i18n
+    from oncall.tui.detail import CLOCK_WIDTHS, clock_cell
+    from oncall.vocabulary import CLOCKS
+
+    i18n.set_language(language)
+    try:
+        for clock in CLOCKS:
+            name = clock_cell(clock)
+            assert "…" not in name and cell_width(name) <= CLOCK_WIDTHS[0], (clock, name)
+        assert clock_cell("respond") == i18n._("respond")  # a name that fits stays whole
+    finally:
+        i18n.set_language("en")

@@ -430,3 +430,22 @@ async def test_a_time_left_as_shown_means_now_even_within_the_minute_of_a_change
         assert not isinstance(app.screen, FormScreen), app.screen.query_one("#form-error")
         resolved = desk.reads.fault(fault.ref)
         assert resolved.status == "resolved" and resolved.resolved_at == clock.now()
+
+
+async def test_work_started_as_the_form_says_in_the_minute_of_the_report(desk, clock):
+    """The work form's start defaults to the fault's report (half an hour back, no
+    earlier): left as shown (hh:mm) it is that instant, not hh:mm:00, which would fall
+    before a report logged at hh:mm:40 and be refused."""
+    clock.advance(seconds=40)
+    fault = desk.faults.log(
+        customer="华东电网", system="EMS", title="Down", level=0, channel="phone"
+    )
+    clock.advance(seconds=10)  # the same minute
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = await press_and_fill(pilot, "w", done="Checked the logs remotely")
+        await save(pilot)
+        assert not isinstance(pilot.app.screen, FormScreen), form.query_one("#f-start")
+        (entry,) = desk.reads.fault_view(fault.ref).work
+        assert entry.start == fault.reported_at

@@ -44,7 +44,21 @@ _HOMES = {
     "ChangeReader": "oncall.store.watch",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "RESENDABLE",
+    "ChangeReader",
+    "DatabaseDamaged",
+    "StoreError",
+    "check_damage",
+    "classify",
+    "is_default_database",
+    "probe",
+    "problem_of",
+    "resolve_database_url",
+    "sqlite_file",
+    "translated",
+    "where_of",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -59,6 +59,13 @@ def _clock_row(name: str, deadline: str, left: str, used: str, band: str, right:
     return " ".join(cells) + " " + band
 
 
+def clock_cell(clock: str) -> str:
+    """The clock's name in the table's first column: whole words, the queue's short
+    name where the full one is too wide (``arrive``, not ``on-site ar…``)."""
+    name = fmt.clock_name(clock)
+    return name if cell_width(name) <= CLOCK_WIDTHS[0] else fmt.clock_name(clock, short=True)
+
+
 def clock_lines(clocks: FaultClocks, now: datetime, tz: tzinfo | None) -> list[Line]:
     """The clock table: a header line, then one line per clock, styled by its band at ``now``;
     under a clock past its deadline (running, paused or stopped late), by how much."""
@@ -75,7 +82,7 @@ def clock_lines(clocks: FaultClocks, now: datetime, tz: tzinfo | None) -> list[L
 
 def _clock_line(c: ClockState, now: datetime, tz: tzinfo | None) -> Line:
     """One clock's row: deadline, time left (or met, missed, paused), share used, band."""
-    name = fmt.clock_name(c.name)
+    name = clock_cell(c.name)
     deadline = fmt.short_when(c.deadline, tz)
     used = fmt.percent(c.share)
     state = c.state  # one order of checks with the CLI (oncall/sla/clocks.py says why)

@@ -48,6 +48,10 @@ class Field:
     optional: bool = False  # a time that may stay empty
     suggestions: list[str] = field(default_factory=list)
     placeholder: str = ""
+    # A time field's default to the second: left as shown (to the minute), the field
+    # means this instant, not hh:mm:00, which could fall before what it was taken from
+    # (a work's start at the fault's report, logged in the same minute).
+    instant: datetime | None = None
 
     def widget(self) -> Widget:
         """The input for this field (id ``f-<key>``)."""
@@ -91,6 +95,8 @@ class Field:
                 if self.optional:
                     return None, None
                 return None, _("Required: a time like {example}.").format(example=example)
+            if self.instant is not None and text == fmt.time_input(self.instant, tz):
+                return self.instant, None
             if text in (opened, example):
                 return now, None
             try:

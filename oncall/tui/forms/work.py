@@ -25,7 +25,14 @@ class WorkForm(ViewForm):
         start = min(start, now)
         return [
             Field("mode", _("Mode"), "select", "remote", [(fmt.mode_name(m), m) for m in MODES]),
-            Field("start", _("Start"), "time", fmt.time_input(start, self.ctx.tz), required=True),
+            Field(
+                "start",
+                _("Start"),
+                "time",
+                fmt.time_input(start, self.ctx.tz),
+                required=True,
+                instant=start,
+            ),
             Field(
                 "end",
                 _("End"),
