@@ -248,6 +248,9 @@ async def test_the_palette_runs_the_current_screens_actions_translated(desk, clo
         assert "响应 (r)" in palette_titles(app.main)
         await pilot.press("ctrl+p")
         await pilot.pause()
+        from textual.command import CommandInput
+
+        assert app.screen.query_one(CommandInput).placeholder == "搜索命令…"
         await pilot.press(*"响应")
 
         def first_hit() -> str:

@@ -160,6 +160,14 @@ class OncallApp(App[int]):
             self.alerts.close()
         self.backend.shutdown()
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, its prompt in the console's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     # -- toasts: one key dismisses them all; the footer shows it while there are any --
     def action_dismiss_toasts(self) -> None:
         self.clear_notifications()
