@@ -104,7 +104,7 @@ class DeskVerbs:
             return None
         if notice:
             screen.notify(notice, markup=False)
-        if self._customer_changed(result):
+        if self._took_customer(result):
             return result  # no fault changed: the queue stays as it is
         ref = changed_fault(result)
         sync = screen.sync
@@ -168,17 +168,17 @@ class DeskVerbs:
         except Exception:  # keep what we have; the form still opens
             return
 
-    def _customer_changed(self, result: object) -> bool:
-        """A customer as a verb left it (a system added) replaces the console's copy,
-        which the forms get (``form_context``): the intake form offers it at once."""
+    def _took_customer(self, result: object) -> bool:
+        """True when ``result`` is a customer as a verb left it (a system added): it
+        replaces the console's copy, which the forms get (``form_context``), so the
+        intake form offers the new system at once."""
         from ..desk import CustomerInfo
 
         opened = self.screen.session.opened
         if not isinstance(result, CustomerInfo):
             return False
         if opened is not None:
-            others = [c for c in opened.customers if c.name != result.name]
-            opened.customers = sorted([*others, result], key=lambda c: c.name)
+            opened.customers = [result if c.name == result.name else c for c in opened.customers]
         return True
 
     def select_after_reload(self, ref: str) -> None:
