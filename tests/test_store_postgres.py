@@ -74,6 +74,12 @@ def test_audit_trail_is_append_only_on_postgres(pg_desk):
             conn.rollback()
 
 
+def test_adding_a_system_is_audited_on_postgres(pg_desk):
+    from test_identity import adding_a_system_is_audited
+
+    adding_a_system_is_audited(pg_desk)
+
+
 def test_full_life_on_postgres(pg_desk):
     desk, clock = pg_desk, pg_desk.clock
     f = desk.faults.log(

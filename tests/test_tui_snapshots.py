@@ -127,6 +127,25 @@ def test_form(snap_compare, demo_desk, form, size):
     assert snap_compare(app, terminal_size=size, run_before=FORMS[form])
 
 
+async def _system_taken(pilot) -> None:
+    """A name the customer has already, saved: the desk's refusal, what was typed kept."""
+    form = pilot.app.screen
+    customer = form.query_one("#f-customer").value
+    taken = next(c for c in form.ctx.customers if c.name == customer).systems[0].name
+    form.query_one("#f-name").value = taken
+    form.query_one("#f-product").value = "D5000"
+    form.query_one("#f-model").value = "v4"
+    await pilot.press("ctrl+s")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_system_form(snap_compare, demo_desk, size, language):
+    """S: a system more for the customer of the fault under the cursor; a name taken."""
+    app = make_app(demo_desk, demo_desk.clock, language=language)
+    assert snap_compare(app, terminal_size=size, run_before=runner("S", then=_system_taken))
+
+
 def test_queue_in_chinese(snap_compare, demo_desk):
     app = make_app(demo_desk, demo_desk.clock, language="zh_CN")
     assert snap_compare(app, terminal_size=(120, 40), run_before=runner())

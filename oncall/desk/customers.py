@@ -17,7 +17,7 @@ from oncall.store.models import Contact, Customer, System
 from . import history as h
 from . import validate as v
 from .convert import checked_contact, checked_system, customer_info
-from .errors import NotFound, ValidationError
+from .errors import DeskError, NotFound, ValidationError
 from .tx import Tx
 from .views import ContactInfo, CustomerInfo, SystemInfo
 
@@ -28,6 +28,10 @@ def customer_row(s: Session, name: str) -> Customer:
     if row is None:
         raise NotFound(f"no customer {name!r} (see `oncall customer list`)")
     return row
+
+
+def _system_taken(customer: str, system: str) -> DeskError:
+    return ValidationError.of("system_taken", customer=repr(customer), system=repr(system))
 
 
 class Customers:
@@ -113,9 +117,7 @@ class Customers:
                     )
                 ).first()
                 if taken is not None:
-                    raise ValidationError(
-                        f"customer {row.name!r} already has a system {system.name!r}"
-                    )
+                    raise _system_taken(row.name, system.name)
                 s.add(
                     System(
                         customer_id=row.id,
@@ -132,10 +134,8 @@ class Customers:
                     at=now,
                     now=now,
                 )
-        except IntegrityError:
-            raise ValidationError(
-                f"customer {customer!r} already has a system {system.name!r}"
-            ) from None
+        except IntegrityError:  # another desk added it meanwhile
+            raise _system_taken(customer, system.name) from None
         return self.get(customer)
 
     def all(self) -> list[CustomerInfo]:

@@ -63,6 +63,8 @@ REFUSALS: dict[str, str] = {
     "onsite_unsigned": N_(
         "on-site work #{entry} of {start} is not signed off by the customer: sign it off first"
     ),
+    # the customer archive
+    "system_taken": N_("customer {customer} already has a system {system}"),
     # escalation
     "no_assignee": N_("{ref} has no assignee to escalate from: assign it first"),
     "not_more_senior": N_(

@@ -96,6 +96,8 @@ ACTIONS: tuple[Action, ...] = (
            N_("Open the form of the fault's next step, filled in"), (MAIN,), footer=26),
     Action("new", "verb('new_fault')", "n", N_("New"), N_("Log a new fault (the intake form)"),
            (MAIN,), footer=1),
+    Action("add-system", "verb('add_system')", "S", N_("Add system"),
+           N_("Add a system to a customer (a new server, a new module)"), (MAIN,)),
     Action("respond", "verb('respond')", "r", N_("Respond"), _verb("respond"), (MAIN,), footer=2),
     Action("assign", "verb('assign')", "a", N_("Assign"), _verb("assign"), (MAIN,), footer=5),
     Action("take", "verb('take')", "m", N_("Take"),

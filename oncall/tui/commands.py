@@ -16,6 +16,7 @@ from . import fmt
 from .forms.base import FaultForm, ViewForm
 from .forms.intake import IntakeForm
 from .forms.record import RecordForm
+from .forms.system import SystemForm
 from .forms.verbs import (
     AssignForm,
     CloseForm,
@@ -139,10 +140,24 @@ class NextStep:
 
 @dataclass(frozen=True)
 class NewFault:
-    """The intake form: a new fault."""
+    """The intake form: a new fault (the customers read first: one added by the CLI or
+    another console since this one opened is offered too)."""
 
     async def run(self, verbs: DeskVerbs) -> None:
+        await verbs.fresh_customers()
         verbs.open_form(IntakeForm(verbs.form_context()))
+
+
+@dataclass(frozen=True)
+class AddSystem:
+    """A system more for a customer: the customers read first (one added by the CLI
+    since the console opened is offered too), the fault under the cursor's the default."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        await verbs.fresh_customers()
+        fault = verbs.current()
+        customer = fault.customer if fault is not None else None
+        verbs.open_form(SystemForm(verbs.form_context(), customer))
 
 
 def _signable(view: FaultView) -> bool:
@@ -155,6 +170,7 @@ def _ongoing(view: FaultView) -> bool:
 
 # One command per key of the main screen (its action of the same name).
 NEW_FAULT = NewFault()
+ADD_SYSTEM = AddSystem()
 NEXT_STEP = NextStep()
 RESPOND = OnFault(RespondForm)
 SOLUTION = OnFault(SolutionForm)
@@ -178,6 +194,7 @@ SIGN_OFF = OnView(
 # The keys of the desk's verbs: the main screen's action of that name runs the command.
 KEYS: dict[str, Command] = {
     "new_fault": NEW_FAULT,
+    "add_system": ADD_SYSTEM,
     "next_step": NEXT_STEP,
     "respond": RESPOND,
     "solution": SOLUTION,

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from ..clock import Clock
     from ..desk import FaultView
 
+# The verb keys that need no fault under the cursor (the rest act on that fault).
+NO_FAULT = {("new_fault",), ("add_system",)}
+
 
 class MainScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-wider")]
@@ -200,7 +203,7 @@ class MainScreen(Screen):
         if action == "verb":  # it writes through the desk
             if self.backend.desk is None or self.read_only:
                 return None
-            if parameters != ("new_fault",) and self.queue.cursor_ref is None:
+            if parameters not in NO_FAULT and self.queue.cursor_ref is None:
                 return None
         if action == "clear_filter" and not self.sync.filter.active:
             return None

@@ -104,6 +104,8 @@ class DeskVerbs:
             return None
         if notice:
             screen.notify(notice, markup=False)
+        if self._took_customer(result):
+            return result  # no fault changed: the queue stays as it is
         ref = changed_fault(result)
         sync = screen.sync
         screen.run_worker(sync.fault_changed(ref) if ref else sync.reload(), group="reload")
@@ -154,6 +156,30 @@ class DeskVerbs:
         opened.engineers = engineers
         screen.detail.engineers = list(engineers)
         return engineers
+
+    async def fresh_customers(self) -> None:
+        """The customers as stored now (one may have been added by the CLI meanwhile)."""
+        screen = self.screen
+        opened, desk = screen.session.opened, screen.backend.desk
+        if opened is None or desk is None:
+            return
+        try:
+            opened.customers = await screen.backend.call(desk.customers.all)
+        except Exception:  # keep what we have; the form still opens
+            return
+
+    def _took_customer(self, result: object) -> bool:
+        """True when ``result`` is a customer as a verb left it (a system added): it
+        replaces the console's copy, which the forms get (``form_context``), so the
+        intake form offers the new system at once."""
+        from ..desk import CustomerInfo
+
+        opened = self.screen.session.opened
+        if not isinstance(result, CustomerInfo):
+            return False
+        if opened is not None:
+            opened.customers = [result if c.name == result.name else c for c in opened.customers]
+        return True
 
     def select_after_reload(self, ref: str) -> None:
         """Put the cursor on ``ref`` once it shows up (a fault just logged)."""

@@ -355,12 +355,13 @@ class FormScreen(ModalScreen[object]):
                 + _("Your input is kept; save again once the header no longer says so.")
             )
             return
-        # Refused: keep everything typed; take the fault's current version.
-        self.say(
-            _("Not saved: {reason}").format(reason=fmt.safe(message))
-            + "\n"
-            + _("Your input is kept; the fault was reloaded. Check it and save again, or Esc.")
+        # Refused: keep everything typed; a form on a fault takes its current version.
+        kept = (
+            _("Your input is kept. Correct it and save again, or Esc.")
+            if self.fault is None  # a new fault, a new system: nothing to reload
+            else _("Your input is kept; the fault was reloaded. Check it and save again, or Esc.")
         )
+        self.say(_("Not saved: {reason}").format(reason=fmt.safe(message)) + "\n" + kept)
         if self.fault is not None:
             fresh = await self.ctx.actions.fresh_fault(self.fault.ref)
             if fresh is not None:
