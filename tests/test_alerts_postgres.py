@@ -25,7 +25,6 @@ from oncall.clock import FixedClock
 from oncall.desk import Desk, SystemInfo
 from oncall.store import make_engine
 
-pytestmark = pytest.mark.xdist_group("postgres")  # one worker, one cluster
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from alerts_support import (  # noqa: F401  (fixtures)
     BREACH,
     CRITICAL,
@@ -315,7 +314,6 @@ async def test_the_alerts_screen_shows_a_withdrawn_alert_dimmed_and_out_of_the_c
 # -- PostgreSQL ------------------------------------------------------------------------------
 
 
-@pytest.mark.xdist_group("postgres")  # one worker, one cluster
 async def test_withdrawal_and_its_migration_on_postgres(pg_engines, policy, services):
     from alembic import command
 

@@ -76,7 +76,6 @@ async def test_kill_9_loses_no_committed_entry_on_sqlite(desk, fault, db_url):
     desk.add_work(fault.ref, version=None, mode="phone", done="after the kill")  # still usable
 
 
-@pytest.mark.xdist_group("postgres")  # one worker, one cluster
 @pytest.mark.usefixtures("pg_url")
 async def test_kill_9_loses_no_committed_entry_on_postgres(pg_desk):
     url = pg_desk.engine.url.render_as_string(hide_password=False)

@@ -28,8 +28,6 @@ from oncall.store.models import metadata
 
 M = timedelta(minutes=1)
 
-pytestmark = pytest.mark.xdist_group("postgres")  # one worker, one cluster
-
 
 @pytest.fixture
 def pg_desk(pg_head_db, policy):

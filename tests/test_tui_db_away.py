@@ -115,7 +115,6 @@ def blocked(pg_desk, pg_url):  # noqa: F811
     admin.dispose()
 
 
-@pytest.mark.xdist_group("postgres")  # one worker, one cluster
 async def test_postgres_going_away_keeps_the_form_and_the_console_recovers(pg_desk, blocked):
     desk = pg_desk
     fault = desk.log_fault(
