@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from alerts_support import HANG, alert_rows, open_for_writing
 from alerts_support import wait_until as until
+from desk_support import log_fault, one_customer_desk
 
 from oncall.alerts.store import LATE_AFTER
 from oncall.clock import SystemClock
-from oncall.desk import Desk, SystemInfo
 
 PYTHON = [sys.executable, "-c", "import sys; from oncall.cli import main; sys.exit(main())"]
 
@@ -43,16 +43,12 @@ def environment(folder: Path, config: str = "") -> dict[str, str]:
 def live_desk(engine, policy):
     """A desk on the real clock with one fault whose respond clock breached 10 min ago."""
     clock = SystemClock()
-    desk = Desk(engine, policy, clock, "duty")
-    desk.add_engineer("duty", "Duty Officer", "engineer", on_duty=True)
-    desk.add_customer("华东电网", systems=[SystemInfo("EMS")])
+    desk = one_customer_desk(engine, policy, clock)
     # level 0 (7x24): respond within 1 h, warning at 45 min
-    desk.log_fault(
-        customer="华东电网",
-        system="EMS",
+    log_fault(
+        desk,
         title="down since this morning",
         level=0,
-        channel="phone",
         at=clock.now() - timedelta(minutes=70),  # solution proposal warns at 90 min
     )
     return desk

@@ -21,6 +21,7 @@ from alerts_support import (  # noqa: F401  (fixtures)
     other_desk,
     services,
 )
+from desk_support import log_fault, one_customer_desk
 from sqlalchemy import inspect, update
 from test_alerts_notify import notify_states
 from test_alerts_postgres import pg_engines  # noqa: F401  (the fixture)
@@ -318,16 +319,12 @@ async def test_withdrawal_and_its_migration_on_postgres(pg_engines, policy, serv
     from alembic import command
 
     from oncall.clock import FixedClock
-    from oncall.desk import Desk, SystemInfo
+    from oncall.desk import Desk
     from oncall.store.db import _alembic_config
 
     clock = FixedClock(BREACH - timedelta(hours=1))
-    one = Desk(pg_engines[0], policy, clock, "duty")
-    one.add_engineer("duty", "Duty", "engineer", on_duty=True)
-    one.add_customer("华东电网", systems=[SystemInfo("EMS")])
-    fault = one.log_fault(
-        customer="华东电网", system="EMS", title="t", level=1, channel="phone", at=REPORTED
-    )
+    one = one_customer_desk(pg_engines[0], policy, clock, duty_name="Duty")
+    fault = log_fault(one, at=REPORTED)
     first = services(one)
     await first.service.start()
     clock.set(BREACH + 5 * M)
