@@ -11,7 +11,6 @@ import asyncio
 import json
 from datetime import timedelta
 
-import pytest
 from alerts_support import (  # noqa: F401
     alert_rows,
     hook_settings,
@@ -24,15 +23,6 @@ from desk_support import log_fault, one_customer_desk
 
 from oncall.clock import FixedClock
 from oncall.desk import Desk
-from oncall.store import make_engine
-
-
-@pytest.fixture
-def pg_engines(pg_head_db):
-    engines = [make_engine(pg_head_db), make_engine(pg_head_db)]
-    yield engines
-    for engine in engines:
-        engine.dispose()
 
 
 async def test_two_schedulers_on_postgres_fire_and_send_each_alert_once(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from alerts_support import BREACH, CRITICAL, WARNING, alert_rows, wait_until
+from alerts_support import BREACH, CRITICAL, WARNING, alert_rows, started, wait_until
 from desk_support import log_fault, one_customer_desk
 from sqlalchemy import select
 from tui_support import make_app, settle
@@ -45,11 +45,6 @@ class Seen:
 
         app.notify = record_notify
         app.bell = record_bell
-
-
-async def started(pilot, service) -> None:
-    await settle(pilot)
-    await service.started.wait()
 
 
 async def test_toasts_the_bell_and_the_header_count(desk, clock, fault):

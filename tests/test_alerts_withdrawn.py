@@ -18,13 +18,12 @@ from alerts_support import (  # noqa: F401  (fixtures)
     WARNING,
     alert_rows,
     hook_settings,
+    notify_states,
     other_desk,
     services,
 )
 from desk_support import log_fault, one_customer_desk
 from sqlalchemy import inspect, update
-from test_alerts_notify import notify_states
-from test_alerts_postgres import pg_engines  # noqa: F401  (the fixture)
 
 from oncall.alerts import deliver, store
 from oncall.alerts.plan import applies_from, withdrawal
@@ -281,7 +280,7 @@ async def test_the_migration_down_and_up_keeps_a_withdrawn_alert_quiet(
 async def test_the_alerts_screen_shows_a_withdrawn_alert_dimmed_and_out_of_the_count(
     desk, clock, fault
 ):
-    from test_alerts_tui import started
+    from alerts_support import started
     from tui_support import make_app
 
     from oncall.tui.alerts_bridge import attach_alerts

@@ -11,7 +11,6 @@ import sys
 import pytest
 from sqlalchemy import text
 from test_alerts_watch import read_lines
-from test_store_postgres import pg_desk  # noqa: F401
 
 from oncall.store import make_engine, sqlite_file
 from oncall.store.health import integrity

@@ -21,29 +21,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from oncall.clock import FixedClock
-from oncall.desk import ContactInfo, Desk, DeskError, StaleVersion, SystemInfo, open_desk
+from oncall.desk import Desk, DeskError, StaleVersion, SystemInfo, open_desk
 from oncall.desk.demo import load_demo
 from oncall.store import head_revision, make_engine, schema_state, upgrade
 from oncall.store.models import metadata
 
 M = timedelta(minutes=1)
-
-
-@pytest.fixture
-def pg_desk(pg_head_db, policy):
-    clock = FixedClock(NOW)
-    desk = open_desk(pg_head_db, policy, clock, "duty")
-    desk.add_engineer("duty", "Duty", "engineer", on_duty=True)
-    desk.add_engineer("alice", "Alice", "engineer")
-    desk.add_engineer("bob", "Bob", "senior", on_duty=True)
-    desk.add_customer(
-        "华东电网",
-        systems=[SystemInfo("EMS", "D5000", "v3")],
-        contacts=[ContactInfo("张工")],
-        tier="gold",
-    )
-    yield desk
-    desk.engine.dispose()
 
 
 def test_migrations_on_postgres(pg_db):

@@ -15,10 +15,8 @@ import pytest
 from dbdamage import damage_page
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from test_store_postgres import pg_desk  # noqa: F401
-from test_tui_keys import press_and_fill, save
 from textual.widgets import Input
-from tui_support import make_app, settle
+from tui_support import make_app, press_and_fill, save, settle
 
 import oncall.store.db
 from oncall.store.health import DatabaseDamaged, DatabaseUnavailable
