@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from test_cli_desk import cli, isolated, new_fault, templates  # noqa: F401  (fixtures)
+from cli_support import cli, isolated, new_fault, templates  # noqa: F401  (fixtures)
 from tui_support import fill, make_app, press_and_fill, save, settle
 
 from oncall.desk import DeskError

@@ -9,8 +9,8 @@ import signal
 import sys
 
 import pytest
+from cli_support import read_lines
 from sqlalchemy import text
-from test_alerts_watch import read_lines
 
 from oncall.store import make_engine, sqlite_file
 from oncall.store.health import integrity
