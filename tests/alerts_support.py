@@ -102,3 +102,14 @@ def open_for_writing(fifo) -> int | None:
         if exc.errno != errno.ENXIO:
             raise
         return None
+
+
+def notify_states(engine) -> list[tuple]:
+    return [(r.notify_state, r.notify_attempts) for r in alert_rows(engine)]
+
+
+async def started(pilot, service) -> None:
+    from tui_support import settle
+
+    await settle(pilot)
+    await service.started.wait()

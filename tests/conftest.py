@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from sqlmodel import Session, select
 
 from oncall.clock import FixedClock
-from oncall.desk import ContactInfo, Desk, SystemInfo
+from oncall.desk import ContactInfo, Desk, SystemInfo, open_desk
 from oncall.desk.history import fault_history
 from oncall.resources import data_path
 from oncall.sla import evaluate, load_policy
@@ -164,3 +164,31 @@ def assert_cache_right(desk) -> None:
     assert [k[0] for k in keys] == sorted(k[0] for k in keys)
     dated = [k[1] for k in keys if k[1] is not None]
     assert dated == sorted(dated)
+
+
+# -- on the PostgreSQL cluster of pgcluster.py ------------------------------------------------
+
+
+@pytest.fixture
+def pg_engines(pg_head_db):
+    engines = [make_engine(pg_head_db), make_engine(pg_head_db)]
+    yield engines
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_desk(pg_head_db, policy):
+    clock = FixedClock(NOW)
+    desk = open_desk(pg_head_db, policy, clock, "duty")
+    desk.roster.add("duty", "Duty", "engineer", on_duty=True)
+    desk.roster.add("alice", "Alice", "engineer")
+    desk.roster.add("bob", "Bob", "senior", on_duty=True)
+    desk.customers.add(
+        "华东电网",
+        systems=[SystemInfo("EMS", "D5000", "v3")],
+        contacts=[ContactInfo("张工")],
+        tier="gold",
+    )
+    yield desk
+    desk.engine.dispose()

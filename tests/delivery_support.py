@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from desk_support import log_fault, one_customer_desk
 from sqlalchemy import select
 
 from oncall.clock import FixedClock
-from oncall.desk import Desk, SystemInfo
 from oncall.resources import data_path
 from oncall.sla import load_policy
 from oncall.store import make_engine
@@ -56,18 +56,9 @@ def seed(url: str) -> None:
     engine = make_engine(url)
     try:
         clock = FixedClock(NOW)
-        desk = Desk(engine, load_policy(data_path("sla.toml")), clock, "duty")
-        desk.roster.add("duty", "Duty Officer", "engineer", on_duty=True)
-        desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
+        desk = one_customer_desk(engine, load_policy(data_path("sla.toml")), clock)
         for title, ago in (("fault A", 70), ("fault B", 40)):  # level 0: respond in 1 h
-            desk.faults.log(
-                customer="华东电网",
-                system="EMS",
-                title=title,
-                level=0,
-                channel="phone",
-                at=NOW - timedelta(minutes=ago),
-            )
+            log_fault(desk, title=title, level=0, at=NOW - timedelta(minutes=ago))
     finally:
         engine.dispose()
 

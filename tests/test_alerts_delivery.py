@@ -20,13 +20,14 @@ from alerts_support import (  # noqa: F401  (fixtures)
     WARNING,
     alert_rows,
     hook_settings,
+    notify_states,
     other_desk,
     services,
+    wait_until,
 )
 from delivery_support import NOW, Stage, kill_round, seed
 from sqlalchemy import create_engine, inspect, text, update
 from sqlalchemy.engine import make_url
-from test_alerts_notify import notify_states, wait_until
 
 from oncall.alerts import deliver
 from oncall.identity import real_user

@@ -18,6 +18,7 @@ from alerts_support import (  # noqa: F401  (fixtures)
     WARNING,
     alert_rows,
     hook_settings,
+    notify_states,
     open_for_writing,
     other_desk,
     sending,
@@ -40,10 +41,6 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "\nState:\tZ" not in status
-
-
-def notify_states(engine) -> list[tuple]:
-    return [(r.notify_state, r.notify_attempts) for r in alert_rows(engine)]
 
 
 def test_the_payload_format():

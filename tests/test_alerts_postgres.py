@@ -11,7 +11,6 @@ import asyncio
 import json
 from datetime import timedelta
 
-import pytest
 from alerts_support import (  # noqa: F401
     alert_rows,
     hook_settings,
@@ -20,37 +19,20 @@ from alerts_support import (  # noqa: F401
     wait_until,
 )
 from conftest import NOW
+from desk_support import log_fault, one_customer_desk
 
 from oncall.clock import FixedClock
-from oncall.desk import Desk, SystemInfo
-from oncall.store import make_engine
-
-pytestmark = pytest.mark.xdist_group("postgres")  # one worker, one cluster
-
-
-@pytest.fixture
-def pg_engines(pg_head_db):
-    engines = [make_engine(pg_head_db), make_engine(pg_head_db)]
-    yield engines
-    for engine in engines:
-        engine.dispose()
+from oncall.desk import Desk
 
 
 async def test_two_schedulers_on_postgres_fire_and_send_each_alert_once(
     pg_engines, policy, services, tmp_path
 ):
     clock = FixedClock(NOW)
-    one_desk = Desk(pg_engines[0], policy, clock, "duty")
-    one_desk.roster.add("duty", "Duty", "engineer", on_duty=True)
-    one_desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
+    one_desk = one_customer_desk(pg_engines[0], policy, clock, duty_name="Duty")
     for i in range(8):
-        one_desk.faults.log(
-            customer="华东电网",
-            system="EMS",
-            title=f"fault {i}",
-            level=i % 2,
-            channel="phone",
-            at=clock.now() - timedelta(minutes=7 * i),
+        log_fault(
+            one_desk, title=f"fault {i}", level=i % 2, at=clock.now() - timedelta(minutes=7 * i)
         )
     two_desk = Desk(pg_engines[1], policy, clock, "alice")
     command = f'cat > "{tmp_path}/$$.json"'

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from alerts_support import BREACH, CRITICAL, WARNING, alert_rows, wait_until
+from alerts_support import BREACH, CRITICAL, WARNING, alert_rows, started, wait_until
+from desk_support import log_fault, one_customer_desk
 from sqlalchemy import select
 from tui_support import make_app, settle
 
 from oncall.alerts import AlertSettings
 from oncall.clock import SystemClock
 from oncall.config import Config
-from oncall.desk import Desk, SystemInfo
 from oncall.store.models import Fault
 from oncall.tui.alerts_bridge import attach_alerts
 from oncall.tui.alerts_screen import AlertsScreen
@@ -45,11 +45,6 @@ class Seen:
 
         app.notify = record_notify
         app.bell = record_bell
-
-
-async def started(pilot, service) -> None:
-    await settle(pilot)
-    await service.started.wait()
 
 
 async def test_toasts_the_bell_and_the_header_count(desk, clock, fault):
@@ -231,9 +226,7 @@ def fault_id_of(engine, ref: str) -> int:
 async def test_an_alert_seconds_ahead_fires_in_the_running_console(engine, policy):
     """Real time: the scheduler's job fires it, not the poll nor a test calling sync()."""
     clock = SystemClock()
-    desk = Desk(engine, policy, clock, "duty")
-    desk.roster.add("duty", "Duty Officer", "engineer", on_duty=True)
-    desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
+    desk = one_customer_desk(engine, policy, clock)
     app = make_app(desk, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         seen = Seen(app)
@@ -244,12 +237,10 @@ async def test_an_alert_seconds_ahead_fires_in_the_running_console(engine, polic
         # there the sync fired it itself, late, and a fault with a longer lead is
         # logged: whatever the machine's speed, one warning is left to the job.
         for lead in (2, 8, 32, 128):
-            fault = desk.faults.log(
-                customer="华东电网",
-                system="EMS",
+            fault = log_fault(
+                desk,
                 title=f"down ({lead} s)",
                 level=0,
-                channel="phone",
                 at=clock.now() - timedelta(minutes=45) + timedelta(seconds=lead),
             )
             await service.sync()

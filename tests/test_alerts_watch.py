@@ -14,45 +14,29 @@ import os
 import pwd
 import re
 import signal
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from alerts_support import HANG, alert_rows, open_for_writing
 from alerts_support import wait_until as until
+from cli_support import PYTHON, environment, read_lines
+from desk_support import log_fault, one_customer_desk
 
 from oncall.clock import SystemClock
-from oncall.desk import Desk, SystemInfo
 from oncall.desk.alert_views import LATE_AFTER
-
-PYTHON = [sys.executable, "-c", "import sys; from oncall.cli import main; sys.exit(main())"]
-
-
-def environment(folder: Path, config: str = "") -> dict[str, str]:
-    (folder / "config.toml").write_text(config, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONCALL_")}
-    env.update(
-        ONCALL_CONFIG=str(folder / "config.toml"),
-        XDG_DATA_HOME=str(folder / "data"),
-    )
-    return env
 
 
 @pytest.fixture
 def live_desk(engine, policy):
     """A desk on the real clock with one fault whose respond clock breached 10 min ago."""
     clock = SystemClock()
-    desk = Desk(engine, policy, clock, "duty")
-    desk.roster.add("duty", "Duty Officer", "engineer", on_duty=True)
-    desk.customers.add("华东电网", systems=[SystemInfo("EMS")])
+    desk = one_customer_desk(engine, policy, clock)
     # level 0 (7x24): respond within 1 h, warning at 45 min
-    desk.faults.log(
-        customer="华东电网",
-        system="EMS",
+    log_fault(
+        desk,
         title="down since this morning",
         level=0,
-        channel="phone",
         at=clock.now() - timedelta(minutes=70),  # solution proposal warns at 90 min
     )
     return desk
@@ -83,18 +67,6 @@ async def start_watch(db_url: str, env: dict[str, str], *args: str):
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-
-
-async def read_lines(proc, count: int) -> list[str]:
-    """The next ``count`` lines on stdout (fewer if it closes)."""
-    lines = []
-    async with asyncio.timeout(HANG):
-        while len(lines) < count:
-            line = await proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line.decode().rstrip("\n"))
-    return lines
 
 
 async def stderr_until(proc, marker: str) -> str:

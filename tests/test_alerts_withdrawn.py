@@ -12,19 +12,18 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from alerts_support import (  # noqa: F401  (fixtures)
     BREACH,
     CRITICAL,
     WARNING,
     alert_rows,
     hook_settings,
+    notify_states,
     other_desk,
     services,
 )
+from desk_support import log_fault, one_customer_desk
 from sqlalchemy import inspect, update
-from test_alerts_notify import notify_states
-from test_alerts_postgres import pg_engines  # noqa: F401  (the fixture)
 
 from oncall.alerts import deliver
 from oncall.alerts.plan import applies_from, withdrawal
@@ -281,7 +280,7 @@ async def test_the_migration_down_and_up_keeps_a_withdrawn_alert_quiet(
 async def test_the_alerts_screen_shows_a_withdrawn_alert_dimmed_and_out_of_the_count(
     desk, clock, fault
 ):
-    from test_alerts_tui import started
+    from alerts_support import started
     from tui_support import make_app
 
     from oncall.tui.alerts_bridge import attach_alerts
@@ -315,21 +314,16 @@ async def test_the_alerts_screen_shows_a_withdrawn_alert_dimmed_and_out_of_the_c
 # -- PostgreSQL ------------------------------------------------------------------------------
 
 
-@pytest.mark.xdist_group("postgres")  # one worker, one cluster
 async def test_withdrawal_and_its_migration_on_postgres(pg_engines, policy, services):
     from alembic import command
 
     from oncall.clock import FixedClock
-    from oncall.desk import Desk, SystemInfo
+    from oncall.desk import Desk
     from oncall.store.db import _alembic_config
 
     clock = FixedClock(BREACH - timedelta(hours=1))
-    one = Desk(pg_engines[0], policy, clock, "duty")
-    one.roster.add("duty", "Duty", "engineer", on_duty=True)
-    one.customers.add("华东电网", systems=[SystemInfo("EMS")])
-    fault = one.faults.log(
-        customer="华东电网", system="EMS", title="t", level=1, channel="phone", at=REPORTED
-    )
+    one = one_customer_desk(pg_engines[0], policy, clock, duty_name="Duty")
+    fault = log_fault(one, at=REPORTED)
     first = services(one)
     await first.service.start()
     clock.set(BREACH + 5 * M)

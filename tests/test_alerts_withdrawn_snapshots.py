@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from alerts_support import BREACH, WARNING
-from test_alerts_tui import started
+from alerts_support import BREACH, WARNING, started
 from tui_support import make_app, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -5,10 +5,10 @@ Now is Monday 2026-11-23 16:30 (see test_cli_desk). A level-0 phone fault report
 09:30 (7x24) is due: respond 10:30, solution 11:30, resolve 13:30.
 """
 
-# ruff: noqa: F811  (the CLI fixtures are imported from test_cli_desk)
+# ruff: noqa: F811  (the CLI fixtures are imported from cli_support)
 from __future__ import annotations
 
-from test_cli_desk import cli, isolated, new_fault, templates  # noqa: F401
+from cli_support import cli, isolated, new_fault, templates  # noqa: F401
 
 H = 3600
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from desk_support import assert_peek_is_open_queue, url_of
 
 from oncall.cli.console import ConsoleOpener
 from oncall.cli.context import Ctx
@@ -22,25 +23,6 @@ from oncall.desk.peek import peek_open_queue, sqlite_path
 from oncall.store import resolve_database_url, sqlite_file, sqlite_url
 
 M = timedelta(minutes=1)
-
-
-def url_of(desk) -> str:
-    return desk.engine.url.render_as_string(hide_password=False)
-
-
-def assert_peek_is_open_queue(desk) -> None:
-    peeked = peek_open_queue(url_of(desk), desk.policy, desk.clock.now())
-    assert peeked is not None
-    queue = desk.reads.open_queue()
-    assert [i.fault.ref for i in peeked.queue] == [i.fault.ref for i in queue]
-    for quick, real in zip(peeked.queue, queue, strict=True):
-        assert quick.fault == real.fault
-        assert quick.clocks == real.clocks  # every clock, its deadline, band and thresholds
-        assert quick.now == real.now
-    assert peeked.queue == queue
-    assert peeked.names == {e.user: e.name for e in desk.roster.all()}
-    assert peeked.database == f"sqlite:{desk.engine.url.database}"  # as the header names it
-    assert peeked.policy is desk.policy
 
 
 def test_the_demo_queue(demo_desk):

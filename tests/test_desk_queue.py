@@ -71,7 +71,7 @@ def test_a_paused_breached_fault_stays_among_the_breached(desk, clock):
     """Level 0 (7x24): resolve 4h after the report, solution 2h. A fault paused after
     its resolve deadline sorts by how late it is, counts as breached, says since when."""
     from conftest import assert_cache_right
-    from test_desk_peek import assert_peek_is_open_queue
+    from desk_support import assert_peek_is_open_queue
 
     H = 60 * M
     now = clock.now()

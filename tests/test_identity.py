@@ -16,18 +16,13 @@ import sys
 
 import pytest
 from alerts_support import CRITICAL, WARNING, alert_rows, services  # noqa: F401
+from desk_support import events
 
 from oncall.desk import ClaimRefused, Desk, NotALead, SystemInfo, UnknownEngineer, ValidationError
 from oncall.store import make_engine, upgrade
 
 ME = pwd.getpwuid(os.geteuid()).pw_name  # who runs the tests (root in CI)
 NOW = "2026-11-23T16:30"
-
-
-def events(desk, verb: str | None = None) -> list[tuple]:
-    """(os_user, real_user, verb, data) of the audit trail, oldest first."""
-    rows = desk.reads.events(limit=1000)[::-1]
-    return [(e.user, e.real_user, e.verb, e.data) for e in rows if verb in (None, e.verb)]
 
 
 # -- leads and the roster --------------------------------------------------------------------
@@ -141,30 +136,9 @@ def test_a_claim_by_someone_not_a_lead_is_refused(desk, fault):
     assert desk.reads.fault(fault.ref).status == "new"
 
 
-def adding_a_system_is_audited(desk) -> None:
-    """``add_system`` is a roster engineer's audited verb, as ``customers.add`` is: one
-    event naming who acted and who really did; a stranger, a non-lead's claim or a taken
-    name write nothing. ``desk``: acting as ``duty``, a lead, with ``alice`` on the roster
-    (SQLite here, PostgreSQL in test_store_postgres.py)."""
-    before = events(desk, "system_add")
-    with pytest.raises(UnknownEngineer):
-        desk.as_user("mallory").customers.add_system("华东电网", SystemInfo("X"))
-    with pytest.raises(ClaimRefused):
-        desk.as_user("alice").claim("duty").customers.add_system("华东电网", SystemInfo("X"))
-    with pytest.raises(ValidationError, match="already has a system 'EMS'"):
-        desk.customers.add_system("华东电网", SystemInfo("EMS"))
-    assert events(desk, "system_add") == before
-    desk.as_user("alice").customers.add_system("华东电网", SystemInfo("DMS", "OPEN3200", "v2"))
-    desk.claim("alice").customers.add_system("华东电网", SystemInfo("OMS"))
-    dms, oms = ["DMS", "OPEN3200", "v2"], ["OMS", "", ""]
-    assert events(desk, "system_add")[len(before) :] == [
-        ("alice", "alice", "system_add", {"customer": "华东电网", "system": dms}),
-        ("alice", "duty", "system_add", {"customer": "华东电网", "system": oms}),
-    ]
-    assert "X" not in [s.name for s in desk.customers.get("华东电网").systems]
-
-
 def test_adding_a_system_is_an_audited_verb_of_a_roster_engineer(desk):
+    from desk_support import adding_a_system_is_audited
+
     adding_a_system_is_audited(desk)
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from test_cli_desk import cli, isolated, new_fault, templates  # noqa: F401  (fixtures)
-from test_tui_keys import fill, press_and_fill, save
-from tui_support import make_app, settle
+from cli_support import cli, isolated, new_fault, templates  # noqa: F401  (fixtures)
+from tui_support import fill, make_app, press_and_fill, save, settle
 
 from oncall.desk import DeskError
 from oncall.tui.forms.base import FormScreen

@@ -8,8 +8,7 @@ import string
 from pathlib import Path
 
 import pytest
-from test_tui_keys import press_and_fill, save
-from tui_support import make_app
+from tui_support import make_app, press_and_fill, save
 
 from oncall.desk import DeskError, InvalidTransition, StaleVersion
 from oncall.desk.refusals import REFUSALS, WORD_PARAMS

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from test_sla_clocks import H, M, at, events, fault
+from sla_support import H, M, at, events, fault
 
 from oncall.resources import data_path
 from oncall.sla import Band, Event, evaluate, load_policy

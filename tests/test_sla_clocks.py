@@ -9,47 +9,18 @@ on 7x8, level 2 on 5x8 (respond phone 4h, resolve 24h, solution 24h on 7x24).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
+from sla_support import SH, H, M, at, events, fault  # noqa: F401
 
 from oncall.resources import data_path
-from oncall.sla import Band, Event, FaultHistory, HistoryEvent, evaluate, load_policy
-
-SH = ZoneInfo("Asia/Shanghai")
-H = 3600
-M = 60
-
-
-def at(text: str) -> datetime:
-    """``"03-04 10:15"`` (2026) or a full ISO date and time, in the desk's zone."""
-    if len(text) <= 11:
-        text = "2026-" + text
-    return datetime.fromisoformat(text).replace(tzinfo=SH)
+from oncall.sla import Band, Event, evaluate, load_policy
 
 
 @pytest.fixture(scope="module")
 def policy():
     return load_policy(data_path("sla.toml"))
-
-
-def fault(level: int = 0, channel: str = "phone", reported: str = "03-04 10:00", **fields):
-    """A FaultHistory; datetime fields given as text, pauses/resolutions as text pairs."""
-    values = {}
-    for key, value in fields.items():
-        if key in ("pauses", "resolutions"):
-            values[key] = tuple((at(s), at(e) if e else None) for s, e in value)
-        else:
-            values[key] = at(value) if value else None
-    return FaultHistory(level=level, channel=channel, reported_at=at(reported), **values)
-
-
-def events(*items) -> FaultHistory:
-    """FaultHistory.from_events from (kind, "MM-DD HH:MM"[, data]) tuples."""
-    return FaultHistory.from_events(
-        HistoryEvent(kind, at(when), *data) for kind, when, *data in items
-    )
 
 
 # -- pauses -----------------------------------------------------------------------------

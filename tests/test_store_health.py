@@ -1,7 +1,7 @@
 """Damaged against unreachable databases: one classification, one line, exit 2 when damaged;
 ``oncall db status`` runs SQLite's quick check; ``oncall db backup`` and ``db check``."""
 
-# ruff: noqa: F811  (the CLI fixtures are imported from test_cli_desk)
+# ruff: noqa: F811  (the CLI fixtures are imported from cli_support)
 from __future__ import annotations
 
 import asyncio
@@ -9,10 +9,9 @@ import json
 import sqlite3
 
 import pytest
+from cli_support import PYTHON, Cli, _copy, _isolate, environment, templates  # noqa: F401
 from dbdamage import damage_header, damage_page
 from sqlalchemy.exc import OperationalError
-from test_alerts_watch import PYTHON, environment
-from test_cli_desk import Cli, _copy, _isolate, templates  # noqa: F401
 
 from oncall.store.health import (
     DatabaseDamaged,

@@ -9,9 +9,8 @@ import signal
 import sys
 
 import pytest
+from cli_support import read_lines
 from sqlalchemy import text
-from test_alerts_watch import read_lines
-from test_store_postgres import pg_desk  # noqa: F401
 
 from oncall.store import make_engine, sqlite_file
 from oncall.store.health import integrity
@@ -76,7 +75,6 @@ async def test_kill_9_loses_no_committed_entry_on_sqlite(desk, fault, db_url):
     desk.work.add(fault.ref, version=None, mode="phone", done="after the kill")  # still usable
 
 
-@pytest.mark.xdist_group("postgres")  # one worker, one cluster
 @pytest.mark.usefixtures("pg_url")
 async def test_kill_9_loses_no_committed_entry_on_postgres(pg_desk):
     url = pg_desk.engine.url.render_as_string(hide_password=False)

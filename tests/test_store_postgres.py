@@ -21,31 +21,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from oncall.clock import FixedClock
-from oncall.desk import ContactInfo, Desk, DeskError, StaleVersion, SystemInfo, open_desk
+from oncall.desk import Desk, DeskError, StaleVersion, SystemInfo, open_desk
 from oncall.desk.demo import load_demo
 from oncall.store import head_revision, make_engine, schema_state, upgrade
 from oncall.store.models import metadata
 
 M = timedelta(minutes=1)
-
-pytestmark = pytest.mark.xdist_group("postgres")  # one worker, one cluster
-
-
-@pytest.fixture
-def pg_desk(pg_head_db, policy):
-    clock = FixedClock(NOW)
-    desk = open_desk(pg_head_db, policy, clock, "duty")
-    desk.roster.add("duty", "Duty", "engineer", on_duty=True)
-    desk.roster.add("alice", "Alice", "engineer")
-    desk.roster.add("bob", "Bob", "senior", on_duty=True)
-    desk.customers.add(
-        "华东电网",
-        systems=[SystemInfo("EMS", "D5000", "v3")],
-        contacts=[ContactInfo("张工")],
-        tier="gold",
-    )
-    yield desk
-    desk.engine.dispose()
 
 
 def test_migrations_on_postgres(pg_db):
@@ -75,7 +56,7 @@ def test_audit_trail_is_append_only_on_postgres(pg_desk):
 
 
 def test_adding_a_system_is_audited_on_postgres(pg_desk):
-    from test_identity import adding_a_system_is_audited
+    from desk_support import adding_a_system_is_audited
 
     adding_a_system_is_audited(pg_desk)
 

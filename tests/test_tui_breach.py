@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_tui_detail import spy_refresh
-from test_tui_keys import press_and_fill, save
-from tui_support import make_app, settle
+from tui_support import make_app, press_and_fill, save, settle, spy_refresh
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

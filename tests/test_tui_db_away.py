@@ -15,10 +15,8 @@ import pytest
 from dbdamage import damage_page
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from test_store_postgres import pg_desk  # noqa: F401
-from test_tui_keys import press_and_fill, save
 from textual.widgets import Input
-from tui_support import make_app, settle
+from tui_support import make_app, press_and_fill, save, settle
 
 import oncall.store.db
 from oncall.store.health import DatabaseDamaged, DatabaseUnavailable
@@ -115,7 +113,6 @@ def blocked(pg_desk, pg_url):  # noqa: F811
     admin.dispose()
 
 
-@pytest.mark.xdist_group("postgres")  # one worker, one cluster
 async def test_postgres_going_away_keeps_the_form_and_the_console_recovers(pg_desk, blocked):
     desk = pg_desk
     fault = desk.faults.log(

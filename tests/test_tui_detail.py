@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.geometry import Region
-from tui_support import make_app, settle
+from tui_support import make_app, settle, spy_refresh
 
 from oncall.text import cell_width
 from oncall.tui.detail import CLOCK_BAND_AT, CLOCK_WIDTHS, wrap
@@ -16,19 +16,6 @@ def texts(rows) -> list[str]:
 
 def screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-def spy_refresh(widget) -> list[tuple]:
-    """Record the widget's refresh calls: (regions, keywords) each."""
-    calls: list[tuple] = []
-    original = widget.refresh
-
-    def refresh(*regions, **kw):
-        calls.append((regions, kw))
-        return original(*regions, **kw)
-
-    widget.refresh = refresh
-    return calls
 
 
 def count_layouts(app) -> list:

@@ -4,37 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Checkbox, Input, Select, TextArea
-from tui_support import make_app, settle, until
+from textual.widgets import Input, TextArea
+from tui_support import fill, make_app, press_and_fill, save, settle, until
 
 from oncall.tui.forms.base import FormScreen
 from oncall.tui.palette import ActionsProvider
-
-
-def fill(form: FormScreen, **values) -> None:
-    for key, value in values.items():
-        widget = form.query_one(f"#f-{key}")
-        if isinstance(widget, TextArea):
-            widget.text = value
-        elif isinstance(widget, (Input, Select, Checkbox)):
-            widget.value = value
-        else:  # pragma: no cover
-            raise AssertionError(f"cannot fill {key}")
-
-
-async def press_and_fill(pilot, key: str, **values) -> FormScreen:
-    await pilot.press(key)
-    await settle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, FormScreen), f"{key} opened {form!r}"
-    fill(form, **values)
-    await pilot.pause()
-    return form
-
-
-async def save(pilot) -> None:
-    await pilot.press("ctrl+s")
-    await settle(pilot)
 
 
 async def test_n_logs_a_fault_from_the_intake_form(desk, clock):

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_tui_keys import fill, save
 from textual.widgets import Input, Select
-from tui_support import make_app, settle
+from tui_support import fill, make_app, save, settle
 
 from oncall.tui.forms.base import FormScreen
 from oncall.tui.forms.verbs import AssignForm, EscalateForm, ResolveForm

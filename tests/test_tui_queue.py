@@ -4,8 +4,7 @@ resolved here kept in view until the cursor moves, and the footer's keys whole."
 
 from __future__ import annotations
 
-from test_tui_keys import fill, press_and_fill, save
-from tui_support import console_refs, make_app, settle
+from tui_support import console_refs, fill, make_app, press_and_fill, save, settle
 
 from oncall.desk.queue import group_queue
 from oncall.tui.queue import FOLD, short_ref

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from test_tui_keys import fill, press_and_fill, save
 from textual.widgets import Input, Select
-from tui_support import make_app, settle
+from tui_support import fill, make_app, press_and_fill, save, settle
 
 from oncall.desk import SystemInfo
 from oncall.tui.forms.base import FormScreen

@@ -9,6 +9,10 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+from textual.widgets import Checkbox, Input, Select, TextArea
+
+from oncall.tui.forms.base import FormScreen
+
 HANG = 120.0  # seconds: a guard against a hang, never what a test checks
 
 
@@ -67,3 +71,42 @@ async def settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def fill(form: FormScreen, **values) -> None:
+    for key, value in values.items():
+        widget = form.query_one(f"#f-{key}")
+        if isinstance(widget, TextArea):
+            widget.text = value
+        elif isinstance(widget, (Input, Select, Checkbox)):
+            widget.value = value
+        else:  # pragma: no cover
+            raise AssertionError(f"cannot fill {key}")
+
+
+async def press_and_fill(pilot, key: str, **values) -> FormScreen:
+    await pilot.press(key)
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, FormScreen), f"{key} opened {form!r}"
+    fill(form, **values)
+    await pilot.pause()
+    return form
+
+
+async def save(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+def spy_refresh(widget) -> list[tuple]:
+    """Record the widget's refresh calls: (regions, keywords) each."""
+    calls: list[tuple] = []
+    original = widget.refresh
+
+    def refresh(*regions, **kw):
+        calls.append((regions, kw))
+        return original(*regions, **kw)
+
+    widget.refresh = refresh
+    return calls
