@@ -393,3 +393,25 @@ async def test_a_burst_of_withdrawn_alerts_is_one_toast(desk, clock):
             "4 alerts withdrawn, by entries logged later"
         ]
         service.close()
+
+
+async def test_no_toast_covers_the_alerts_list_and_they_come_back_over_the_queue(
+    desk, clock, fault
+):
+    from textual.widgets._toast import Toast
+
+    app = make_app(desk, clock)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        service = attach_alerts(app, desk, None, clock, poll_every=3600)
+        await started(pilot, service)
+        app.notify("Breach · F-1", timeout=600)
+        app.push_screen(AlertsScreen(service))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, AlertsScreen)
+        assert [t for t in app.screen.query(Toast) if t.region.area] == []
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.pause()
+        assert [t for t in app.screen.query(Toast) if t.region.area]

@@ -11,8 +11,9 @@ time fields once a form was open. Here:
   toast's own text included (Textualize/textual#6357, open): a toast across
   the pane divider read "海川银行数据  心". Over the queue pane only, no widget
   edge falls inside a toast's text;
-- where the detail pane fills the screen (80 columns, detail shown) and over a
-  form (any modal screen), toasts are not shown: alerts still count in the
+- where the detail pane fills the screen (80 columns, detail shown), over a
+  form (any modal screen) and over the alerts list (it shows them all), toasts
+  are not shown: alerts still count in the
   header and ring the bell, and their toasts show again, for the time they
   have left, once the queue is back;
 - ``DISMISS_KEY`` (bound on the app, so in every screen; ``dismiss-toasts`` in the
