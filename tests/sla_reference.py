@@ -237,8 +237,10 @@ class Reference:
         self.service = bytearray(self.hi - self.lo)
         for spans in self.intervals.values():
             for open_m, close_m in spans:
-                for t in range(open_m, close_m):
-                    self.service[t - self.lo] = 1
+                if close_m > open_m:
+                    self.service[open_m - self.lo : close_m - self.lo] = b"\x01" * (
+                        close_m - open_m
+                    )
 
     def in_service(self, t: int) -> bool:
         """The same question asked directly: does an interval of the minute's date
