@@ -10,8 +10,11 @@ minutes. Everything is brute force:
   twice opens at its first occurrence).
 * A minute is in service when some interval of the schedule, opened on some
   local date, opens at or before it and closes after it.
-* ``add`` walks forward one minute at a time counting service minutes;
-  ``between`` counts the service minutes one by one.
+* ``add`` counts the service minutes run by run (``add_by_walking``, its check,
+  one minute at a time); ``between`` counts the service minutes one by one.
+* The local clock is read at every whole hour, and minute by minute in an hour
+  whose UTC offset changes (``local_minutes``; a test checks it against reading
+  every minute).
 
 The working-day calendar of China is typed in from the State Council's notices
 for 2025 and 2026 (国务院办公厅关于节假日安排的通知), not read from the
@@ -128,13 +131,39 @@ class RefSchedule:
 
 
 def local_minutes(zone: str, lo: int, hi: int) -> list[int]:
-    """The local clock (naive wall minutes since 1970-01-01 00:00) at each epoch minute."""
+    """The local clock (naive wall minutes since 1970-01-01 00:00) at each epoch minute.
+
+    Read at every whole hour, and at every minute of an hour whose two ends differ
+    in UTC offset (the clock changed inside it); in an hour whose ends agree the clock
+    reads one more minute each minute. This assumes no hour holds two changes that
+    cancel out, true of every zone in the tz database; ``local_minutes_every_minute``
+    reads each minute, and a test checks that both agree over the eras.
+    """
     tz = ZoneInfo(zone)
-    out = []
-    for t in range(lo, hi):
-        wall = datetime.fromtimestamp(t * MINUTE, tz).replace(tzinfo=None)
-        out.append((wall - _NAIVE_EPOCH) // timedelta(minutes=1))
+
+    def offset(t: int) -> int:  # local minus UTC, in minutes
+        return _reading(tz, t) - t
+
+    out: list[int] = []
+    for hour in range(lo - lo % 60, hi, 60):
+        start, stop = max(hour, lo), min(hour + 60, hi)
+        if offset(hour) == offset(hour + 60):
+            shift = offset(hour)
+            out.extend(t + shift for t in range(start, stop))
+        else:
+            out.extend(_reading(tz, t) for t in range(start, stop))
     return out
+
+
+def local_minutes_every_minute(zone: str, lo: int, hi: int) -> list[int]:
+    """``local_minutes`` read minute by minute (slow: the check of the hourly reading)."""
+    tz = ZoneInfo(zone)
+    return [_reading(tz, t) for t in range(lo, hi)]
+
+
+def _reading(tz: ZoneInfo, t: int) -> int:
+    wall = datetime.fromtimestamp(t * MINUTE, tz).replace(tzinfo=None)
+    return (wall - _NAIVE_EPOCH) // timedelta(minutes=1)
 
 
 def wall_minute(day: date, minute_of_day: int = 0) -> int:
@@ -208,8 +237,10 @@ class Reference:
         self.service = bytearray(self.hi - self.lo)
         for spans in self.intervals.values():
             for open_m, close_m in spans:
-                for t in range(open_m, close_m):
-                    self.service[t - self.lo] = 1
+                if close_m > open_m:
+                    self.service[open_m - self.lo : close_m - self.lo] = b"\x01" * (
+                        close_m - open_m
+                    )
 
     def in_service(self, t: int) -> bool:
         """The same question asked directly: does an interval of the minute's date
@@ -232,8 +263,26 @@ class Reference:
         self._check(start)
         if minutes == 0:
             return start
+        # Hops from one run of painted minutes to the next, counting each run's minutes.
+        left, pos, end = minutes, start - self.lo, self.valid_hi - self.lo
+        while True:
+            run = self.service.find(1, pos, end)
+            if run < 0:
+                raise LookupError(f"fewer than {minutes} service minutes after {start} in the era")
+            stop = self.service.find(0, run, end)
+            stop = end if stop < 0 else stop
+            if stop - run >= left:
+                return self.lo + run + left
+            left -= stop - run
+            pos = stop
+
+    def add_by_walking(self, start: int, minutes: int) -> int:
+        """``add`` by walking the minutes one by one (slow: the check of ``add``)."""
+        self._check(start)
+        if minutes == 0:
+            return start
         window = self.service[start - self.lo : self.valid_hi - self.lo]
-        service_minutes = compress(count(start), window)  # walks the minutes one by one
+        service_minutes = compress(count(start), window)
         nth = next(islice(service_minutes, minutes - 1, None), None)
         if nth is None:
             raise LookupError(f"fewer than {minutes} service minutes after {start} in the era")

@@ -30,7 +30,13 @@ async def test_two_schedulers_on_postgres_fire_and_send_each_alert_once(
 ):
     clock = FixedClock(NOW)
     one_desk = one_customer_desk(pg_engines[0], policy, clock, duty_name="Duty")
-    for i in range(8):
+    # Every alert is raised by both schedulers at the same tick and each tries to
+    # claim its notification, so each alert is a contest of its own: a second INSERT
+    # or a second claim shows in every one of them. Three faults (levels 0, 1, 0)
+    # give 15 alerts, several due at one tick; each sent alert costs a supervisor
+    # process (~0.4 s of CPU), which is why there are not more.
+    faults = 3
+    for i in range(faults):
         log_fault(
             one_desk, title=f"fault {i}", level=i % 2, at=clock.now() - timedelta(minutes=7 * i)
         )
@@ -47,7 +53,7 @@ async def test_two_schedulers_on_postgres_fire_and_send_each_alert_once(
         await asyncio.gather(*one.service._tasks, *two.service._tasks)
     rows = alert_rows(pg_engines[0])
     keys = [(r.fault_id, r.clock, r.threshold, r.deadline) for r in rows]
-    assert len(rows) > 8 and len(keys) == len(set(keys))
+    assert len(rows) > faults and len(keys) == len(set(keys))
     assert sorted(a.id for a in one.shown) == sorted(r.id for r in rows)
     assert sorted(a.id for a in two.shown) == sorted(r.id for r in rows)
     await wait_until(lambda: all(r.notify_state == "sent" for r in alert_rows(pg_engines[0])))

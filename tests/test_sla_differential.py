@@ -26,6 +26,9 @@ from sla_reference import (
     RefSchedule,
     era,
     from_minute,
+    local_minutes,
+    local_minutes_every_minute,
+    wall_minute,
 )
 
 from oncall.sla.calendar import DayKind, WorkingCalendar
@@ -207,6 +210,34 @@ def test_reference_asked_two_ways_agrees(seed: int) -> None:
         _, ref, text = random_case(rng, first, last, china_ok)
         for t in range(ref.valid_lo, ref.valid_hi):
             assert ref.in_service(t) == bool(ref.service[t - ref.lo]), (t, text)
+        # ``add`` hops over runs of minutes; walking them one by one agrees.
+        marks = [t + d for t in ref.boundaries() for d in (-1, 0, 1)]
+        for start in rng.sample(marks, min(len(marks), 10)) + [ref.valid_lo]:
+            if not ref.valid_lo <= start < ref.valid_hi:
+                continue
+            available = ref.available(start)
+            for minutes in {0, min(1, available), available // 3, available // 2, available}:
+                assert ref.add(start, minutes) == ref.add_by_walking(start, minutes), (
+                    start,
+                    minutes,
+                    text,
+                )
+
+
+@pytest.mark.parametrize(
+    ("zone", "first", "last"),
+    [
+        ("Europe/Berlin", date(2025, 3, 21), date(2025, 4, 8)),
+        ("Europe/Berlin", date(2025, 9, 20), date(2025, 11, 4)),
+        ("Europe/Berlin", date(2026, 3, 20), date(2026, 4, 10)),
+        ("Europe/Berlin", date(2026, 10, 17), date(2026, 11, 4)),
+        ("Asia/Shanghai", date(2026, 2, 5), date(2026, 3, 6)),
+    ],
+)
+def test_the_clock_read_hourly_is_the_clock_read_every_minute(zone, first, last) -> None:
+    """The reference's shortcut (``local_minutes``) over eras with daylight-saving changes."""
+    lo, hi = wall_minute(first) - 15 * 60 + 7, wall_minute(last) + 15 * 60 - 7  # not whole hours
+    assert local_minutes(zone, lo, hi) == local_minutes_every_minute(zone, lo, hi)
 
 
 def test_reference_maps_wall_times_by_the_documented_rule() -> None:
