@@ -13,7 +13,7 @@ from oncall.tui.palette import ActionsProvider
 
 async def test_n_logs_a_fault_from_the_intake_form(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.main.queue.refs == []
         await press_and_fill(
@@ -40,7 +40,7 @@ async def test_n_logs_a_fault_from_the_intake_form(desk, clock):
 
 async def test_intake_validates_inline_and_keeps_what_was_typed(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "n", title="", symptom="typed symptom", at="tomorrow")
         await save(pilot)
@@ -57,7 +57,7 @@ async def test_intake_validates_inline_and_keeps_what_was_typed(desk, clock):
 
 async def test_r_responds(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "r", how="phone", note="called back")
         await save(pilot)
@@ -68,7 +68,7 @@ async def test_r_responds(desk, clock, fault):
 async def test_s_proposes_a_solution(desk, clock, fault):
     desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "s", text="restart the front end")
         await save(pilot)
@@ -77,7 +77,7 @@ async def test_s_proposes_a_solution(desk, clock, fault):
 
 async def test_a_assigns_to_someone_and_m_takes_it(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "a", engineer="alice", note="EMS expert")
         await save(pilot)
@@ -90,7 +90,7 @@ async def test_a_assigns_to_someone_and_m_takes_it(desk, clock, fault):
 async def test_w_logs_remote_work(desk, clock, fault):
     desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(
             pilot, "w", mode="remote", done="restarted the collector", result="data flowing"
@@ -108,7 +108,7 @@ async def test_w_logs_remote_work(desk, clock, fault):
 async def test_w_logs_onsite_work_with_the_customer_sign_off(desk, clock, fault):
     desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "w", mode="onsite")
         assert form.query_one("#field-customer_rep").display
@@ -126,7 +126,7 @@ async def test_o_signs_off_onsite_work(desk, clock, fault):
     start = clock.now() - timedelta(minutes=20)
     desk.work.add(fault.ref, version=None, mode="onsite", start=start, end=clock.now(), done="x")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "o", customer_rep="李主任")
         await save(pilot)
@@ -138,7 +138,7 @@ async def test_o_signs_off_onsite_work(desk, clock, fault):
 async def test_x_escalates(desk, clock, fault):
     desk.faults.assign(fault.ref, "alice", version=None)
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "x", reason="on-site staff cannot clear it")
         await save(pilot)
@@ -149,7 +149,7 @@ async def test_x_escalates(desk, clock, fault):
 async def test_p_pauses_and_resumes(desk, clock, fault):
     desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "p", reason="customer arranging a maintenance window")
         await save(pilot)
@@ -164,7 +164,7 @@ async def test_p_pauses_and_resumes(desk, clock, fault):
 
 async def test_l_changes_the_level(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "l", reason="whole EMS is down")
         await save(pilot)  # still level 1: refused inline
@@ -177,7 +177,7 @@ async def test_l_changes_the_level(desk, clock, fault):
 
 async def test_e_edits_the_fault_record(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "e", diagnosis="comms board failed", changes="none")
         assert form.query_one("#f-symptom", TextArea).text == "RTU data stale since 09:00"
@@ -191,7 +191,7 @@ async def test_e_edits_the_fault_record(desk, clock, fault):
 async def test_v_resolves_then_c_closes_then_u_reopens(desk, clock, fault):
     desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "v", summary="board replaced")
         await save(pilot)
@@ -221,7 +221,7 @@ async def test_f_filters_and_F_clears(desk, clock, fault):
     )
     desk.faults.assign(other.ref, "duty", version=None)
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert set(app.main.queue.refs) == {fault.ref, other.ref}
         await press_and_fill(pilot, "f", mine=True)
@@ -281,7 +281,7 @@ async def test_moving_enter_escape_help_and_quit(desk, clock, fault):
 
 async def test_a_refused_verb_keeps_the_form_and_takes_the_new_version(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "a", engineer="bob", note="needs a senior")
         seen = form.fault.version
@@ -301,7 +301,7 @@ async def test_a_refused_verb_keeps_the_form_and_takes_the_new_version(desk, clo
 
 async def test_a_bad_state_is_refused_with_a_message(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "c", note="too early")
         await save(pilot)
@@ -312,7 +312,7 @@ async def test_a_bad_state_is_refused_with_a_message(desk, clock, fault):
 
 async def test_t_switches_between_the_dark_and_the_light_theme(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.theme == "textual-dark"
         await pilot.press("t")
@@ -334,7 +334,7 @@ def palette_shows_first(app, title: str) -> bool:
 
 async def test_every_action_is_in_the_command_palette(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         titles = [title for title, _help, _run in ActionsProvider(app.main).commands()]
         for words in (
@@ -360,7 +360,7 @@ async def test_W_ends_work_that_goes_on(desk, clock, fault):
     start = clock.now() - timedelta(minutes=40)
     desk.work.add(fault.ref, version=None, mode="remote", start=start, done="watching the link")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "W", result="link stable")
         await save(pilot)
@@ -371,7 +371,7 @@ async def test_W_ends_work_that_goes_on(desk, clock, fault):
 async def test_after_a_refused_save_the_focused_field_stands_out(desk, clock):
     """Every wrong field is red; the one the focus went to is marked apart (reversed label)."""
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "n", customer="华东电网", system="SCADA", title="")
         await save(pilot)
@@ -396,7 +396,7 @@ async def test_a_time_left_as_shown_means_now_even_within_the_minute_of_a_change
     desk.faults.respond(fault.ref, version=None, how="phone")  # its last change: 10:00:30
     clock.advance(seconds=15)  # 10:00:45, the same minute
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "v", summary="board replaced")
         assert form.raw("at") == "2026-03-10 10:00"
@@ -416,7 +416,7 @@ async def test_work_started_as_the_form_says_in_the_minute_of_the_report(desk, c
     )
     clock.advance(seconds=10)  # the same minute
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "w", done="Checked the logs remotely")
         await save(pilot)
