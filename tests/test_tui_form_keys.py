@@ -10,7 +10,7 @@ from oncall.tui.forms.base import FormScreen
 
 async def test_enter_on_a_list_moves_on_and_space_opens_it(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
@@ -37,7 +37,7 @@ async def test_enter_on_a_list_moves_on_and_space_opens_it(desk, clock):
 
 async def test_enter_on_a_check_box_moves_on_and_space_ticks_it(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f")  # the filter form: "only mine" is a check box
         await settle(pilot)

@@ -23,7 +23,7 @@ def form_error(form: FormScreen) -> str:
 async def test_s_adds_a_system_that_the_intake_form_offers_at_once(desk, clock):
     desk.customers.add("Acme", systems=[SystemInfo("CRM")])
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "S")
         assert isinstance(form, SystemForm)
@@ -49,7 +49,7 @@ async def test_s_adds_a_system_that_the_intake_form_offers_at_once(desk, clock):
 async def test_the_form_starts_on_the_customer_of_the_fault_under_the_cursor(desk, clock, fault):
     desk.customers.add("Acme", systems=[SystemInfo("CRM")])  # first by name
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "S")
         assert form.query_one("#f-customer", Select).value == "华东电网"
@@ -58,7 +58,7 @@ async def test_the_form_starts_on_the_customer_of_the_fault_under_the_cursor(des
 
 async def test_a_customer_added_by_the_cli_meanwhile_is_offered(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         desk.customers.add("Acme")  # the console opened before
         form = await press_and_fill(pilot, "S", customer="Acme", name="CRM")
@@ -69,7 +69,7 @@ async def test_a_customer_added_by_the_cli_meanwhile_is_offered(desk, clock):
 
 async def test_refusals_show_in_the_form_and_keep_what_was_typed(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         trail = len(desk.reads.events(limit=1000))
         form = await press_and_fill(pilot, "S", name="   ", product="D5000")
@@ -94,7 +94,7 @@ async def test_refusals_show_in_the_form_and_keep_what_was_typed(desk, clock):
 
 async def test_control_characters_are_stored_and_shown_escaped(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(pilot, "S", name="RTU\x1b[2J")
         await save(pilot)
@@ -106,7 +106,7 @@ async def test_control_characters_are_stored_and_shown_escaped(desk, clock):
 
 async def test_a_read_only_console_has_no_add_system_key(desk, clock, fault):
     app = make_app(desk.as_user("mallory"), clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("S")
         await settle(pilot)
@@ -118,7 +118,7 @@ async def test_a_read_only_console_has_no_add_system_key(desk, clock, fault):
 
 async def test_the_palette_offers_it_without_a_fault(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         commands = {t: run for t, _h, run in ActionsProvider(app.main).commands()}
         assert "Add system (S)" in commands
@@ -129,7 +129,7 @@ async def test_the_palette_offers_it_without_a_fault(desk, clock):
 
 async def test_the_intake_form_offers_a_customer_added_by_the_cli_meanwhile(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         desk.customers.add("Acme", systems=[SystemInfo("CRM")])  # the console opened before
         form = await press_and_fill(pilot, "n")
