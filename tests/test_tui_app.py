@@ -90,7 +90,7 @@ async def test_cursor_stays_on_its_fault_when_rows_move(desk, clock, fault):
         customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
     )
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         queue = app.main.queue
         assert queue.refs == [fault.ref, later.ref]
@@ -118,7 +118,7 @@ async def test_a_fault_resolved_elsewhere_leaves_the_queue_by_itself(desk, clock
     away, past the hang guard): no key, no reload() from the test."""
     desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock, tick=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         other = desk.faults.log(
             customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
@@ -202,7 +202,7 @@ async def test_an_empty_database_offers_the_demo_data(engine, policy, clock):
 
     desk = Desk(engine, policy, clock, "newbie")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "ConfirmScreen"
         notes: list[str] = []
