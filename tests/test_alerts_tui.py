@@ -79,7 +79,7 @@ async def test_toasts_the_bell_and_the_header_count(desk, clock, fault):
 
 async def test_the_bell_can_be_turned_off(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         seen = Seen(app)
         config = Config(path=None, values={"bell": False})
         service = attach_alerts(app, desk, config, clock, poll_every=3600)
@@ -228,7 +228,7 @@ async def test_an_alert_seconds_ahead_fires_in_the_running_console(engine, polic
     clock = SystemClock()
     desk = one_customer_desk(engine, policy, clock)
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         seen = Seen(app)
         service = attach_alerts(app, desk, None, clock, poll_every=100_000)  # no poll
         await started(pilot, service)
@@ -348,7 +348,7 @@ WITHDRAWN = {
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 async def test_a_withdrawn_alert_is_a_one_line_toast(desk, clock, fault, language):
     app = make_app(desk, clock, language=language)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         seen = Seen(app)
         service = attach_alerts(app, desk, None, clock, poll_every=3600)
         await started(pilot, service)
@@ -378,7 +378,7 @@ async def test_a_burst_of_withdrawn_alerts_is_one_toast(desk, clock):
         for n in range(4)
     ]
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         seen = Seen(app)
         service = attach_alerts(app, desk, None, clock, poll_every=3600)
         await started(pilot, service)

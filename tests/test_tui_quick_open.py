@@ -100,7 +100,7 @@ async def test_a_failed_peek_opens_the_desk_as_before(demo_desk):
     opener = GatedOpener(demo_desk, fail_peek=True)
     opener.gate.set()
     app = make_app(opener)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.main.queue.refs == console_refs(
             demo_desk.reads.open_queue(), demo_desk.clock.now()
@@ -133,7 +133,7 @@ async def test_an_empty_database_still_offers_the_demo_data(engine, policy, cloc
 
     opener = GatedOpener(Desk(engine, policy, clock, "duty"))
     app = make_app(opener)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         try:
             await until(pilot, lambda: quick_shown(app))
             assert opener.peeked is not None and opener.peeked.queue == []
@@ -147,7 +147,7 @@ async def test_an_empty_database_still_offers_the_demo_data(engine, policy, cloc
 async def test_a_desk_that_will_not_open_takes_the_quick_rows_away(demo_desk):
     opener = GatedOpener(demo_desk, fail_open=True)
     app = make_app(opener)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         try:
             await until(pilot, lambda: quick_shown(app))
             assert app.main.queue.refs == console_refs(
