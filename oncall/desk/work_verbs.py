@@ -81,7 +81,12 @@ class Work:
                 "result": result,
             }
 
-        summary, tx = self._tx.fault_verb(h.WORK_ADD, apply, ref=ref, version=version, at=at)
+        return self._entry_verb(h.WORK_ADD, apply, ref=ref, version=version, at=at)
+
+    def _entry_verb(self, verb: str, apply, **where) -> WorkEntry:
+        """Run a work verb in the fault verb's transaction: the entry as it left it,
+        with the fault's new version."""
+        summary, tx = self._tx.fault_verb(verb, apply, **where)
         return work_entry(tx.entry, summary.ref, summary.version)
 
     def _work_span(
@@ -153,10 +158,7 @@ class Work:
                 setattr(row, k, val)
             return {"entry": row.id, "before": before, "after": after}
 
-        summary, tx = self._tx.fault_verb(
-            h.WORK_EDIT, apply, entry_id=entry_id, version=version, at=at
-        )
-        return work_entry(tx.entry, summary.ref, summary.version)
+        return self._entry_verb(h.WORK_EDIT, apply, entry_id=entry_id, version=version, at=at)
 
     def end(
         self,
@@ -185,10 +187,7 @@ class Work:
                 row.result = result
             return {"entry": row.id, "end": h.iso(finish), "result": result}
 
-        summary, tx = self._tx.fault_verb(
-            h.WORK_END, apply, entry_id=entry_id, version=version, at=at
-        )
-        return work_entry(tx.entry, summary.ref, summary.version)
+        return self._entry_verb(h.WORK_END, apply, entry_id=entry_id, version=version, at=at)
 
     def sign_off(
         self,
@@ -249,7 +248,4 @@ class Work:
                 "ended_was": h.iso(was) if was is not None and finish != was else None,
             }
 
-        summary, tx = self._tx.fault_verb(
-            h.SIGN_OFF, apply, entry_id=entry_id, version=version, at=at
-        )
-        return work_entry(tx.entry, summary.ref, summary.version)
+        return self._entry_verb(h.SIGN_OFF, apply, entry_id=entry_id, version=version, at=at)
