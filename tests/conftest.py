@@ -8,6 +8,7 @@ a good part of a second. Every test gets its own copy under its own
 
 from __future__ import annotations
 
+import gc
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 from sqlmodel import Session, select
+from textual import _wait
 
 from oncall.clock import FixedClock
 from oncall.desk import ContactInfo, Desk, SystemInfo, open_desk
@@ -28,6 +30,25 @@ from oncall.store.models import AuditEvent, Fault
 # failing when generating examples is slow (a busy machine); speed is bench/'s.
 settings.register_profile("oncall", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("oncall")
+
+# The suite's cost (it must run within 90 s on 2 cores, see the README), two settings:
+# - The cyclic garbage collector ran a full pass every few hundred console objects, over
+#   every object the imports made (Textual, SQLAlchemy): 14 % of a console test's CPU.
+#   Collect rarely, and never over what exists once the tests are collected (frozen).
+# - Textual's ``pilot.pause()`` waits until the process looks idle, in windows of 20 ms:
+#   every pause cost at least 20 ms of wall time, a third of a console test's. The tests
+#   wait on the events they need (``tui_support.settle``: the desk open, the workers done,
+#   the messages handled); the pause only lets the loop run, so a 2 ms window will do.
+gc.set_threshold(30_000, 50, 100)
+
+
+def pytest_collection_finish(session) -> None:
+    gc.collect()
+    gc.freeze()
+
+
+_wait.SLEEP_GRANULARITY = 0.002
+_wait.SLEEP_IDLE = 0.000_2
 
 # PostgreSQL fixtures (pg_url, pg_db, pg_head_db), for every test file.
 pytest_plugins = ["pgcluster"]
