@@ -49,7 +49,7 @@ class Seen:
 
 async def test_toasts_the_bell_and_the_header_count(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         seen = Seen(app)
         service = attach_alerts(app, desk, None, clock, poll_every=3600)
         await started(pilot, service)
@@ -190,7 +190,7 @@ async def test_the_console_toasts_a_delivery_it_finds_unknown(desk, clock, fault
     from oncall.store.alert_models import Alert
 
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         seen = Seen(app)
         service = attach_alerts(app, desk, None, clock, poll_every=3600)
         await started(pilot, service)
@@ -401,7 +401,7 @@ async def test_no_toast_covers_the_alerts_list_and_they_come_back_over_the_queue
     from textual.widgets._toast import Toast
 
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         service = attach_alerts(app, desk, None, clock, poll_every=3600)
         await started(pilot, service)
         app.notify("Breach · F-1", timeout=600)

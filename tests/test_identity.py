@@ -327,7 +327,7 @@ async def test_the_console_is_read_only_when_the_claim_is_refused(desk, clock, f
     from tui_support import make_app, settle
 
     app = make_app(desk.as_user("bob").claim("alice"), clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         banner = str(app.main.query_one("#banner").render())
         assert "Read-only: bob is not a roster lead, so cannot act as alice" in banner

@@ -131,7 +131,7 @@ def _ago(desk, clock, delta) -> str:
 
 async def test_the_intake_form_offers_the_response_for_a_past_call(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await press_and_fill(pilot, "n", title="logged after the call", symptom="s")
         shown = lambda: form.query_one("#field-responded_at").display  # noqa: E731
@@ -158,7 +158,7 @@ async def test_the_intake_form_offers_the_response_for_a_past_call(desk, clock):
 
 async def test_the_intake_form_logs_a_past_call_unanswered_when_left_empty(desk, clock):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_fill(
             pilot, "n", title="not answered yet", symptom="s", at=_ago(desk, clock, 2 * H)

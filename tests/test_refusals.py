@@ -84,7 +84,7 @@ def test_a_refusal_without_a_code_is_shown_as_it_is():
 async def test_the_chinese_console_says_why_a_save_was_refused_in_chinese(desk, clock, fault):
     app = make_app(desk, clock, language="zh_CN")
     try:
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             from tui_support import settle
 
             await settle(pilot)

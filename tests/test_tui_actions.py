@@ -166,7 +166,7 @@ def test_the_config_file_takes_a_keymap_table_of_strings(tmp_path):
 
 async def test_a_rebound_key_works_and_the_footer_help_and_palette_show_it(desk, clock, fault):
     app = make_app(desk, clock, {"respond": "R"})
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.keymap_problems == []
         assert "R Respond" in footer(app.main) and "r Respond" not in footer(app.main)
@@ -187,7 +187,7 @@ async def test_a_rebound_key_works_and_the_footer_help_and_palette_show_it(desk,
 
 async def test_a_bad_keymap_is_one_toast_and_the_console_works_with_the_rest(desk, clock, fault):
     app = make_app(desk, clock, {"nope": "x", "take": "n", "respond": "R"})
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         (toast,) = [n for n in app._notifications if n.title == "Keys not rebound"]
         assert toast.message.splitlines() == [
@@ -207,7 +207,7 @@ async def test_the_footer_follows_the_table(desk, clock, fault, monkeypatch):
     ]
     monkeypatch.setattr(actions, "ACTIONS", tuple(quit_first))
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert footer(app.main).startswith(" q Quit  n New  r Respond  v Resolve")
         assert footer(app.main).rstrip().endswith("? Help")
@@ -215,7 +215,7 @@ async def test_the_footer_follows_the_table(desk, clock, fault, monkeypatch):
 
 async def test_the_help_lists_the_table_in_the_console_language(desk, clock, fault):
     app = make_app(desk, clock, language="zh_CN")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
@@ -243,7 +243,7 @@ async def test_the_palette_runs_the_current_screens_actions_translated(desk, clo
     from textual.command import CommandList
 
     app = make_app(desk, clock, language="zh_CN")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "响应 (r)" in palette_titles(app.main)
         await pilot.press("ctrl+p")
@@ -267,7 +267,7 @@ async def test_the_palette_runs_the_current_screens_actions_translated(desk, clo
 
 async def test_the_alerts_screen_has_the_keybar_of_its_actions(desk, clock, fault):
     app = make_app(desk, clock, {"alerts-resend": "f5"})
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.push_screen(AlertsScreen(None))
         await settle(pilot)

@@ -62,7 +62,7 @@ async def test_queue_is_in_breach_order_with_band_text(demo_desk):
 
 async def test_countdowns_tick_and_show_seconds_only_near_the_deadline(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         row = app.main.queue.row(fault.ref)
         assert row.cells["left"] == "1h00m"  # respond clock: 2 h from 09:00, now 10:00
@@ -143,7 +143,7 @@ async def test_detail_pane_shows_every_clock_the_record_and_the_timeline(desk, c
         result="link flaps",
     )
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         detail = app.main.detail
         assert detail.view.fault.ref == fault.ref
@@ -185,7 +185,7 @@ async def test_control_characters_are_shown_escaped(desk, clock):
 async def test_read_only_when_not_on_the_roster(desk, clock, fault):
     stranger = desk.as_user("mallory")
     app = make_app(stranger, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         banner = str(app.main.query_one("#banner").render())
         assert "Read-only" in banner and "oncall engineer add mallory" in banner

@@ -38,7 +38,7 @@ def queue_faults(desk):
 async def test_pausing_a_breached_fault_keeps_it_breached_in_place(desk, clock):
     paused, late, to_pause, calm = queue_faults(desk)
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         queue, header = app.main.queue, app.main.header
         # the next breach on top, then the breaches, latest first
@@ -93,7 +93,7 @@ async def test_the_detail_says_by_how_much_each_clock_is_late(desk, clock):
     slow = log(desk, "answered 30 min late", 2 * H, respond_after=90 * M)
     for language, phrase in (("en", "breached by"), ("zh_CN", "已超时")):
         app = make_app(desk, clock, language=language)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             detail = app.main.detail
             app.main.queue.move_to_ref(paused)

@@ -51,7 +51,7 @@ async def test_a_locked_sqlite_file_keeps_the_form_and_the_console_recovers(
     monkeypatch.setattr(oncall.store.db, "BUSY_TIMEOUT_MS", 50)
     desk.engine.dispose()
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         assert "unreachable" not in header_text(main)
@@ -82,7 +82,7 @@ async def test_a_locked_sqlite_file_keeps_the_form_and_the_console_recovers(
 
 async def test_the_indicator_is_translated_and_a_damaged_database_says_what_to_do(desk, clock):
     app = make_app(desk, clock, language="zh_CN")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         main.health.failed(DatabaseUnavailable("x", "database is locked"))
@@ -120,7 +120,7 @@ async def test_postgres_going_away_keeps_the_form_and_the_console_recovers(pg_de
         symptom="RTU data stale", contact="张工", at=desk.clock.now().replace(hour=1),
     )  # fmt: skip
     app = make_app(desk, desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         form = await press_and_fill(pilot, "a", engineer="bob", note="typed while away")
@@ -143,7 +143,7 @@ async def test_a_damaged_page_the_queue_does_not_read_still_shows(desk, clock, f
     desk.engine.dispose()
     damage_page(db_url.removeprefix("sqlite:///"))
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         banner = str(main.query_one("#banner").render())

@@ -149,26 +149,21 @@ async def test_the_focused_pane_scrolls_with_the_keys(demo_desk):
         assert detail.scroll_y == 0 and top_line() == row(0)
         for key, expect in (("j", 1), ("down", 2), ("j", 3), ("k", 2), ("up", 1), ("k", 0)):
             await pilot.press(key)
-            await pilot.wait_for_scheduled_animations()
             await settle(pilot)
             assert detail.scroll_y == expect, key
             assert top_line() == row(expect)
         await pilot.press("end")
-        await pilot.wait_for_scheduled_animations()
         await settle(pilot)
         assert detail.scroll_y == detail.max_scroll_y > 0
         assert top_line() == row(int(detail.scroll_y))
         await pilot.press("home")
-        await pilot.wait_for_scheduled_animations()
         await settle(pilot)
         assert detail.scroll_y == 0
         await pilot.press("pagedown")
-        await pilot.wait_for_scheduled_animations()
         await settle(pilot)
         assert detail.scroll_y > 5
         assert top_line() == row(int(detail.scroll_y))
         await pilot.press("pageup")
-        await pilot.wait_for_scheduled_animations()
         await settle(pilot)
         assert detail.scroll_y == 0
         assert app.main.queue.cursor_ref == queue_ref  # the keys scrolled, not moved the cursor
@@ -277,3 +272,22 @@ def test_the_clock_table_names_each_clock_in_whole_words(language):
         assert clock_cell("respond") == i18n._("respond")  # a name that fits stays whole
     finally:
         i18n.set_language("en")
+
+
+async def test_a_page_key_jumps_in_one_frame(demo_desk, monkeypatch):
+    """No smooth scrolling: over a slow ssh link every frame of it is bytes and waiting.
+    The pane's offset goes straight to the next page, no values in between."""
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
+    app = make_app(demo_desk, demo_desk.clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.main.detail
+        seen: list[float] = []
+        detail.watch(detail, "scroll_y", lambda y: seen.append(y), init=False)
+        await pilot.press("pagedown")
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        assert app.animation_level == "none"
+        assert seen == [detail.scroll_y] and detail.scroll_y > 5

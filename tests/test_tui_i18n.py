@@ -96,7 +96,7 @@ async def test_the_console_speaks_chinese_from_the_locale(desk, clock, fault, mo
     monkeypatch.delenv("LANGUAGE", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     app = make_app(desk, clock, language=None)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "告警 0" in app.main.header.plain()
         assert app.main.queue.row(fault.ref).cells["status"] == "新建"

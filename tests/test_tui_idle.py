@@ -47,7 +47,7 @@ def test_band_tracker_agrees_with_a_fresh_read(demo_desk):
 
 async def test_bands_move_on_a_tick_without_a_read(demo_desk, monkeypatch):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         first = main.sync.bands.next_at
@@ -72,7 +72,7 @@ async def test_bands_move_on_a_tick_without_a_read(demo_desk, monkeypatch):
 
 async def test_a_tick_asks_the_database_only_after_a_commit(demo_desk, monkeypatch, policy):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         assert demo_desk.reads.change_watch() is not None  # an SQLite file
@@ -142,7 +142,7 @@ async def test_a_new_alert_count_repaints_the_header_not_the_screen(demo_desk, m
     from textual._compositor import Compositor
 
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.pause()  # the first frame: drawn (pause ends with a screen update)
         full = []
@@ -177,6 +177,6 @@ async def test_the_console_freezes_its_settled_heap_out_of_the_collector(demo_de
             tick=False,
             freeze_heap=freeze,
         )
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert frozen == expected  # after the desk opened, and only when asked to

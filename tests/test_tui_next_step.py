@@ -53,7 +53,7 @@ async def open_next(pilot, key: str = "space") -> FormScreen:
 async def test_the_detail_pane_says_the_next_step_and_its_key(desk, clock):
     f = on_site(desk, clock, since=150 * M)  # the 2 h escalation window ran out 30 min ago
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         detail = app.main.detail
         assert detail.view.fault.ref == f.ref
@@ -69,7 +69,7 @@ async def test_the_detail_pane_says_the_next_step_and_its_key(desk, clock):
 async def test_the_next_step_in_chinese(desk, clock):
     on_site(desk, clock, since=150 * M)
     app = make_app(desk, clock, language="zh_CN")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.main.detail.section("next") == (
             "下一步 [x]：升级给值班的高级工程师（Bob Li (bob)）：现场服务 03-10 07:30 开始，"
@@ -81,7 +81,7 @@ async def test_the_next_step_moves_on_when_a_deadline_passes(desk, clock):
     f = level0(desk, clock)
     desk.work.add(f.ref, version=None, mode="remote", start=clock.now() - 100 * M, done="ssh")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         detail = app.main.detail
         assert detail.section("next") == (
@@ -102,7 +102,7 @@ async def test_the_next_step_moves_on_when_a_deadline_passes(desk, clock):
 async def test_space_opens_the_escalation_to_the_senior_on_duty(desk, clock):
     f = on_site(desk, clock, since=150 * M)
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await open_next(pilot)
         assert isinstance(form, EscalateForm)
@@ -132,7 +132,7 @@ async def test_w_logs_work_in_the_mode_the_next_step_asks_for(desk, clock):
     f = level0(desk, clock)
     desk.work.add(f.ref, version=None, mode="remote", start=clock.now() - 150 * M, done="ssh")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await open_next(pilot, "w")
         assert isinstance(form, WorkForm) and form.raw("mode") == "onsite"
@@ -144,7 +144,7 @@ async def test_space_opens_the_sign_off_of_the_entry_due(desk, clock):
     desk.work.add(f.ref, version=None, mode="onsite", start=clock.now() - H, end=clock.now())
     desk.faults.resolve(f.ref, version=None, summary="fixed")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.main.action_cycle_list()  # the resolved list
         await settle(pilot)
@@ -162,7 +162,7 @@ async def test_a_closed_fault_has_no_next_form(desk, clock):
     )
     desk.faults.resolve(f.ref, version=None, summary="fixed")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.main.action_cycle_list()  # the resolved list
         await settle(pilot)
@@ -183,7 +183,7 @@ async def test_space_on_a_fault_being_fixed_opens_resolve(desk, clock):
     f = level0(desk, clock)
     desk.work.add(f.ref, version=None, mode="onsite", start=clock.now() - 30 * M)
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.main.detail.section("next").startswith(
             "Next [v]: fix it on site and resolve, else escalate at 03-10 11:30"
@@ -201,7 +201,7 @@ def labels(form: FormScreen, key: str) -> list[tuple[str, str]]:
 async def test_the_assign_list_shows_who_is_on_duty_on_duty_first(desk, clock, fault):
     desk.roster.set_on_duty("alice", False)
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         desk.roster.set_on_duty("carol", True)  # meanwhile, from the shell: the form reads it again
         form = await open_next(pilot)  # nobody owns it: assign
@@ -219,7 +219,7 @@ async def test_the_escalate_list_holds_the_more_senior_on_duty_first(desk, clock
     desk.roster.set_on_duty("bob", False)
     desk.roster.add("dave", "Dave Sun", "expert", on_duty=True)
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
@@ -244,7 +244,7 @@ async def test_o_asks_for_the_end_of_work_going_on_and_stores_it(desk, clock, fa
     start = clock.now() - 50 * M
     desk.work.add(fault.ref, version=None, mode="onsite", start=start, done="x")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
@@ -273,7 +273,7 @@ async def test_o_offers_the_entrys_own_end(desk, clock, fault):
     end = clock.now() - 15 * M - timedelta(seconds=7)
     desk.work.add(fault.ref, version=None, mode="onsite", start=end - 30 * M, end=end, done="x")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
@@ -288,7 +288,7 @@ async def test_o_offers_the_entrys_own_end(desk, clock, fault):
 async def test_w_with_a_sign_off_asks_for_the_works_end(desk, clock, fault):
     desk.faults.respond(fault.ref, version=None, how="phone")
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("w")
         await settle(pilot)

@@ -44,7 +44,7 @@ async def test_z_shows_and_folds_the_long_breached(demo_desk):
     groups = group_queue(demo_desk.reads.open_queue(), now)
     assert groups.long_breached  # the demo has faults breached days ago
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         queue = app.main.queue
         old = [i.fault.ref for i in groups.long_breached]
@@ -100,7 +100,7 @@ async def test_a_fault_changed_or_logged_here_stays_under_the_cursor(demo_desk):
 
 async def test_a_resolved_fault_stays_in_view_until_the_cursor_moves(demo_desk):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main, queue = app.main, app.main.queue
         queue.move_to(2)
@@ -148,7 +148,7 @@ async def test_a_fault_crossing_its_deadline_moves_to_the_breaches(desk, clock, 
         customer="华东电网", system="SCADA", title="Later", level=3, channel="phone"
     )
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         queue = app.main.queue
         assert queue.refs == [fault.ref, later.ref]  # due at 11:00, then later

@@ -112,7 +112,7 @@ async def test_a_failed_peek_opens_the_desk_as_before(demo_desk):
 async def test_the_roster_check_waits_for_the_desk(demo_desk):
     opener = GatedOpener(demo_desk.as_user("stranger"))
     app = make_app(opener, user="stranger")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         try:
             await until(pilot, lambda: quick_shown(app))
             assert "read-only" not in app.main.header.plain()

@@ -20,7 +20,7 @@ def count_views(monkeypatch, desk) -> list[str]:
 
 async def test_the_next_fault_shows_in_the_same_call_as_the_key(demo_desk, monkeypatch):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main, queue = app.main, app.main.queue
         assert main.view.fault.ref == queue.cursor_ref
@@ -37,7 +37,7 @@ async def test_the_next_fault_shows_in_the_same_call_as_the_key(demo_desk, monke
 
 async def test_a_fault_changed_since_it_was_read_ahead_is_read_again(demo_desk, monkeypatch):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main, queue = app.main, app.main.queue
         below = queue.rows[1].ref

@@ -14,7 +14,7 @@ from oncall.tui.queue import prepare_rows
 
 async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, monkeypatch):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         threads = []
@@ -42,7 +42,7 @@ async def test_a_reload_repaints_only_the_rows_that_changed(demo_desk, monkeypat
 
 async def test_prepared_rows_are_what_the_queue_shows(demo_desk):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         now = demo_desk.clock.now()
@@ -61,7 +61,7 @@ async def test_prepared_rows_are_what_the_queue_shows(demo_desk):
 
 async def test_moving_the_cursor_does_not_rebuild_the_footer(demo_desk):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         calls = []
         refresh_bindings = app.refresh_bindings

@@ -51,7 +51,7 @@ class Statements:
 
 async def test_responding_reads_the_fault_alone_and_repaints_it(demo_desk, monkeypatch):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         new = next(r.ref for r in main.queue.rows if _status(r) == "new")
@@ -96,7 +96,7 @@ async def test_responding_reads_the_fault_alone_and_repaints_it(demo_desk, monke
 
 async def test_another_desks_commit_after_a_verb_still_reloads_the_queue(demo_desk, monkeypatch):
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = app.main
         new = next(r.ref for r in main.queue.rows if _status(r) == "new")

@@ -95,7 +95,7 @@ async def test_one_key_dismisses_every_toast_and_the_footer_shows_it(desk, clock
 
 async def test_the_dismiss_key_works_in_a_form_without_touching_its_fields(desk, clock, fault):
     app = make_app(desk, clock)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await toast(pilot)
         await pilot.press("n")

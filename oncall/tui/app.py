@@ -95,6 +95,10 @@ class OncallApp(App[int]):
         self.alerts: Any = None  # the AlertService, once started
         self._with_alerts = tick if alerts is None else alerts  # off in snapshots
         self._freeze_heap = freeze_heap  # the real console; not tests, which share a process
+        # Over a slow ssh link each frame of a smooth scroll is more bytes on the wire and
+        # more waiting: the console jumps. TEXTUAL_ANIMATIONS, where set, still decides.
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"
 
     def on_mount(self) -> None:
         if self.theme != self._initial_theme:  # a theme change re-parses every stylesheet
