@@ -187,7 +187,9 @@ class FormScreen(ModalScreen[object]):
             if self.fault is not None:
                 f = self.fault
                 yield Static(_fault_line(f), classes="form-fault", markup=False)
-            with VerticalScroll(classes="form-body"):
+            # Not focusable: the focus goes straight to the first field. Focus on the body
+            # and off again restyled every widget of the form twice (half of opening it).
+            with VerticalScroll(classes="form-body", can_focus=False):
                 for spec in self._fields:
                     with Horizontal(classes=f"field field-{spec.kind}", id=f"field-{spec.key}"):
                         label = spec.label + (" *" if spec.required else "")
