@@ -28,6 +28,16 @@ def _status(row) -> str | None:
     return None if row.item is None else row.item.fault.status
 
 
+async def _on_first(pilot, status: str) -> str:
+    """The cursor on the first fault of ``status`` in the queue, once it shows: its ref."""
+    await settle(pilot)
+    queue = pilot.app.main.queue
+    ref = next(r.ref for r in queue.rows if _status(r) == status)
+    assert queue.move_to_ref(ref)
+    await settle(pilot)
+    return ref
+
+
 class Statements:
     """Counts the statements sent to ``engine``, and the desk's reads by name."""
 
@@ -57,11 +67,8 @@ async def test_responding_repaints_from_the_verbs_view_and_reads_nothing_after(
 ):
     app = make_app(demo_desk, demo_desk.clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        new = await _on_first(pilot, "new")
         main = app.main
-        new = next(r.ref for r in main.queue.rows if _status(r) == "new")
-        assert main.queue.move_to_ref(new)
-        await settle(pilot)
         main.tick_now()  # the watch's first token, and nothing new
         await settle(pilot)
         seen = Statements(
@@ -104,11 +111,8 @@ async def test_saving_work_repaints_from_the_verbs_view_alone(demo_desk, monkeyp
     saving reads nothing after the verb and evaluates the clocks once, in the verb."""
     app = make_app(demo_desk, demo_desk.clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        ref = await _on_first(pilot, "responded")
         main = app.main
-        ref = next(r.ref for r in main.queue.rows if _status(r) == "responded")
-        assert main.queue.move_to_ref(ref)
-        await settle(pilot)
         await press_and_fill(pilot, "w", done="checked the logs")
         seen = Statements(demo_desk.engine, demo_desk, monkeypatch, "fault_view", "fault")
         evaluations = Evaluations(monkeypatch)

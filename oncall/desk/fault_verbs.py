@@ -200,7 +200,7 @@ class Faults:
 
         return self._tx.fault_verb(h.RESPOND, apply, ref=ref, version=version, at=at)[0]
 
-    def propose_solution(
+    def propose(
         self, ref: str, *, version: int | None, text: str, at: datetime | None = None
     ) -> FaultSummary:
         """A solution proposal given to the customer (the first stops the solution clock)."""
@@ -330,7 +330,7 @@ class Faults:
 
         return self._tx.fault_verb(h.RESUME, apply, ref=ref, version=version, at=at)[0]
 
-    def change_level(
+    def level(
         self,
         ref: str,
         level: int,

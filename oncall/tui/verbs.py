@@ -1,6 +1,6 @@
 """Running the desk's verbs for the console's keys and forms: ``DeskVerbs``.
 
-A key's action on the main screen (``action_respond``) runs its command
+A key's action on the main screen (``verb('respond')``) runs its command
 (``commands.KEYS["respond"]``): most open their form on the fault under the
 cursor, and the form calls the desk's verb as a typed call,
 ``lambda desk: desk.faults.respond(ref, ...)``, through ``DeskVerbs.perform``. That runs
@@ -8,7 +8,7 @@ it on the backend thread, says a refusal, and hands the fault the verb returned
 to ``DeskSync.fault_changed`` with the fault's view the verb's own transaction built
 (``Desk.changed``), which repaints its row and the detail from it (no read after)::
 
-    r -> binding "respond" -> MainScreen.action_respond -> KEYS["respond"]: RESPOND
+    r -> binding "respond" -> MainScreen.action_verb("respond") -> KEYS["respond"]: RESPOND
       -> OnFault(RespondForm).run -> RespondForm
       -> DeskVerbs.perform(lambda desk: desk.faults.respond(...))
       -> Backend.call(Desk.changed, call) -> Faults.respond -> Changed(summary, view)

@@ -59,7 +59,7 @@ class SolutionForm(FaultForm):
     async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
-            lambda desk: desk.faults.propose_solution(
+            lambda desk: desk.faults.propose(
                 f.ref, version=f.version, text=values["text"], at=values["at"]
             ),
             notice=_("{ref}: solution proposal logged.").format(ref=f.ref),
@@ -191,7 +191,7 @@ class LevelForm(FaultForm):
     async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
-            lambda desk: desk.faults.change_level(
+            lambda desk: desk.faults.level(
                 f.ref, int(values["level"]), version=f.version, reason=values["reason"]
             ),
             notice=_("{ref}: level changed.").format(ref=f.ref),
