@@ -213,7 +213,9 @@ def keys_of(action: Action, keymap: Mapping[str, str]) -> list[str]:
     return keymap.get(action.id, action.keys).split(",")
 
 
-def shown_keys(action: Action, keymap: Mapping[str, str], display: Callable) -> list[str]:
+def shown_keys(
+    action: Action, keymap: Mapping[str, str], display: Callable[[Binding], str]
+) -> list[str]:
     """``keys_of`` as the console shows them (``display``: the app's ``get_key_display``)."""
     return [display(Binding(key, action.action)) for key in keys_of(action, keymap)]
 

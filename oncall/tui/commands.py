@@ -80,7 +80,7 @@ class OnView:
         view = await verbs.fresh_view(fault.ref)
         if view is None:
             return
-        defaults = {}
+        defaults: dict[str, str] = {}
         policy = verbs.policy
         if self.next_mode and policy is not None:
             from ..desk.next_step import next_step

@@ -50,9 +50,9 @@ def next_line(step: NextStep, now: datetime, wording: Wording, keys: dict[str, s
     ]
 
 
-def form_defaults(step: NextStep, tz: tzinfo | None) -> dict[str, object]:
+def form_defaults(step: NextStep, tz: tzinfo | None) -> dict[str, str]:
     """What the step's form starts with: the work's mode, the entry, whom to escalate to."""
-    defaults: dict[str, object] = {}
+    defaults: dict[str, str] = {}
     if step.mode:
         defaults["mode"] = step.mode
     if step.entry is not None:

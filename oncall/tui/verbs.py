@@ -195,7 +195,7 @@ class DeskVerbs:
             policy=self.policy,
         )
 
-    def open_form(self, form: FormScreen, defaults: Mapping[str, object] | None = None) -> None:
+    def open_form(self, form: FormScreen, defaults: Mapping[str, str] | None = None) -> None:
         form.defaults = dict(defaults or {})
         self.screen.app.push_screen(form)
 
