@@ -86,7 +86,7 @@ async def test_a_level_change_elsewhere_replans_the_fault(desk, clock, fault, se
     await rec.service.start()
     old_jobs = {p.key.job_id for p in rec.service.planned() if p.key.clock == "respond"}
     # another console makes it level 2 (5x8, respond by phone in 4 service hours)
-    other_desk.faults.change_level(fault.ref, 2, version=None, reason="runs, degraded")
+    other_desk.faults.level(fault.ref, 2, version=None, reason="runs, degraded")
     await rec.service.sync()
     plans = respond_plans(rec.service)
     assert plans["breach"] == datetime(2026, 3, 10, 5, 0, tzinfo=UTC)  # 13:00 in Shanghai
@@ -96,7 +96,7 @@ async def test_a_level_change_elsewhere_replans_the_fault(desk, clock, fault, se
     assert {p.key.job_id for p in rec.service.planned()} == jobs
     # then level 0: respond within 1 h of the report, i.e. now: the breach fires at once,
     # alone (its warning and critical are superseded)
-    other_desk.faults.change_level(fault.ref, 0, version=None, reason="system down after all")
+    other_desk.faults.level(fault.ref, 0, version=None, reason="system down after all")
     await rec.service.sync()
     assert rec.shown_keys() == [("respond", "breach")]
     assert rec.shown[0].deadline == clock.now() and rec.shown[0].level == 0

@@ -23,7 +23,7 @@ def act(desk, ref: str, action: str, n: int) -> None:
     if action == "respond":
         desk.faults.respond(ref, version=v, how="phone")
     elif action == "solution":
-        desk.faults.propose_solution(ref, version=v, text="try this")
+        desk.faults.propose(ref, version=v, text="try this")
     elif action == "assign":
         desk.faults.assign(ref, ("alice", "bob", "carol", "duty")[n % 4], version=v)
     elif action == "escalate":
@@ -41,7 +41,7 @@ def act(desk, ref: str, action: str, n: int) -> None:
     elif action == "resume":
         desk.faults.resume(ref, version=v)
     elif action == "level":
-        desk.faults.change_level(ref, n % 4, version=v, reason="r")
+        desk.faults.level(ref, n % 4, version=v, reason="r")
     elif action == "record":
         desk.faults.record(ref, version=v, diagnosis=f"d{n}")
     elif action == "resolve":

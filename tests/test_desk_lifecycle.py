@@ -42,7 +42,7 @@ def test_full_life_audit_trail(desk, clock):
         done="VPN in, checked the cluster",
         result="needs hands on site",
     )
-    f = alice.faults.propose_solution(f.ref, version=w.fault_version, text="replace the PSU")
+    f = alice.faults.propose(f.ref, version=w.fault_version, text="replace the PSU")
     o = alice.work.add(f.ref, version=f.version, mode="onsite", start=t0 + 60 * M)
     f = alice.faults.escalate(f.ref, version=o.fault_version, reason="PSU fix did not hold")
     assert f.assignee == "bob"

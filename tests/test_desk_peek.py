@@ -64,9 +64,7 @@ def test_paused_reopened_on_site_escalated_and_tied_faults(desk, clock):
     desk.faults.assign(onsite, "alice", version=ver(onsite))
 
     escalated = log("escalated", level=3, at=start + 3 * M)
-    desk.faults.change_level(
-        escalated, 2, version=ver(escalated), reason="worse", at=start + 50 * M
-    )
+    desk.faults.level(escalated, 2, version=ver(escalated), reason="worse", at=start + 50 * M)
     desk.faults.assign(escalated, "alice", version=ver(escalated))
     desk.faults.escalate(escalated, version=ver(escalated), reason="stuck", at=start + 70 * M)
 

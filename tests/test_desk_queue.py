@@ -29,7 +29,7 @@ def test_queue_follows_every_verb(desk, clock, fault):
         lambda v: desk.work.add(ref, version=v, mode="remote", start=clock.now() - 2 * M),
         lambda v: desk.faults.pause(ref, version=v, reason="waiting for the customer"),
         lambda v: desk.faults.resume(ref, version=v),
-        lambda v: desk.faults.change_level(ref, 2, version=v, reason="less urgent"),
+        lambda v: desk.faults.level(ref, 2, version=v, reason="less urgent"),
         lambda v: desk.work.add(ref, version=v, mode="onsite", start=clock.now() - M),
         lambda v: desk.faults.assign(ref, desk.user, version=v),
         lambda v: desk.faults.escalate(ref, version=v, reason="stuck"),
@@ -86,9 +86,7 @@ def test_a_paused_breached_fault_stays_among_the_breached(desk, clock):
             at=now - hours_ago * H,
         )
         f = desk.faults.respond(f.ref, version=f.version, how="phone", at=f.reported_at + 10 * M)
-        f = desk.faults.propose_solution(
-            f.ref, version=f.version, text="t", at=f.reported_at + 20 * M
-        )
+        f = desk.faults.propose(f.ref, version=f.version, text="t", at=f.reported_at + 20 * M)
         if pause_hours_ago is not None:
             f = desk.faults.pause(
                 f.ref, version=f.version, reason="r", at=now - pause_hours_ago * H

@@ -24,7 +24,7 @@ def test_every_fault_verb_returns_the_fault_as_it_is_now(desk, fault):
     f = fault
     steps = [
         (desk.faults.respond, {"how": "phone"}, "responded"),
-        (desk.faults.propose_solution, {"text": "swap the PSU"}, "responded"),
+        (desk.faults.propose, {"text": "swap the PSU"}, "responded"),
         (desk.faults.pause, {"reason": "logs"}, "waiting"),
         (desk.faults.resume, {"note": "got them"}, "in_progress"),
         (desk.faults.record, {"diagnosis": "PSU"}, "in_progress"),
@@ -42,7 +42,7 @@ def test_every_fault_verb_returns_the_fault_as_it_is_now(desk, fault):
         f = got
     f = desk.faults.assign(f.ref, "alice", version=f.version)
     assert f.assignee == "alice" and f == desk.reads.fault(f.ref)
-    f = desk.faults.change_level(f.ref, 2, version=f.version, reason="worse")
+    f = desk.faults.level(f.ref, 2, version=f.version, reason="worse")
     assert f.level == 2 and f == desk.reads.fault(f.ref)
 
 

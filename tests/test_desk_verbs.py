@@ -247,7 +247,7 @@ def test_propose_solution(desk, fault):
         desk,
         InvalidTransition,
         "not been responded to yet",
-        desk.faults.propose_solution,
+        desk.faults.propose,
         fault.ref,
         version=1,
         text="reboot",
@@ -257,17 +257,17 @@ def test_propose_solution(desk, fault):
         desk,
         ValidationError,
         "solution is empty",
-        desk.faults.propose_solution,
+        desk.faults.propose,
         f.ref,
         version=f.version,
         text=" ",
     )
-    g = desk.faults.propose_solution(f.ref, version=f.version, text="swap the RTU card", at=NOW)
+    g = desk.faults.propose(f.ref, version=f.version, text="swap the RTU card", at=NOW)
     assert g.solution_at == NOW and g.status == "responded"
     view = desk.reads.fault_view(g.ref)
     assert view.clocks.clock("solution").stopped_at == NOW
     # a second proposal is recorded but the clock keeps the first
-    h = desk.faults.propose_solution(g.ref, version=g.version, text="or this")
+    h = desk.faults.propose(g.ref, version=g.version, text="or this")
     assert h.solution_at == NOW and h.version == g.version + 1
 
 
@@ -676,7 +676,7 @@ def test_pause_and_resume(desk, fault, clock):
 
 
 def test_change_level_recomputes_from_the_report(desk, fault):
-    f = desk.faults.change_level(fault.ref, 0, version=1, reason="whole site down")
+    f = desk.faults.level(fault.ref, 0, version=1, reason="whole site down")
     assert f.level == 0
     # level 0: respond within 1 h, 7x24, from the report (01:00 UTC)
     assert f.next_breach == fault.reported_at + H and f.next_clock == "respond"
@@ -684,7 +684,7 @@ def test_change_level_recomputes_from_the_report(desk, fault):
         desk,
         InvalidTransition,
         "already level 0",
-        desk.faults.change_level,
+        desk.faults.level,
         f.ref,
         0,
         version=f.version,
@@ -694,7 +694,7 @@ def test_change_level_recomputes_from_the_report(desk, fault):
         desk,
         ValidationError,
         "level 9 is not one of",
-        desk.faults.change_level,
+        desk.faults.level,
         f.ref,
         9,
         version=f.version,
@@ -704,7 +704,7 @@ def test_change_level_recomputes_from_the_report(desk, fault):
         desk,
         ValidationError,
         "reason is empty",
-        desk.faults.change_level,
+        desk.faults.level,
         f.ref,
         1,
         version=f.version,
@@ -817,7 +817,7 @@ def test_close(desk, fault):
     for call, kwargs in (
         (desk.faults.assign, {"engineer": "bob"}),
         (desk.work.add, {"mode": "phone"}),
-        (desk.faults.change_level, {"level": 0, "reason": "r"}),
+        (desk.faults.level, {"level": 0, "reason": "r"}),
     ):
         refused(
             desk,
@@ -989,7 +989,7 @@ def test_queue_order(desk, clock):
     assert queue[0].band.value == "breached" and queue[0].left(NOW) == -2 * 3600
     paused_only = log(3, 0, "paused only")
     p = responded(desk, paused_only)
-    p = desk.faults.propose_solution(p.ref, version=p.version, text="t")
+    p = desk.faults.propose(p.ref, version=p.version, text="t")
     p = desk.faults.pause(p.ref, version=p.version, reason="r")
     assert p.next_breach is None
     assert desk.reads.open_queue()[-1].fault.title == "paused only"  # no running clock: last

@@ -26,7 +26,7 @@ from oncall.tui.keybar import KeyBar
 from oncall.tui.main_screen import MainScreen
 from oncall.tui.palette import ActionsProvider
 from oncall.tui.queue import QueueTable
-from oncall.verbs import VERB_HELP
+from oncall.verbs import VERBS
 
 
 def make_app(desk, clock, keymap=None, language="en"):
@@ -100,8 +100,8 @@ def test_a_desk_verb_has_one_description_for_the_cli_and_the_console():
     parser = build_parser()
     fault = parser._subparsers._group_actions[0].choices["fault"]
     verbs = fault._subparsers._group_actions[0].choices
-    for name, text in VERB_HELP.items():
-        assert verbs[name].description == text
+    for verb in VERBS:
+        assert verbs[verb.name].description == verb.help
     set_language("en")
     respond = actions.BY_ID["respond"]
     assert actions.description(respond) == "Record the first response to the customer"

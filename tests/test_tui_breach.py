@@ -21,7 +21,7 @@ def log(desk, title, ago, *, respond_after=10 * M, pause_ago=None):
         customer="华东电网", system="EMS", title=title, level=0, channel="phone", at=now - ago
     )
     f = desk.faults.respond(f.ref, version=f.version, how="phone", at=f.reported_at + respond_after)
-    f = desk.faults.propose_solution(f.ref, version=f.version, text="t", at=f.responded_at + 5 * M)
+    f = desk.faults.propose(f.ref, version=f.version, text="t", at=f.responded_at + 5 * M)
     if pause_ago is not None:
         f = desk.faults.pause(f.ref, version=f.version, reason="r", at=now - pause_ago)
     return f.ref

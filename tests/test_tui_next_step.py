@@ -29,7 +29,7 @@ def level0(desk, clock, *, ago=3 * H):
     )
     desk.faults.assign(f.ref, "alice", version=None, at=now - ago)
     desk.faults.respond(f.ref, version=None, how="phone", at=now - ago + 5 * M)
-    desk.faults.propose_solution(f.ref, version=None, text="restart", at=now - ago + 10 * M)
+    desk.faults.propose(f.ref, version=None, text="restart", at=now - ago + 10 * M)
     return f
 
 

@@ -76,7 +76,7 @@ async def test_the_quick_queue_comes_first_and_the_desk_repaints_nothing(demo_de
             assignees = {r.cells.get("assignee") for r in queue.rows}
             assert assignees & {"王芳", "李伟"}  # names, not users
             # Until the desk is open: no writing, but the cursor moves.
-            for action in ("new_fault", "respond", "take", "resolve", "pause_resume"):
+            for action in ("new", "respond", "take", "resolve", "pause"):
                 assert main.check_action("verb", (action,)) is None, action
             await pilot.press("j")
             await pilot.press("j")

@@ -171,6 +171,27 @@ async def test_a_verbs_fault_alone_is_read_and_takes_its_row(desk, fault):
         h.close()
 
 
+async def test_a_verbs_own_view_takes_its_row_and_the_detail_with_no_read(desk, fault):
+    first, second = two_faults(desk, fault)
+    h = Harness(desk)
+    try:
+        await h.sync.reload()
+        h.screen.queue.cursor = h.refs().index(first.ref)
+        h.desk.calls.clear()
+        changed = desk.changed(
+            lambda d: d.faults.respond(first.ref, version=first.version, how="phone")
+        )
+        await h.sync.fault_changed(first.ref, changed.view)
+        assert h.desk.calls == []  # the verb's view is shown as it came
+        row = h.screen.queue.row(first.ref)
+        assert row.item.fault == changed.result and h.screen.views[-1] is changed.view
+        assert {i.fault.ref for i in h.sync.items} == {first.ref, second.ref}
+        # The poll then finds only this console's event: nothing is read again.
+        assert await h.sync.poll() is None and h.desk.calls == ["last_change"]
+    finally:
+        h.close()
+
+
 async def test_the_poll_reloads_only_for_a_commit_that_is_not_the_consoles(desk, fault):
     first, second = two_faults(desk, fault)
     h = Harness(desk)

@@ -11,9 +11,9 @@ fault_verbs.py and work_verbs.py (the verbs); this module only builds the parser
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Callable
 
-from ..verbs import VERB_HELP
+from ..verbs import VERBS
 from ..vocabulary import CHANNELS, RESPONSE_HOW
 from . import fault_verbs as fv
 from . import work_verbs as wv
@@ -59,8 +59,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     shw.add_argument("ref", metavar="ID", help="the fault, e.g. F-2026-00042")
     shw.add_argument("--json", action="store_true")
 
-    for name, (handler, help_text, setup) in VERBS.items():
-        parser = command(sub, name, fv.run_verb(handler), help_text)
+    for verb in VERBS:  # every desk verb: its name, help and former names from the table
+        handler, setup = HANDLERS[verb.name]
+        parser = command(sub, verb.name, fv.run_verb(handler), verb.help, aliases=verb.formerly)
         setup(parser)
         parser.add_argument("--at", metavar="TIME", help=TIME_HELP + " (default: now)")
         parser.add_argument(
@@ -72,20 +73,21 @@ def register(commands: argparse._SubParsersAction) -> None:
         parser.add_argument("--json", action="store_true", help="print the new fault summary")
 
 
-VERBS: dict[str, tuple[Any, str, Any]] = {
-    "respond": (fv.respond, VERB_HELP["respond"], fv.respond_args),
-    "propose": (fv.propose, VERB_HELP["propose"], fv.propose_args),
-    "assign": (fv.assign, VERB_HELP["assign"], fv.assign_args),
-    "work": (wv.work, VERB_HELP["work"], wv.work_args),
-    "work-edit": (wv.work_edit, "correct a work entry", wv.work_edit_args),
-    "work-end": (wv.work_end, VERB_HELP["work-end"], wv.work_end_args),
-    "signoff": (wv.signoff, VERB_HELP["signoff"], wv.signoff_args),
-    "escalate": (fv.escalate, VERB_HELP["escalate"], fv.escalate_args),
-    "pause": (fv.pause, VERB_HELP["pause"], fv.pause_args),
-    "resume": (fv.resume, VERB_HELP["resume"], fv.resume_args),
-    "level": (fv.level, VERB_HELP["level"], fv.level_args),
-    "record": (fv.record, VERB_HELP["record"], fv.record_args),
-    "resolve": (fv.resolve, VERB_HELP["resolve"], fv.resolve_args),
-    "close": (fv.close, VERB_HELP["close"], fv.close_args),
-    "reopen": (fv.reopen, VERB_HELP["reopen"], fv.reopen_args),
+# Each verb's (handler, arguments), by its name in ``oncall/verbs.py``.
+HANDLERS: dict[str, tuple[Callable, Callable[[argparse.ArgumentParser], None]]] = {
+    "respond": (fv.respond, fv.respond_args),
+    "propose": (fv.propose, fv.propose_args),
+    "assign": (fv.assign, fv.assign_args),
+    "work": (wv.work, wv.work_args),
+    "work-edit": (wv.work_edit, wv.work_edit_args),
+    "work-end": (wv.work_end, wv.work_end_args),
+    "sign-off": (wv.sign_off, wv.sign_off_args),
+    "escalate": (fv.escalate, fv.escalate_args),
+    "pause": (fv.pause, fv.pause_args),
+    "resume": (fv.resume, fv.resume_args),
+    "level": (fv.level, fv.level_args),
+    "record": (fv.record, fv.record_args),
+    "resolve": (fv.resolve, fv.resolve_args),
+    "close": (fv.close, fv.close_args),
+    "reopen": (fv.reopen, fv.reopen_args),
 }

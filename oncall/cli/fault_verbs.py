@@ -8,6 +8,7 @@ import argparse
 
 from ..text import printable
 from ..timefmt import show
+from ..verbs import BY_NAME
 from ..vocabulary import RESPONSE_HOW, fault_ref, status_word
 from .common import CliError
 from .context import Ctx
@@ -40,6 +41,11 @@ def run_verb(handler):
         return 0
 
     return run
+
+
+def done(verb: str) -> str:
+    """What the verb did, as the audit trail's event is named (``solution proposed``)."""
+    return BY_NAME[verb].done
 
 
 def nonempty(value: str | None, what: str) -> str:
@@ -80,9 +86,9 @@ def propose(args, ctx):
     text = nonempty(args.text, "--text")
 
     def call(desk, at, version):
-        return desk.faults.propose_solution(
-            fault_ref(args.ref), version=version, text=text, at=at
-        ), ("solution proposed")
+        return desk.faults.propose(fault_ref(args.ref), version=version, text=text, at=at), done(
+            "propose"
+        )
 
     return call
 
@@ -146,7 +152,7 @@ def resume(args, ctx):
     def call(desk, at, version):
         return desk.faults.resume(
             fault_ref(args.ref), version=version, note=args.note, at=at
-        ), "resumed"
+        ), done("resume")
 
     return call
 
@@ -160,7 +166,7 @@ def level(args, ctx):
     reason = nonempty(args.reason, "--reason")
 
     def call(desk, at, version):
-        f = desk.faults.change_level(
+        f = desk.faults.level(
             fault_ref(args.ref), args.level, version=version, reason=reason, at=at
         )
         return f, f"level changed to {f.level} (deadlines recomputed)"
@@ -206,7 +212,7 @@ def resolve(args, ctx):
     def call(desk, at, version):
         return desk.faults.resolve(
             fault_ref(args.ref), version=version, summary=summary, at=at
-        ), "resolved"
+        ), done("resolve")
 
     return call
 
@@ -218,9 +224,9 @@ def resolve_args(p):
 
 def close(args, ctx):
     def call(desk, at, version):
-        return desk.faults.close(
-            fault_ref(args.ref), version=version, note=args.note, at=at
-        ), "closed"
+        return desk.faults.close(fault_ref(args.ref), version=version, note=args.note, at=at), done(
+            "close"
+        )
 
     return call
 
@@ -234,9 +240,9 @@ def reopen(args, ctx):
     reason = nonempty(args.reason, "--reason")
 
     def call(desk, at, version):
-        return desk.faults.reopen(
-            fault_ref(args.ref), version=version, reason=reason, at=at
-        ), "reopened"
+        return desk.faults.reopen(fault_ref(args.ref), version=version, reason=reason, at=at), done(
+            "reopen"
+        )
 
     return call
 

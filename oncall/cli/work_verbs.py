@@ -1,4 +1,4 @@
-"""The work-entry verbs: ``oncall fault work``, ``work-edit``, ``work-end``, ``signoff``."""
+"""The work-entry verbs: ``oncall fault work``, ``work-edit``, ``work-end``, ``sign-off``."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def work_end_args(p):
     p.add_argument("--result")
 
 
-def signoff(args, ctx):
+def sign_off(args, ctx):
     rep = nonempty(args.customer_rep, "--customer-rep")
     end = ctx.time(args.end, "--end")
 
@@ -116,7 +116,7 @@ def signoff(args, ctx):
     return call
 
 
-def signoff_args(p):
+def sign_off_args(p):
     with_entry(p)
     p.add_argument(
         "--customer-rep",

@@ -46,11 +46,11 @@ be back-dated, never in the future nor before the report)) and work entries
     f = desk.faults.log(customer=, system=, title=, level=, channel="phone"|"electronic",
                         symptom=, contact=, assignee=None, at=None)
     desk.faults.respond(ref, version=, how="phone"|"electronic"|"onsite", note="")
-    desk.faults.propose_solution(ref, version=, text=)   # stops the solution clock
+    desk.faults.propose(ref, version=, text=)   # stops the solution clock
     desk.faults.assign(ref, engineer_user, version=, note="")
     desk.faults.escalate(ref, version=, reason=, to=None)  # None: more senior, on duty first
     desk.faults.pause(ref, version=, reason=); desk.faults.resume(ref, version=, note="")
-    desk.faults.change_level(ref, level, version=, reason=)
+    desk.faults.level(ref, level, version=, reason=)
     desk.faults.record(ref, version=, symptom=, diagnosis=, handling=, losses=, changes=)
     desk.faults.resolve(ref, version=, summary=)
     desk.faults.close(ref, version=, note="")  # refused with unsigned on-site work
@@ -116,6 +116,7 @@ from .views import (
     RESPONSE_HOW,
     SENIORITIES,
     STATUSES,
+    Changed,
     ContactInfo,
     CustomerInfo,
     EngineerInfo,
@@ -151,6 +152,7 @@ __all__ = [
     "RESPONSE_HOW",
     "SENIORITIES",
     "STATUSES",
+    "Changed",
     "ContactInfo",
     "CustomerInfo",
     "Desk",

@@ -17,8 +17,9 @@ verb's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 
@@ -31,7 +32,10 @@ from .fault_verbs import Faults
 from .reads import Reads
 from .roster_verbs import Roster
 from .tx import Shared, Tx
+from .views import Changed, changed_ref
 from .work_verbs import Work
+
+R = TypeVar("R")
 
 
 class Desk:
@@ -130,6 +134,15 @@ class Desk:
         """
         with self._tx.batch():
             yield
+
+    def changed(self, call: Callable[[Desk], R]) -> Changed[R]:
+        """``call(self)``, one verb, with the view of the fault it changed built in the
+        verb's own transaction (its row, its events and its clocks as the verb had them):
+        a console repaints from it and reads nothing after the verb."""
+        with self._tx.seeing() as views:
+            result = call(self)
+        ref = changed_ref(result)
+        return Changed(result, views.get(ref) if ref is not None else None)
 
     def release(self) -> None:
         """Close the database connections this desk's engine holds (it reconnects on

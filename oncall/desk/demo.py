@@ -268,7 +268,7 @@ class _Generator:
         )
         version = w.fault_version
         if level < 3:
-            f = d.faults.propose_solution(
+            f = d.faults.propose(
                 f.ref, version=version, text=story[3], at=step(rng.uniform(0.1, 0.3))
             )
             version = f.version
@@ -277,7 +277,7 @@ class _Generator:
             f = d.faults.resume(f.ref, version=f.version, note="用户已提供日志", at=step(0.4))
             version = f.version
         if rng.random() < 0.05 and level < 3:
-            f = d.faults.change_level(
+            f = d.faults.level(
                 f.ref, level + 1, version=version, reason="影响小于初判", at=step(0.42)
             )
             version = f.version
@@ -349,7 +349,7 @@ class _Generator:
         d = self.as_(owner)
         f = d.faults.respond(f.ref, version=f.version, how="phone", at=reported + 10 * MINUTE)
         f = d.faults.assign(f.ref, owner, version=f.version, at=reported + 10 * MINUTE)
-        f = d.faults.propose_solution(f.ref, version=f.version, text=story[3], at=reported + HOUR)
+        f = d.faults.propose(f.ref, version=f.version, text=story[3], at=reported + HOUR)
         w = d.work.add(
             f.ref,
             version=f.version,
@@ -394,7 +394,7 @@ class _Generator:
         )
         f = d.faults.assign(f.ref, owner, version=f.version, at=respond_at)
         if level < 3:
-            f = d.faults.propose_solution(f.ref, version=f.version, text=story[3], at=step(0.15))
+            f = d.faults.propose(f.ref, version=f.version, text=story[3], at=step(0.15))
         if status == "responded":
             return
         w = d.work.add(

@@ -300,7 +300,7 @@ class _Faults:
         data = {"from": before, "to": engineer, "note": note}
         return self._verb(h.ASSIGN, ref, version, at, data, assignee=engineer)
 
-    def propose_solution(self, ref, *, version, text, at):
+    def propose(self, ref, *, version, text, at):
         fault = self.w._by_ref[ref]
         first = {"solution_at": _AT} if fault.row["solution_at"] is None else {}
         return self._verb(h.SOLUTION, ref, version, at, {"text": text}, **first)
@@ -313,7 +313,7 @@ class _Faults:
         data = {"note": note}
         return self._verb(h.RESUME, ref, version, at, data, status="in_progress")
 
-    def change_level(self, ref, level, *, version, reason, at):
+    def level(self, ref, level, *, version, reason, at):
         data = {"from": self.w._by_ref[ref].row["level"], "to": level, "reason": reason}
         return self._verb(h.LEVEL, ref, version, at, data, level=level)
 

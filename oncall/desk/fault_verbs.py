@@ -34,6 +34,7 @@ from .convert import FAULT_COLUMNS, checked_level, engineer_info
 from .convert import summary as to_summary
 from .customers import customer_row
 from .errors import InvalidTransition, NotFound, ValidationError
+from .fault_view import view_in
 from .roster import more_senior
 from .tx import FaultTx, Tx
 from .views import RESPONSE_HOW, SENIORITIES, FaultSummary
@@ -127,7 +128,9 @@ class Faults:
                 "contact": contact,
                 "assignee": assignee,
             }
-            clocks = evaluate(self._tx.policy, h.fault_history([(h.LOG, when, data)]), now)
+            seen = self._tx.seen()
+            history = h.fault_history([(h.LOG, when, data)])
+            clocks = evaluate(self._tx.policy, history, now, thresholds=seen is not None)
             row = Fault(
                 ref=new_fault_ref(year, seq),
                 year=year,
@@ -150,9 +153,14 @@ class Faults:
             s.add(row)
             s.flush()
             s.add(FaultRecordRow(fault_id=row.id))
-            self._tx.event(s, h.LOG, data, at=when, now=now, fault_id=row.id)
+            event_id = self._tx.event(s, h.LOG, data, at=when, now=now, fault_id=row.id)
             values = {name: getattr(row, name) for name in FAULT_COLUMNS}
-            return to_summary(values, cust.name, sys_row.name)
+            new = to_summary(values, cust.name, sys_row.name)
+            if seen is not None:  # the view of ``Desk.changed``, from this transaction
+                written = self._tx.written(event_id, new.ref, h.LOG, data, when, now)
+                system = (sys_row.product, sys_row.model)
+                seen[new.ref] = view_in(s, new, row.id, symptom, system, [written], clocks, now)
+            return new
 
     def _next_number(self, s: Session, year: int) -> int:
         """The year's next fault number; the counter row stays locked until the commit."""
@@ -192,7 +200,7 @@ class Faults:
 
         return self._tx.fault_verb(h.RESPOND, apply, ref=ref, version=version, at=at)[0]
 
-    def propose_solution(
+    def propose(
         self, ref: str, *, version: int | None, text: str, at: datetime | None = None
     ) -> FaultSummary:
         """A solution proposal given to the customer (the first stops the solution clock)."""
@@ -322,7 +330,7 @@ class Faults:
 
         return self._tx.fault_verb(h.RESUME, apply, ref=ref, version=version, at=at)[0]
 
-    def change_level(
+    def level(
         self,
         ref: str,
         level: int,

@@ -33,7 +33,8 @@ from . import history as h
 from .roster import more_senior
 from .views import EngineerInfo, FaultRecord, FaultView
 
-# What the next step can be, in the order a fault normally goes through them.
+# What the next step can be, in the order a fault normally goes through them (kinds of
+# step, printed as the JSON's ``step``: not verb names; ``NextStep.action`` names the verb).
 STEPS = (
     "assign",
     "respond",
@@ -105,7 +106,7 @@ SEPARATOR = N_(", ")
 class NextStep:
     step: str  # one of STEPS
     reason: str  # a key of REASONS: what ``describe`` says
-    action: str | None  # the console action that does it (None: nothing to do)
+    action: str | None  # the verb that does it (``oncall/verbs.py``; None: nothing to do)
     due: datetime | None = None  # the deadline the step answers to (past: overdue)
     since: datetime | None = None  # the instant the reason speaks of
     mode: str | None = None  # a work step: the mode of the work to log
@@ -138,7 +139,7 @@ def next_step(
     if f.status == "waiting":
         since, note = _waiting(view)
         return NextStep(
-            "resume", "waiting_for" if note else "waiting", "pause_resume", since=since, note=note
+            "resume", "waiting_for" if note else "waiting", "resume", since=since, note=note
         )
     if f.assignee is None:
         return NextStep("assign", "unassigned", "assign")
@@ -151,11 +152,11 @@ def next_step(
     ended_unsigned = [w for w in view.work if _unsigned(w) and w.end is not None]
     if ended_unsigned:
         w = ended_unsigned[0]
-        return NextStep("signoff", "onsite_unsigned", "sign_off", since=w.end, entry=w.id)
+        return NextStep("signoff", "onsite_unsigned", "sign-off", since=w.end, entry=w.id)
     fix = _fix(view, policy, now)
     solution = _running(clocks, "solution")
     if solution is not None and (fix.due is None or solution.deadline <= fix.due):
-        return NextStep("solution", "no_solution", "solution", due=solution.deadline)
+        return NextStep("solution", "no_solution", "propose", due=solution.deadline)
     return fix
 
 
@@ -164,11 +165,11 @@ def _after_resolution(view: FaultView) -> NextStep:
     unsigned = [w for w in view.work if _unsigned(w)]
     if unsigned:
         w = unsigned[0]
-        return NextStep("signoff", "onsite_unsigned", "sign_off", since=w.start, entry=w.id)
+        return NextStep("signoff", "onsite_unsigned", "sign-off", since=w.start, entry=w.id)
     going_on = [w for w in view.work if w.end is None]
     if going_on:
         w = going_on[0]
-        return NextStep("end_work", "work_open", "end_work", since=w.start, entry=w.id)
+        return NextStep("end_work", "work_open", "work-end", since=w.start, entry=w.id)
     missing = tuple(name for name in RECORD_FIELDS if not getattr(view.record, name).strip())
     if missing:
         return NextStep("record", "record_missing", "record", missing=missing)

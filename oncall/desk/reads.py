@@ -23,7 +23,7 @@ from sqlmodel import select
 from oncall.i18n import N_
 from oncall.sla import evaluate
 from oncall.store.fault_reader import FAULT_COLUMNS
-from oncall.store.models import AuditEvent, Customer, Fault, FaultRecordRow, System, WorkEntryRow
+from oncall.store.models import AuditEvent, Customer, Fault, System
 from oncall.store.types import UTCDateTime
 from oncall.store.watch import ChangeWatch, change_watch
 from oncall.vocabulary import fault_ref
@@ -31,10 +31,11 @@ from oncall.vocabulary import fault_ref
 from . import history as h
 from . import queue as q
 from . import validate as v
-from .convert import event_view, summary, values_of, work_entry
+from .convert import event_view, summary, values_of
 from .errors import NotFound
+from .fault_view import view_in
 from .tx import Tx
-from .views import STATUSES, EventView, FaultRecord, FaultSummary, FaultView, QueueItem
+from .views import STATUSES, EventView, FaultSummary, FaultView, QueueItem
 
 _INT = ("level", "version")
 _FAULT_TYPES = (
@@ -184,35 +185,26 @@ class Reads:
             if row is None:
                 raise NotFound.of("no_fault", ref=ref)
             fault, customer, system = row
-            record = s.get(FaultRecordRow, fault.id) or FaultRecordRow(fault_id=fault.id)
-            work = s.exec(
-                select(WorkEntryRow)
-                .where(WorkEntryRow.fault_id == fault.id)
-                .order_by(WorkEntryRow.started_at, WorkEntryRow.id)
-            ).all()
             events = s.exec(
                 select(AuditEvent).where(AuditEvent.fault_id == fault.id).order_by(AuditEvent.id)
             ).all()
-        # With thresholds: the console moves the bands on between reads.
-        clocks = evaluate(
-            self._tx.policy,
-            h.fault_history([(e.verb, e.at, e.data) for e in events]),
-            now,
-            thresholds=True,
-        )
-        newest_first = sorted(events, key=lambda e: (e.at, e.id), reverse=True)
-        return FaultView(
-            fault=summary(values_of(fault), customer, system.name),
-            record=FaultRecord(
-                fault.symptom, record.diagnosis, record.handling, record.losses, record.changes
-            ),
-            system_product=system.product,
-            system_model=system.model,
-            clocks=clocks,
-            now=now,
-            work=tuple(work_entry(w, fault.ref) for w in work),
-            events=tuple(event_view(e, fault.ref) for e in newest_first),
-        )
+            # With thresholds: the console moves the bands on between reads.
+            clocks = evaluate(
+                self._tx.policy,
+                h.fault_history([(e.verb, e.at, e.data) for e in events]),
+                now,
+                thresholds=True,
+            )
+            return view_in(
+                s,
+                summary(values_of(fault), customer, system.name),
+                fault.id,
+                fault.symptom,
+                (system.product, system.model),
+                events,
+                clocks,
+                now,
+            )
 
     def events(self, ref: str | None = None, *, limit: int | None = None) -> list[EventView]:
         """The audit trail (of one fault, or everything), newest logged first."""

@@ -14,6 +14,8 @@ One ``Tx`` per ``Desk`` (per acting user); the sub-objects (``desk.roster``,
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +48,8 @@ from .errors import (
     UnknownEngineer,
     ValidationError,
 )
-from .views import FaultSummary
+from .fault_view import view_in
+from .views import EventView, FaultSummary, FaultView
 
 FAULTS = Fault.__table__
 EVENTS = AuditEvent.__table__
@@ -74,7 +77,8 @@ class Shared:
     batch: Session | None = None
     # Real users whose lead role the batch's transaction has already checked.
     leads_seen: set[str] = field(default_factory=set)
-    names: dict[int, tuple[str, str]] = field(default_factory=dict)  # system -> names
+    # system -> (customer's name, system's name, product, model): systems are never edited
+    names: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)
     # fault id -> (version, FaultHistory): the open queue's folded histories
     histories: dict[int, tuple[int, Any]] = field(default_factory=dict)
 
@@ -101,6 +105,7 @@ class Tx:
         self.shared = shared
         self.writer = write_engine(engine)
         self._rostered = False
+        self._local = threading.local()  # ``seeing``'s views, on the thread that asked
 
     @property
     def claimed(self) -> bool:
@@ -157,6 +162,22 @@ class Tx:
         found = translated(exc, where_of(self.engine.url.render_as_string(hide_password=False)))
         if found is not None:
             raise found from exc
+
+    @contextmanager
+    def seeing(self) -> Iterator[dict[str, FaultView]]:
+        """The views of the faults the verbs run in the block change, by ref, each built
+        in the verb's own transaction (``Desk.changed``)."""
+        views: dict[str, FaultView] = {}
+        outer = getattr(self._local, "views", None)
+        self._local.views = views
+        try:
+            yield views
+        finally:
+            self._local.views = outer
+
+    def seen(self) -> dict[str, FaultView] | None:
+        """The views wanted now (inside ``seeing``), else None."""
+        return getattr(self._local, "views", None)
 
     # -- time -------------------------------------------------------------------------
 
@@ -219,18 +240,24 @@ class Tx:
         at: datetime,
         now: datetime,
         fault_id: int | None = None,
-    ) -> None:
-        """Append the audit event (who acted, on whose behalf, when it happened)."""
-        s.connection().execute(
-            insert(EVENTS).values(
-                fault_id=fault_id,
-                at=at,
-                logged_at=now,
-                os_user=self.user,
-                real_user=self.real_user,
-                verb=verb,
-                data=data,
+    ) -> int:
+        """Append the audit event (who acted, on whose behalf, when it happened): its id."""
+        return (
+            s.connection()
+            .execute(
+                insert(EVENTS)
+                .values(
+                    fault_id=fault_id,
+                    at=at,
+                    logged_at=now,
+                    os_user=self.user,
+                    real_user=self.real_user,
+                    verb=verb,
+                    data=data,
+                )
+                .returning(EVENTS.c.id)
             )
+            .scalar_one()
         )
 
     # -- the fault verb's transaction ---------------------------------------------------
@@ -262,14 +289,14 @@ class Tx:
             when=self.show(last.logged_at) if last else None,
         )
 
-    def _stored_events(self, s: Session, fault_id: int) -> list[tuple[str, datetime, dict]]:
-        """(verb, at, data) of a fault's events, in the order they were logged."""
-        rows = s.connection().execute(
-            select(EVENTS.c.verb, EVENTS.c.at, EVENTS.c.data)
-            .where(EVENTS.c.fault_id == fault_id)
-            .order_by(EVENTS.c.id)
+    def _stored_events(self, s: Session, fault_id: int) -> list[Row]:
+        """A fault's events, in the order they were logged (whole rows: the view of
+        ``seeing`` shows them)."""
+        return list(
+            s.connection().execute(
+                select(EVENTS).where(EVENTS.c.fault_id == fault_id).order_by(EVENTS.c.id)
+            )
         )
-        return [tuple(row) for row in rows]
 
     def _locked(self, s: Session, ref: str | None, entry_id: int | None):
         """(the fault's locked row, the work entry or None) a verb acts on."""
@@ -315,7 +342,7 @@ class Tx:
                 )
             events = self._stored_events(s, fault.id)
             if verb in h.CLOCK_VERBS:
-                last = max((at for v_, at, _ in events if v_ in h.CLOCK_VERBS), default=None)
+                last = max((e.at for e in events if e.verb in h.CLOCK_VERBS), default=None)
                 if last is not None and when < last:
                     raise ValidationError.of(
                         "time_before_last_change",
@@ -326,10 +353,13 @@ class Tx:
             tx = FaultTx(s, fault, when, now, entry)
             data = apply(tx)
             s.flush()  # rows the verb added or changed (work entries, the record)
-            self.event(s, verb, data, at=when, now=now, fault_id=fault.id)
+            event_id = self.event(s, verb, data, at=when, now=now, fault_id=fault.id)
             # The stored history, read under the lock, and the event just written.
-            history = h.fault_history([*events, (verb, when, data)])
-            clocks = evaluate(self.policy, history, now)
+            stored = [(e.verb, e.at, e.data) for e in events]
+            history = h.fault_history([*stored, (verb, when, data)])
+            wanted = self.seen()
+            # With thresholds when a view is wanted (its bands move on between reads).
+            clocks = evaluate(self.policy, history, now, thresholds=wanted is not None)
             tx.set(next_breach=clocks.next_breach, next_clock=clocks.next_clock, version=seen + 1)
             result = s.connection().execute(
                 update(FAULTS)
@@ -345,7 +375,28 @@ class Tx:
                 raise self._stale(s, fault, seen if version is None else version, current)
             values = fault._asdict()
             values.update(tx.changes)
-            return self.summary(s, values), tx
+            new = self.summary(s, values)
+            if wanted is not None:
+                written = self.written(event_id, new.ref, verb, data, when, now)
+                product_model = self.shared.names[values["system_id"]][2:]
+                wanted[new.ref] = view_in(
+                    s,
+                    new,
+                    fault.id,
+                    values["symptom"],
+                    product_model,
+                    [*events, written],
+                    clocks,
+                    now,
+                )
+            return new, tx
+
+    def written(
+        self, event_id: int, ref: str, verb: str, data: dict, at: datetime, now: datetime
+    ) -> EventView:
+        """The event just written, as a read would show it (its data through JSON)."""
+        stored = json.loads(json.dumps(data))
+        return EventView(event_id, ref, at, now, self.user, verb, stored, self.real_user)
 
     def summary(self, s: Session, values: dict[str, Any]) -> FaultSummary:
         """The fault's summary from its column values (the names cached per system)."""
@@ -353,10 +404,10 @@ class Tx:
         if names is None:  # names never change: ask once per system
             names = tuple(
                 s.exec(
-                    select(Customer.name, System.name)
+                    select(Customer.name, System.name, System.product, System.model)
                     .join(System, System.customer_id == Customer.id)
                     .where(System.id == values["system_id"])
                 ).one()
             )
             self.shared.names[values["system_id"]] = names
-        return summary(values, *names)
+        return summary(values, *names[:2])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from oncall.sla import Band, FaultClocks
 
@@ -19,6 +19,8 @@ from oncall.vocabulary import (  # noqa: F401
     SENIORITIES,
     STATUSES,
 )
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -194,3 +196,21 @@ class FaultView:
     now: datetime
     work: tuple[WorkEntry, ...]  # oldest first
     events: tuple[EventView, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class Changed(Generic[R]):
+    """A verb's result with what a console repaints from (``Desk.changed``): the view of
+    the fault it changed, built in the verb's own transaction (None: it changed none)."""
+
+    result: R
+    view: FaultView | None
+
+
+def changed_ref(result: object) -> str | None:
+    """The fault a verb's result is, or belongs to (a work entry's)."""
+    if isinstance(result, FaultSummary):
+        return result.ref
+    if isinstance(result, WorkEntry):
+        return result.fault_ref
+    return None

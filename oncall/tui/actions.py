@@ -3,10 +3,11 @@ and the command palette, and the desk's ``[keymap]`` that rebinds them.
 
 Each ``Action`` is one thing a key does: its binding id (the name ``[keymap]``
 rebinds it by), the Textual action it runs, its default keys, a short label
-(footer, palette), a description (help, palette; a desk verb's is the CLI's,
-from ``oncall/verbs.py``), where it works (``screens``: a screen, a widget or
-``app`` for every screen), and its place in the footer (lower first; ``None``:
-never there). A screen's ``BINDINGS`` are ``bindings(MAIN)`` and so on::
+(footer, palette), a description (help, palette; a desk verb's binding id, action
+and description are its name and help in ``oncall/verbs.py``), where it works
+(``screens``: a screen, a widget or ``app`` for every screen), and its place in
+the footer (lower first; ``None``: never there). A screen's ``BINDINGS`` are
+``bindings(MAIN)`` and so on::
 
     [keymap]                 # in the config file
     respond = "R"            # binding id = key(s), Textual's names, comma-separated
@@ -28,7 +29,7 @@ from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
 from ..i18n import N_, _
-from ..verbs import VERB_HELP
+from ..verbs import FORMERLY, help_of
 
 # Where an action works: a screen, a widget on it, or ``APP`` (every screen, first).
 APP = "app"
@@ -78,46 +79,46 @@ class Action:
 
     @property
     def verb(self) -> str:
-        """What the action is called where the screen names it (``Next [r]``): the desk
-        verb's key for ``verb('respond')`` (``respond``), else the action itself."""
+        """What the action is called where the screen names it (``Next [r]``): the
+        command's name for ``verb('respond')`` (``respond``: a desk verb's name, or a
+        command of the console's own), else the action itself."""
         name, params = self.call
         return str(params[0]) if name == "verb" and params else self.action
 
 
-def _verb(name: str) -> str:
-    return VERB_HELP[name]
+def _verb(name: str, keys: str, label: str, *, footer: int) -> Action:
+    """A desk verb's key on the main screen: its binding id and action are the verb's
+    name, its description the verb's help (``oncall/verbs.py``)."""
+    return Action(name, f"verb('{name}')", keys, label, help_of(name), (MAIN,), footer=footer)
 
 
 # One line of the table per action: ruff would spread each over eight.
 # fmt: off
 ACTIONS: tuple[Action, ...] = (
     # The main screen, in the help's order.
-    Action("next", "verb('next_step')", "space", N_("Next step"),
+    Action("next", "verb('next')", "space", N_("Next step"),
            N_("Open the form of the fault's next step, filled in"), (MAIN,), footer=26),
-    Action("new", "verb('new_fault')", "n", N_("New"), N_("Log a new fault (the intake form)"),
+    Action("new", "verb('new')", "n", N_("New"), N_("Log a new fault (the intake form)"),
            (MAIN,), footer=1),
-    Action("add-system", "verb('add_system')", "S", N_("Add system"),
+    Action("add-system", "verb('add-system')", "S", N_("Add system"),
            N_("Add a system to a customer (a new server, a new module)"), (MAIN,)),
-    Action("respond", "verb('respond')", "r", N_("Respond"), _verb("respond"), (MAIN,), footer=2),
-    Action("assign", "verb('assign')", "a", N_("Assign"), _verb("assign"), (MAIN,), footer=5),
+    _verb("respond", "r", N_("Respond"), footer=2),
+    _verb("assign", "a", N_("Assign"), footer=5),
     Action("take", "verb('take')", "m", N_("Take"),
            N_("Take the fault yourself"), (MAIN,), footer=6),
-    Action("work", "verb('work')", "w", N_("Work"), _verb("work"), (MAIN,), footer=4),
-    Action("end-work", "verb('end_work')", "W", N_("End work"),
-           _verb("work-end"), (MAIN,), footer=19),
-    Action("solution", "verb('solution')", "s", N_("Solution"),
-           _verb("propose"), (MAIN,), footer=10),
-    Action("escalate", "verb('escalate')", "x", N_("Escalate"),
-           _verb("escalate"), (MAIN,), footer=7),
-    Action("pause", "verb('pause_resume')", "p", N_("Pause/resume"),
+    _verb("work", "w", N_("Work"), footer=4),
+    _verb("work-end", "W", N_("End work"), footer=19),
+    _verb("propose", "s", N_("Solution"), footer=10),
+    _verb("escalate", "x", N_("Escalate"), footer=7),
+    # p pauses, or resumes a waiting fault: its own description (two verbs).
+    Action("pause", "verb('pause')", "p", N_("Pause/resume"),
            N_("Wait on the customer (pauses the resolve clock), or resume"), (MAIN,), footer=9),
-    Action("level", "verb('level')", "l", N_("Level"), _verb("level"), (MAIN,), footer=20),
-    Action("record", "verb('record')", "e", N_("Record"), _verb("record"), (MAIN,), footer=15),
-    Action("resolve", "verb('resolve')", "v", N_("Resolve"), _verb("resolve"), (MAIN,), footer=3),
-    Action("signoff", "verb('sign_off')", "o", N_("Sign off"),
-           _verb("signoff"), (MAIN,), footer=16),
-    Action("close", "verb('close')", "c", N_("Close"), _verb("close"), (MAIN,), footer=17),
-    Action("reopen", "verb('reopen')", "u", N_("Reopen"), _verb("reopen"), (MAIN,), footer=18),
+    _verb("level", "l", N_("Level"), footer=20),
+    _verb("record", "e", N_("Record"), footer=15),
+    _verb("resolve", "v", N_("Resolve"), footer=3),
+    _verb("sign-off", "o", N_("Sign off"), footer=16),
+    _verb("close", "c", N_("Close"), footer=17),
+    _verb("reopen", "u", N_("Reopen"), footer=18),
     Action("filter", "filter", "f", N_("Filter"),
            N_("Show only some faults (band, level, assignee, text)"), (MAIN,), footer=13),
     Action("clear-filter", "clear_filter", "F", N_("Clear filter"),
@@ -154,7 +155,7 @@ ACTIONS: tuple[Action, ...] = (
            N_("Scroll the detail pane down"), (DETAIL,)),
     Action("detail-up", "scroll_up", "up,k", N_("Up"), N_("Scroll the detail pane up"),
            (DETAIL,)),
-    Action("detail-next", "screen.verb('next_step')", "enter", N_("Next step"),
+    Action("detail-next", "screen.verb('next')", "enter", N_("Next step"),
            N_("In the detail pane: the fault's next step (as space)"), (DETAIL,)),
     # Forms.
     Action("field-next", "next_field", "enter", N_("Next field"),
@@ -212,7 +213,9 @@ def keys_of(action: Action, keymap: Mapping[str, str]) -> list[str]:
     return keymap.get(action.id, action.keys).split(",")
 
 
-def shown_keys(action: Action, keymap: Mapping[str, str], display: Callable) -> list[str]:
+def shown_keys(
+    action: Action, keymap: Mapping[str, str], display: Callable[[Binding], str]
+) -> list[str]:
     """``keys_of`` as the console shows them (``display``: the app's ``get_key_display``)."""
     return [display(Binding(key, action.action)) for key in keys_of(action, keymap)]
 
@@ -256,26 +259,29 @@ def check_keymap(raw: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The usable entries of a ``[keymap]`` (normalised) and one line per entry dropped."""
     problems: list[str] = []
     wanted: dict[str, str] = {}
-    for binding_id, keys in raw.items():
+    typed: dict[str, str] = {}  # binding id -> the keys as the config wrote them
+    for given, keys in raw.items():
+        binding_id = FORMERLY.get(given, given)  # a verb's former id still names it
         if binding_id not in BY_ID:
             problems.append(
-                _("keymap: {id} is not a key of the console (ignored)").format(id=binding_id)
+                _("keymap: {id} is not a key of the console (ignored)").format(id=given)
             )
             continue
         normal = [normal_key(k) for k in str(keys).split(",")]
         if not keys or None in normal:
             problems.append(
-                _('keymap: {id} = "{keys}": not a key (ignored)').format(id=binding_id, keys=keys)
+                _('keymap: {id} = "{keys}": not a key (ignored)').format(id=given, keys=keys)
             )
             continue
         joined = ",".join(k for k in normal if k)
+        typed[binding_id] = str(keys)
         if joined != BY_ID[binding_id].keys:  # its default: nothing to rebind
             wanted[binding_id] = joined
     while clash := _first_clash(wanted):
         dropped, key, other = clash
         problems.append(
             _('keymap: {id} = "{keys}": {key} is taken by "{other}" (ignored)').format(
-                id=dropped, keys=raw[dropped], key=key, other=description(BY_ID[other])
+                id=dropped, keys=typed[dropped], key=key, other=description(BY_ID[other])
             )
         )
         del wanted[dropped]

@@ -22,11 +22,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from ..alerts import AlertRecord, AlertService, AlertSettings
 from ..i18n import N_, _
 from . import fmt
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from ..clock import Clock
+    from ..config import Config
+    from ..desk import Desk
 
 log = logging.getLogger("oncall.alerts")
 
@@ -54,7 +62,7 @@ def alert_title(alert: AlertRecord) -> str:
     return f"{threshold_name(alert.threshold)} · {alert.ref}"
 
 
-def alert_message(alert: AlertRecord, tz: Any) -> str:
+def alert_message(alert: AlertRecord, tz: tzinfo | None) -> str:
     """The toast's text: the clock and its deadline, the fault, how late."""
     clock = fmt.clock_name(alert.clock)
     deadline = fmt.when(alert.deadline, tz)
@@ -74,7 +82,7 @@ def alert_message(alert: AlertRecord, tz: Any) -> str:
     return "\n".join(lines)
 
 
-def show_alert(app: Any, service: AlertService, alert: AlertRecord) -> None:
+def show_alert(app: App, service: AlertService, alert: AlertRecord) -> None:
     """One alert in the console: a toast, and the bell for critical and breach."""
     app.notify(
         alert_message(alert, service.tz),
@@ -90,7 +98,7 @@ def show_alert(app: Any, service: AlertService, alert: AlertRecord) -> None:
 class _Toaster:
     """Shows alerts as toasts, folding a burst of late ones into one summary."""
 
-    def __init__(self, app: Any, service: AlertService) -> None:
+    def __init__(self, app: App, service: AlertService) -> None:
         self.app = app
         self.service = service
         self.pending: list[AlertRecord] = []
@@ -125,12 +133,12 @@ class _Toaster:
             self.app.bell()
 
 
-def _set_count(app: Any, count: int) -> None:
+def _set_count(app: App, count: int) -> None:
     if hasattr(app, "unacked_alerts"):
         app.unacked_alerts = count
 
 
-def _notify_failed(app: Any, alert: AlertRecord, error: str) -> None:
+def _notify_failed(app: App, alert: AlertRecord, error: str) -> None:
     app.notify(
         _("The notify command failed for {ref} ({threshold}): {error}").format(
             ref=alert.ref, threshold=threshold_name(alert.threshold), error=fmt.safe(error)
@@ -142,7 +150,7 @@ def _notify_failed(app: Any, alert: AlertRecord, error: str) -> None:
     )
 
 
-def _notify_unknown(app: Any, alert: AlertRecord) -> None:
+def _notify_unknown(app: App, alert: AlertRecord) -> None:
     app.notify(
         _(
             "Delivery unknown for {ref} ({threshold}): its sender stopped mid-send. "
@@ -155,7 +163,7 @@ def _notify_unknown(app: Any, alert: AlertRecord) -> None:
     )
 
 
-def _withdrawn(app: Any, alerts: list[AlertRecord]) -> None:
+def _withdrawn(app: App, alerts: list[AlertRecord]) -> None:
     if len(alerts) > BURST_TOASTS:
         lines = [_("{count} alerts withdrawn, by entries logged later").format(count=len(alerts))]
     else:
@@ -172,10 +180,10 @@ def withdrawn_line(alert: AlertRecord) -> str:
 
 
 def attach_alerts(
-    app: Any,
-    desk: Any = None,
-    config: Any = None,
-    clock: Any = None,
+    app: App,
+    desk: Desk | Callable[[], Desk] | None = None,
+    config: Config | None = None,
+    clock: Clock | None = None,
     *,
     settings: AlertSettings | None = None,
     poll_every: float = 1.0,
@@ -203,7 +211,7 @@ def attach_alerts(
     return service
 
 
-async def _start(app: Any, service: AlertService, desk: Any) -> None:
+async def _start(app: App, service: AlertService, desk: Desk | Callable[[], Desk] | None) -> None:
     try:
         opened = await _desk(app, desk)
         if opened is None:
@@ -222,7 +230,7 @@ async def _start(app: Any, service: AlertService, desk: Any) -> None:
         )
 
 
-async def _desk(app: Any, desk: Any) -> Any:
+async def _desk(app: App, desk: Desk | Callable[[], Desk] | None) -> Desk | None:
     if desk is None:
         ready = getattr(app, "ready", None)  # the app's: set once the desk is open
         if not isinstance(ready, asyncio.Event):
@@ -237,6 +245,6 @@ async def _desk(app: Any, desk: Any) -> Any:
         await ready.wait()
         return app.backend.desk
     if callable(desk) and not hasattr(desk, "engine"):
-        opener: Callable[[], Any] = desk
+        opener: Callable[[], Desk] = desk
         return await asyncio.get_running_loop().run_in_executor(None, opener)
     return desk

@@ -16,7 +16,8 @@ console acknowledged). The cursor stays on the same alert across reloads.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,6 +30,9 @@ from . import actions, fmt
 from .alerts_bridge import threshold_name
 from .keybar import KeyBar
 from .translate import translate_bindings
+
+if TYPE_CHECKING:
+    from ..alerts import AlertRecord, AlertService
 
 LIMIT = 200
 _STYLE = {"warning": "", "critical": "bold", "breach": "bold reverse"}
@@ -48,12 +52,12 @@ class AlertsScreen(Screen):
     BINDINGS = actions.bindings(actions.ALERTS)
     KEYS_SCREEN = actions.ALERTS
 
-    def __init__(self, service: Any, *, limit: int = LIMIT) -> None:
+    def __init__(self, service: AlertService | None, *, limit: int = LIMIT) -> None:
         super().__init__()
         translate_bindings(self)
         self.service = service
         self.limit = limit
-        self.alerts: list[Any] = []
+        self.alerts: list[AlertRecord] = []
 
     def compose(self) -> ComposeResult:
         yield Static(_("Alerts, newest first"), id="alerts-title", markup=False)
@@ -97,7 +101,7 @@ class AlertsScreen(Screen):
             if self._changed in listeners:
                 listeners.remove(self._changed)
 
-    def _changed(self, *_args: Any) -> None:
+    def _changed(self, *_args: object) -> None:  # any listener's arguments
         if self.is_attached:
             self.reload_soon()
 
@@ -115,7 +119,7 @@ class AlertsScreen(Screen):
             return
         self.show(alerts)
 
-    def show(self, alerts: list[Any]) -> None:
+    def show(self, alerts: list[AlertRecord]) -> None:
         table = self.table
         current = self.cursor_alert()
         self.alerts = alerts
@@ -224,7 +228,7 @@ class AlertsScreen(Screen):
             bar.show_keys(self, actions.ALERTS)
 
 
-def alert_cells(alert: Any, tz: Any) -> list[Any]:
+def alert_cells(alert: AlertRecord, tz: tzinfo | None) -> list[str | Text]:
     """One row of the list; a withdrawn alert dimmed, its Alert cell saying so."""
     acked = (
         f"{fmt.safe(alert.acked_by or '')} {fmt.short_when(alert.acked_at, tz)}"
@@ -235,7 +239,7 @@ def alert_cells(alert: Any, tz: Any) -> list[Any]:
     first = Text(name, style=_STYLE.get(alert.threshold, ""))
     if alert.withdrawn:
         first = Text(name + " · " + _("withdrawn"))
-    cells: list[Any] = [
+    cells: list[str | Text] = [
         "●" if alert.acked_at is None and not alert.withdrawn else " ",
         fmt.short_when(alert.fired_at, tz),
         first,

@@ -16,8 +16,7 @@ import contextlib
 import gc
 import importlib
 import os
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.reactive import var
@@ -26,10 +25,18 @@ from ..i18n import _, choose_language, set_language
 from ..resources import styles_path
 from . import actions
 from .actions import check_keymap
-from .backend import Backend
+from .backend import Backend, Opener
 from .palette import ActionsProvider
 from .start_screen import StartScreen
 from .translate import translate_bindings
+
+if TYPE_CHECKING:
+    from textual.notifications import Notification, Notify
+
+    from ..alerts import AlertService
+    from ..clock import Clock
+    from ..config import Config
+    from .main_screen import MainScreen
 
 DARK = "textual-dark"
 LIGHT = "textual-light"
@@ -61,9 +68,9 @@ class OncallApp(App[int]):
 
     def __init__(
         self,
-        open_desk: Callable[[], Any],
-        clock: Any,
-        config: Any = None,
+        open_desk: Opener,
+        clock: Clock,
+        config: Config | None = None,
         *,
         user: str = "",
         language: str | None = None,
@@ -89,10 +96,10 @@ class OncallApp(App[int]):
         self.backend = Backend()
         self.ready = asyncio.Event()  # set once the desk is open and its queue shown
         self._initial_theme = theme or initial_theme()
-        self.main: Any = None  # the MainScreen, once built
+        self.main: MainScreen | None = None  # once built
         self.database = database  # shown in the header instead of the desk's URL
         self.tick = tick  # False: no timer (snapshots); tests call main.tick_now()
-        self.alerts: Any = None  # the AlertService, once started
+        self.alerts: AlertService | None = None  # once started
         self._with_alerts = tick if alerts is None else alerts  # off in snapshots
         self._freeze_heap = freeze_heap  # the real console; not tests, which share a process
         # Over a slow ssh link each frame of a smooth scroll is more bytes on the wire and
@@ -182,11 +189,11 @@ class OncallApp(App[int]):
             return bool(self._notifications)  # False: out of the footer, the key passes on
         return super().check_action(action, parameters)
 
-    def _on_notify(self, event: Any) -> None:
+    def _on_notify(self, event: Notify) -> None:
         super()._on_notify(event)
         self._toasts_changed()
 
-    def _unnotify(self, notification: Any, refresh: bool = True) -> None:
+    def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
         # A toast that times out calls this (Textual has no public hook for it).
         super()._unnotify(notification, refresh)
         self._toasts_changed()

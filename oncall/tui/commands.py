@@ -80,7 +80,7 @@ class OnView:
         view = await verbs.fresh_view(fault.ref)
         if view is None:
             return
-        defaults = {}
+        defaults: dict[str, str] = {}
         policy = verbs.policy
         if self.next_mode and policy is not None:
             from ..desk.next_step import next_step
@@ -173,7 +173,7 @@ NEW_FAULT = NewFault()
 ADD_SYSTEM = AddSystem()
 NEXT_STEP = NextStep()
 RESPOND = OnFault(RespondForm)
-SOLUTION = OnFault(SolutionForm)
+PROPOSE = OnFault(SolutionForm)
 ASSIGN = OnFault(AssignForm, roster=True)
 ESCALATE = OnFault(EscalateForm, roster=True)
 LEVEL = OnFault(LevelForm)
@@ -183,7 +183,7 @@ REOPEN = OnFault(ReopenForm)
 PAUSE_RESUME = PauseOrResume()
 TAKE = Take()
 WORK = OnView(WorkForm, next_mode=True)
-END_WORK = OnView(EndWorkForm, needs=_ongoing, missing=N_("{ref} has no work going on."))
+WORK_END = OnView(EndWorkForm, needs=_ongoing, missing=N_("{ref} has no work going on."))
 RECORD = OnView(RecordForm)
 SIGN_OFF = OnView(
     SignOffForm,
@@ -191,38 +191,39 @@ SIGN_OFF = OnView(
     missing=N_("{ref} has no on-site work waiting for the customer's sign-off."),
 )
 
-# The keys of the desk's verbs: the main screen's action of that name runs the command.
+# The main screen's verb keys, by their action's name (``verb('respond')``): a desk
+# verb's name (``oncall/verbs.py``) or a command of the console's own (new, take ...).
 KEYS: dict[str, Command] = {
-    "new_fault": NEW_FAULT,
-    "add_system": ADD_SYSTEM,
-    "next_step": NEXT_STEP,
+    "new": NEW_FAULT,
+    "add-system": ADD_SYSTEM,
+    "next": NEXT_STEP,
     "respond": RESPOND,
-    "solution": SOLUTION,
+    "propose": PROPOSE,
     "assign": ASSIGN,
     "take": TAKE,
     "work": WORK,
-    "end_work": END_WORK,
+    "work-end": WORK_END,
     "escalate": ESCALATE,
-    "pause_resume": PAUSE_RESUME,
+    "pause": PAUSE_RESUME,
     "level": LEVEL,
     "record": RECORD,
     "resolve": RESOLVE,
-    "sign_off": SIGN_OFF,
+    "sign-off": SIGN_OFF,
     "close": CLOSE,
     "reopen": REOPEN,
 }
 
-# The form each next-step action (``desk.next_step``) opens.
+# The form each next-step action (``desk.next_step``: a verb's name) opens.
 STEP_FORMS: dict[str, type[FaultForm]] = {
     "assign": AssignForm,
     "respond": RespondForm,
-    "solution": SolutionForm,
+    "propose": SolutionForm,
     "work": WorkForm,
     "resolve": ResolveForm,
     "escalate": EscalateForm,
-    "pause_resume": ResumeForm,
-    "sign_off": SignOffForm,
-    "end_work": EndWorkForm,
+    "resume": ResumeForm,
+    "sign-off": SignOffForm,
+    "work-end": EndWorkForm,
     "record": RecordForm,
     "close": CloseForm,
 }

@@ -26,12 +26,16 @@ from textual.strip import Strip
 
 from ..i18n import N_, _
 from ..text import cell_width, fit
+from ..verbs import audit
 from . import actions, fmt
 from .lines import ComponentStyles, Line, changed_span, line_strip, wrap
 
 if TYPE_CHECKING:
     from ..desk import EngineerInfo, EventView, FaultView, WorkEntry
     from ..sla import ClockState, FaultClocks, Policy
+
+# The audit verbs of work entries (their timeline lines show the entry).
+_WORK_VERBS = tuple(audit(n) for n in ("work", "work-edit", "work-end", "sign-off"))
 
 RECORD_FIELDS = (
     ("symptom", N_("Symptom")),
@@ -450,9 +454,9 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         data = event.data or {}
         verb = event.verb
         lines: list[str] = []
-        if verb in ("work_add", "work_edit", "work_end", "sign_off"):
+        if verb in _WORK_VERBS:
             entry = work.get(data.get("entry"))
-            if entry is not None and verb == "work_add":
+            if entry is not None and verb == audit("work"):
                 span = f"{fmt.short_when(entry.start, self.tz)}–" + (
                     fmt.short_when(entry.end, self.tz) if entry.end else _("ongoing")
                 )
@@ -471,7 +475,7 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
                         )
                     else:
                         lines.append(_("not signed off by the customer yet"))
-            elif verb == "sign_off":
+            elif verb == audit("sign-off"):
                 lines.append(
                     _("customer representative: {rep}").format(
                         rep=fmt.safe(str(data.get("customer_rep", "")))
@@ -488,13 +492,13 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
         elif verb == "log":
             level = self._level(int(data.get("level", 0)))
             lines.append(f"{level} {fmt.channel_name(str(data.get('channel', '')))}")
-        elif verb == "respond":
+        elif verb == audit("respond"):
             lines.append(fmt.how_name(str(data.get("how", ""))))
-        elif verb in ("assign", "escalate"):
+        elif verb in (audit("assign"), audit("escalate")):
             lines.append(f"{self._who(data.get('from'))} → {self._who(data.get('to'))}")
-        elif verb == "change_level":
+        elif verb == audit("level"):
             lines.append(f"L{data.get('from')} → L{data.get('to')}")
-        elif verb == "record":
+        elif verb == audit("record"):
             fields = data.get("fields") or []
             labels = dict(RECORD_FIELDS)
             lines.append(", ".join(_(labels.get(f, f)) for f in fields))

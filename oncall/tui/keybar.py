@@ -12,23 +12,28 @@ costs a line's diff.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from ..text import cell_width
 from . import actions
 from .lines import DiffLines, Line
 
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
 GAP = "  "
 Item = tuple[str, str]  # (key shown, label)
 
 
-def footer_keys(screen: Any, name: str) -> tuple[list[Item], Item | None]:
+def footer_keys(screen: Screen, name: str) -> tuple[list[Item], Item | None]:
     """The footer of ``screen`` (``name`` in the action table): the keys that work now,
     in their footer order, and the pinned one (the help) apart."""
     app = screen.app
     keymap = getattr(app, "keymap", {})
-    items, pinned = [], None
+    items: list[Item] = []
+    pinned: Item | None = None
     ranked = sorted(
         (a for a in actions.on_screen(name) if a.footer is not None or a.pinned),
         key=lambda a: (a.pinned, a.footer or 0),
@@ -45,7 +50,7 @@ def footer_keys(screen: Any, name: str) -> tuple[list[Item], Item | None]:
     return items, pinned
 
 
-def key_state(screen: Any, name: str) -> tuple:
+def key_state(screen: Screen, name: str) -> tuple[bool | None, ...]:
     """Which of ``screen``'s actions work now: the footer changes when, and only when, this does."""
     app = screen.app
     return tuple(
@@ -54,7 +59,7 @@ def key_state(screen: Any, name: str) -> tuple:
     )
 
 
-def first_keys(app: Any, name: str) -> dict[str, str]:
+def first_keys(app: App, name: str) -> dict[str, str]:
     """Each action of screen ``name``: its first key, as shown (``Next [x]`` in the detail)."""
     keymap = getattr(app, "keymap", {})
     return {
@@ -87,7 +92,7 @@ class KeyBar(DiffLines):
         self._items: list[Item] = []
         self._pinned: Item | None = None
 
-    def show_keys(self, screen: Any, name: str) -> None:
+    def show_keys(self, screen: Screen, name: str) -> None:
         """Show the keys of ``screen`` that work now (see ``footer_keys``)."""
         self._items, self._pinned = footer_keys(screen, name)
         self._paint()

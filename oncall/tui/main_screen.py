@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ..desk import FaultView
 
 # The verb keys that need no fault under the cursor (the rest act on that fault).
-NO_FAULT = {("new_fault",), ("add_system",)}
+NO_FAULT = {("new",), ("add-system",)}
 
 
 class MainScreen(Screen):

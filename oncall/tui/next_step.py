@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from ..i18n import _
+from ..verbs import console_action
 from . import fmt
 from .lines import Line
 
@@ -39,7 +40,8 @@ def next_line(step: NextStep, now: datetime, wording: Wording, keys: dict[str, s
     from ..desk.next_step import describe
 
     # The key right after the label, so that it never wraps apart from it.
-    key = keys.get(step.action or "")
+    # The key that runs the step's verb (``resume``: the pause key, which resumes too).
+    key = keys.get(console_action(step.action) or "") if step.action else None
     label = _("Next [{key}]:").format(key=key) if key else _("Next:")
     style = "detail--next-late" if step.overdue(now) else "detail--next"
     return [
@@ -48,9 +50,9 @@ def next_line(step: NextStep, now: datetime, wording: Wording, keys: dict[str, s
     ]
 
 
-def form_defaults(step: NextStep, tz: tzinfo | None) -> dict[str, object]:
+def form_defaults(step: NextStep, tz: tzinfo | None) -> dict[str, str]:
     """What the step's form starts with: the work's mode, the entry, whom to escalate to."""
-    defaults: dict[str, object] = {}
+    defaults: dict[str, str] = {}
     if step.mode:
         defaults["mode"] = step.mode
     if step.entry is not None:

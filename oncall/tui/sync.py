@@ -13,9 +13,10 @@ The queue comes up to date three ways:
 - ``reload``: the whole open queue and the fault under the cursor, re-read: after
   a commit elsewhere, once the database is back, and every ``RELOAD_EVERY`` as a
   backstop. Requests made while one runs are served by one more round.
-- ``fault_changed(ref)``: after a verb of this console. The verb returned the
-  fault; its view (record, work, events, clocks) is read once and replaces the
-  fault's row and the detail. The other rows are what they were.
+- ``fault_changed(ref, view)``: after a verb of this console. The verb returned
+  the fault's view (record, work, events, clocks), built in its own transaction
+  (``Desk.changed``): it replaces the fault's row and the detail, read from
+  nothing. The other rows are what they were. (Without a view, it is read once.)
 - ``poll``: on a tick when the change watch moved (every tick on a database
   without one): the id of the newest audit event. When every event since the
   last reload is one this console has shown (its own verbs'), nothing else
@@ -256,6 +257,7 @@ class DeskSync:
         self._running = False
         self._full = False  # a reload asked for
         self._refs: list[str] = []  # faults changed by this console's verbs, to read
+        self._given: dict[str, FaultView] = {}  # or as their verbs left them, to show
         self._polling = False
         self._last_reload = 0.0
         self._last_view = 0.0
@@ -331,11 +333,14 @@ class DeskSync:
         self._full = True
         await self._run()
 
-    async def fault_changed(self, ref: str) -> None:
-        """A verb of this console changed ``ref``: read it, show its row and detail."""
+    async def fault_changed(self, ref: str, view: FaultView | None = None) -> None:
+        """A verb of this console changed ``ref``: show its row and detail from ``view``
+        (as the verb left it), or read it first when the verb gave none."""
         if self.backend.desk is None:
             return
-        if ref not in self._refs:
+        if view is not None:
+            self._given[ref] = view
+        elif ref not in self._refs:
             self._refs.append(ref)
         await self._run()
 
@@ -346,14 +351,16 @@ class DeskSync:
             return
         self._running = True
         try:
-            while self._full or self._refs:
+            while self._full or self._refs or self._given:
                 if self._full:
                     self._full = False
                     self._refs.clear()
+                    self._given.clear()
                     await self._reload()
                 else:
                     refs, self._refs = self._refs, []
-                    await self._refresh(refs)
+                    given, self._given = self._given, {}
+                    await self._refresh([r for r in refs if r not in given], given)
         except Exception as exc:
             if not self.health.failed(exc):
                 raise
@@ -387,13 +394,16 @@ class DeskSync:
         elif queue.cursor_ref is not None:
             await self.views.load(queue.cursor_ref)
 
-    async def _refresh(self, refs: list[str]) -> None:
-        """The faults ``refs`` alone re-read (after this console's verbs)."""
+    async def _refresh(self, refs: list[str], given: dict[str, FaultView]) -> None:
+        """The faults ``given`` (as this console's verbs left them) and ``refs`` (re-read)
+        shown anew in their rows."""
         desk = self.backend.desk
         if desk is None:
             return
-        views = await self.backend.call(views_of, desk, refs)
-        self.health.read_ok()
+        views = list(given.values())
+        if refs:
+            views += await self.backend.call(views_of, desk, refs)
+            self.health.read_ok()
         items: list[QueueItem] = self.items
         done: list[DoneItem] | None = self.done_items
         for view in views:
@@ -402,7 +412,7 @@ class DeskSync:
             items = with_view(items, view)
             if done is not None and self.filter.show != "open":
                 done = with_done(done, view, self.filter.show)
-        if len(views) != len(refs) or done is None:  # gone, or a new place in the list
+        if len(views) != len(refs) + len(given) or done is None:  # gone, or a new place in the list
             self._full = True
             return
         self.done_items = done

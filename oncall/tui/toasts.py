@@ -22,8 +22,8 @@ time fields once a form was open. Here:
 
 from __future__ import annotations
 
-from typing import Any
-
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets._toast import ToastRack
 
 from .actions import BY_ID
@@ -31,7 +31,7 @@ from .actions import BY_ID
 DISMISS_KEY = BY_ID["dismiss-toasts"].keys  # its default (a desk's [keymap] may rebind it)
 
 
-def fit_toasts(screen: Any, pane: Any) -> None:
+def fit_toasts(screen: Screen, pane: Widget) -> None:
     """Make ``screen``'s toast rack exactly as wide as ``pane`` (docked left, bottom).
 
     Under the pane there is one widget edge only, its scrollbar's, which meets the

@@ -1,17 +1,18 @@
 """Running the desk's verbs for the console's keys and forms: ``DeskVerbs``.
 
-A key's action on the main screen (``action_respond``) runs its command
+A key's action on the main screen (``verb('respond')``) runs its command
 (``commands.KEYS["respond"]``): most open their form on the fault under the
 cursor, and the form calls the desk's verb as a typed call,
 ``lambda desk: desk.faults.respond(ref, ...)``, through ``DeskVerbs.perform``. That runs
 it on the backend thread, says a refusal, and hands the fault the verb returned
-to ``DeskSync.fault_changed``, which reads that fault's view once and repaints
-its row and the detail::
+to ``DeskSync.fault_changed`` with the fault's view the verb's own transaction built
+(``Desk.changed``), which repaints its row and the detail from it (no read after)::
 
-    r -> binding "respond" -> MainScreen.action_respond -> KEYS["respond"]: RESPOND
+    r -> binding "respond" -> MainScreen.action_verb("respond") -> KEYS["respond"]: RESPOND
       -> OnFault(RespondForm).run -> RespondForm
-      -> DeskVerbs.perform(lambda desk: desk.faults.respond(...)) -> Backend.call -> Desk.respond
-      -> DeskSync.fault_changed(ref) -> Desk.fault_view(ref) -> the row, the detail
+      -> DeskVerbs.perform(lambda desk: desk.faults.respond(...))
+      -> Backend.call(Desk.changed, call) -> Faults.respond -> Changed(summary, view)
+      -> DeskSync.fault_changed(ref, view) -> the row, the detail
 """
 
 from __future__ import annotations
@@ -37,17 +38,6 @@ class Command(Protocol):
     """What a key does (``commands.py``), run by ``DeskVerbs.run``."""
 
     async def run(self, verbs: DeskVerbs) -> None: ...
-
-
-def changed_fault(result: object) -> str | None:
-    """The fault a verb's result is, or belongs to (a work entry's)."""
-    from ..desk import FaultSummary, WorkEntry
-
-    if isinstance(result, FaultSummary):
-        return result.ref
-    if isinstance(result, WorkEntry):
-        return result.fault_ref
-    return None
 
 
 class DeskVerbs:
@@ -87,7 +77,7 @@ class DeskVerbs:
             desk = screen.backend.desk
             if desk is None:
                 raise RuntimeError("the desk is not open yet")
-            result = await screen.backend.call(call, desk)
+            changed = await screen.backend.call(desk.changed, call)
         except Exception as exc:
             if not screen.health.failed(exc, write=True):
                 self._refused(exc)
@@ -104,11 +94,16 @@ class DeskVerbs:
             return None
         if notice:
             screen.notify(notice, markup=False)
+        from ..desk.views import changed_ref
+
+        result = changed.result
         if self._took_customer(result):
             return result  # no fault changed: the queue stays as it is
-        ref = changed_fault(result)
+        ref = changed_ref(result)
         sync = screen.sync
-        screen.run_worker(sync.fault_changed(ref) if ref else sync.reload(), group="reload")
+        screen.run_worker(
+            sync.fault_changed(ref, changed.view) if ref else sync.reload(), group="reload"
+        )
         return result
 
     def _refused(self, exc: Exception) -> None:
@@ -200,7 +195,7 @@ class DeskVerbs:
             policy=self.policy,
         )
 
-    def open_form(self, form: FormScreen, defaults: Mapping[str, object] | None = None) -> None:
+    def open_form(self, form: FormScreen, defaults: Mapping[str, str] | None = None) -> None:
         form.defaults = dict(defaults or {})
         self.screen.app.push_screen(form)
 

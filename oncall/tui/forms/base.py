@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -36,12 +36,33 @@ if TYPE_CHECKING:
     from ...desk import FaultSummary, FaultView
 
 
+# What one field holds once read: text (an input, a text box, a list's choice), a tick
+# (a check box), an instant (a time field), or nothing (an empty optional time, or a
+# field hidden from the form).
+FieldValue = str | bool | datetime | None
+
+
+class Values(dict[str, FieldValue]):
+    """A form's values by field key, read as their kind: a hidden field reads empty."""
+
+    def text(self, key: str) -> str:
+        value = self.get(key)
+        return value if isinstance(value, str) else ""
+
+    def time(self, key: str) -> datetime | None:
+        value = self.get(key)
+        return value if isinstance(value, datetime) else None
+
+    def tick(self, key: str) -> bool:
+        return self.get(key) is True
+
+
 @dataclass
 class Field:
     key: str
     label: str  # translated
     kind: str = "input"  # input | text | select | time | check
-    value: Any = ""
+    value: FieldValue = ""  # the default shown
     options: list[tuple[str, str]] = field(default_factory=list)
     required: bool = False
     hint: str = ""
@@ -84,8 +105,8 @@ class Field:
         )
 
     def convert(
-        self, raw: Any, now: datetime, tz: tzinfo | None, opened: str
-    ) -> tuple[Any, str | None]:
+        self, raw: str | bool, now: datetime, tz: tzinfo | None, opened: str
+    ) -> tuple[FieldValue, str | None]:
         """(value, what is wrong or None) of what the field holds; ``opened``: the minute
         the form opened in, as a time field shows it (it means "now", as does ``now``'s)."""
         if self.kind == "time":
@@ -155,7 +176,7 @@ class FormScreen(ModalScreen[object]):
         self.busy = False
         self._fields: list[Field] = []
         # Values to start with instead of the form's own (the next step's, see MainScreen).
-        self.defaults: dict[str, Any] = {}
+        self.defaults: dict[str, str] = {}
         # The minute the form opened in: a time field showing it (or the minute of the
         # save) means "now". Fields show minutes; read back as hh:mm:00 such a time
         # could fall before a change made earlier in the same minute and be refused.
@@ -165,15 +186,16 @@ class FormScreen(ModalScreen[object]):
     def fields(self) -> list[Field]:
         raise NotImplementedError
 
-    async def submit(self, values: dict[str, Any]) -> Any | None:
-        """Call the desk; return a truthy result on success, None when refused."""
+    async def submit(self, values: Values) -> object | None:
+        """Call the desk; return a truthy result on success, None when refused (what it
+        is: the verb's result, a filter: each form says)."""
         raise NotImplementedError
 
-    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+    def check(self, key: str, value: FieldValue, values: Values) -> str | None:
         """A form's own rule for one field (after the common ones); a message or None."""
         return None
 
-    def field_changed(self, key: str, value: Any) -> None:
+    def field_changed(self, key: str, value: FieldValue) -> None:
         """React to a change (e.g. the systems of the chosen customer)."""
 
     # -- layout ----------------------------------------------------------------------
@@ -214,10 +236,11 @@ class FormScreen(ModalScreen[object]):
                 break
 
     # -- values and validation -------------------------------------------------------
-    def raw(self, key: str) -> Any:
+    def raw(self, key: str) -> str | bool:
+        """What the field's widget holds (a list: its choice, "" for none)."""
         widget = self.query_one(f"#f-{key}")
         if isinstance(widget, Select):
-            return "" if widget.value is Select.NULL else widget.value
+            return "" if widget.value is Select.NULL else str(widget.value)
         if isinstance(widget, TextArea):
             return widget.text
         if isinstance(widget, Checkbox):
@@ -240,9 +263,9 @@ class FormScreen(ModalScreen[object]):
     def show_field(self, key: str, shown: bool) -> None:
         self.query_one(f"#field-{key}").display = shown
 
-    def validate(self) -> dict[str, Any] | None:
+    def validate(self) -> Values | None:
         """Every field checked; each error shown under its field. None when any is wrong."""
-        values: dict[str, Any] = {}
+        values = Values()
         errors: dict[str, str | None] = {}
         for spec in self._fields:
             if not self.query_one(f"#field-{spec.key}").display:
@@ -292,7 +315,7 @@ class FormScreen(ModalScreen[object]):
             now = self.ctx.now()
             value, message = spec.convert(self.raw(key), now, self.ctx.tz, self._opened_minute)
             if message is None:
-                message = self.check(key, value, {})
+                message = self.check(key, value, Values())
             self.say(message, key)
         self.field_changed(key, self.raw(key))
 
@@ -337,7 +360,7 @@ class FormScreen(ModalScreen[object]):
             return
         self.run_worker(self._submit(values), group="submit", exclusive=True)
 
-    async def _submit(self, values: dict[str, Any]) -> None:
+    async def _submit(self, values: Values) -> None:
         self.busy = True
         self.say(_("Saving…"))
         try:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...i18n import N_, _
 from .. import fmt
 from ..filters import QueueFilter
-from .base import Field, FormContext, FormScreen
+from .base import Field, FormContext, FormScreen, Values
 
 
 class FilterForm(FormScreen):
@@ -63,12 +61,12 @@ class FilterForm(FormScreen):
             ),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> QueueFilter | None:
+    async def submit(self, values: Values) -> QueueFilter | None:
         return QueueFilter(
-            show=values["show"] or "open",
-            mine=bool(values["mine"]),
-            level=int(values["level"]) if values["level"] else None,
-            customer=values["customer"] or None,
-            band=values["band"] or None,
-            text=values["text"].strip(),
+            show=values.text("show") or "open",
+            mine=values.tick("mine"),
+            level=int(values.text("level")) if values.text("level") else None,
+            customer=values.text("customer") or None,
+            band=values.text("band") or None,
+            text=values.text("text").strip(),
         )

@@ -10,13 +10,14 @@ breach (its alert fires, late).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ...i18n import N_, _
 from ...timefmt import TimeInputError, parse_instant
 from ...vocabulary import CHANNELS, RESPONSE_HOW
 from .. import fmt
-from .base import Field, FormScreen
+from .base import Field, FieldValue, FormScreen, Values
 
 if TYPE_CHECKING:
     from ...desk import FaultSummary
@@ -116,41 +117,41 @@ class IntakeForm(FormScreen):
         except TimeInputError:
             return False
 
-    def field_changed(self, key: str, value: Any) -> None:
+    def field_changed(self, key: str, value: FieldValue) -> None:
         if key == "at":
             self._show_response(self._back_dated(str(value)))
         elif key == "channel" and value in CHANNELS:
-            self.set_value("responded_via", value)
+            self.set_value("responded_via", str(value))
         elif key == "customer":
-            systems, contacts = self._choices(value)
+            systems, contacts = self._choices(str(value))
             self.set_options("system", systems, systems[0][1] if systems else None)
             typed = str(self.raw("contact")).strip()
             if not typed or typed == self._auto_contact:  # not typed by the engineer
                 self._auto_contact = contacts[0] if contacts else ""
                 self.set_value("contact", self._auto_contact)
 
-    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+    def check(self, key: str, value: FieldValue, values: Values) -> str | None:
         if key == "customer" and not self.ctx.customers:
             return _("No customers yet: add one with `oncall customer add`.")
-        reported = values.get("at")
-        if key == "responded_at" and None not in (value, reported) and value < reported:
+        reported = values.time("at")
+        if key == "responded_at" and isinstance(value, datetime) and reported and value < reported:
             return _("Before the report time.")
         return None
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         fault = await self.ctx.actions.perform(
             lambda desk: desk.faults.log(
-                customer=values["customer"],
-                system=values["system"],
-                title=values["title"],
-                level=int(values["level"]),
-                channel=values["channel"],
-                symptom=values["symptom"],
-                contact=values["contact"],
-                assignee=values["assignee"] or None,
-                at=values["at"],
-                responded_at=values.get("responded_at"),
-                responded_via=values["responded_via"] if values.get("responded_at") else None,
+                customer=values.text("customer"),
+                system=values.text("system"),
+                title=values.text("title"),
+                level=int(values.text("level")),
+                channel=values.text("channel"),
+                symptom=values.text("symptom"),
+                contact=values.text("contact"),
+                assignee=values.text("assignee") or None,
+                at=values.time("at"),
+                responded_at=values.time("responded_at"),
+                responded_via=values.text("responded_via") if values.time("responded_at") else None,
             ),
             notice=_("Fault logged."),
         )

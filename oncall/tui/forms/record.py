@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...i18n import N_, _
 from ..detail import RECORD_FIELDS
-from .base import Field, ViewForm
+from .base import Field, Values, ViewForm
 
 if TYPE_CHECKING:
     from ...desk import FaultSummary
@@ -21,7 +21,7 @@ class RecordForm(ViewForm):
             for attr, label in RECORD_FIELDS
         ]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         before = {attr: getattr(self.view.record, attr, "") or "" for attr, _l in RECORD_FIELDS}
         changed = {k: v for k, v in values.items() if v.strip() != before[k].strip()}
         if not changed:

@@ -9,12 +9,12 @@ form offers it without a restart.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...desk.views import SystemInfo
 from ...i18n import N_, _
 from .. import fmt
-from .base import Field, FormContext, FormScreen
+from .base import Field, FieldValue, FormContext, FormScreen, Values
 
 if TYPE_CHECKING:
     from ...desk import CustomerInfo
@@ -56,16 +56,16 @@ class SystemForm(FormScreen):
             ),
         ]
 
-    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+    def check(self, key: str, value: FieldValue, values: Values) -> str | None:
         if key == "customer" and not self.ctx.customers:
             return _("No customers yet: add one with `oncall customer add`.")
         return None
 
-    async def submit(self, values: dict[str, Any]) -> CustomerInfo | None:
-        system = SystemInfo(values["name"], values["product"], values["model"])
+    async def submit(self, values: Values) -> CustomerInfo | None:
+        system = SystemInfo(values.text("name"), values.text("product"), values.text("model"))
         return await self.ctx.actions.perform(
-            lambda desk: desk.customers.add_system(values["customer"], system),
+            lambda desk: desk.customers.add_system(values.text("customer"), system),
             notice=_("System {system} added to {customer}.").format(
-                system=fmt.safe(values["name"]), customer=fmt.safe(values["customer"])
+                system=fmt.safe(values.text("name")), customer=fmt.safe(values.text("customer"))
             ),
         )

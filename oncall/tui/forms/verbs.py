@@ -3,12 +3,12 @@ resolve, close, reopen. Each one calls one desk verb with the version seen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...i18n import N_, _
 from ...vocabulary import CHANNELS, RESPONSE_HOW
 from .. import fmt
-from .base import FaultForm, Field, FormScreen
+from .base import FaultForm, Field, FieldValue, FormScreen, Values
 
 if TYPE_CHECKING:
     from ...desk import FaultSummary
@@ -37,11 +37,15 @@ class RespondForm(FaultForm):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.faults.respond(
-                f.ref, version=f.version, how=values["how"], note=values["note"], at=values["at"]
+                f.ref,
+                version=f.version,
+                how=values.text("how"),
+                note=values.text("note"),
+                at=values.time("at"),
             ),
             notice=_("{ref}: response logged.").format(ref=f.ref),
         )
@@ -56,11 +60,11 @@ class SolutionForm(FaultForm):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
-            lambda desk: desk.faults.propose_solution(
-                f.ref, version=f.version, text=values["text"], at=values["at"]
+            lambda desk: desk.faults.propose(
+                f.ref, version=f.version, text=values.text("text"), at=values.time("at")
             ),
             notice=_("{ref}: solution proposal logged.").format(ref=f.ref),
         )
@@ -83,13 +87,13 @@ class AssignForm(FaultForm):
             Field("note", _("Note")),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.faults.assign(
-                f.ref, values["engineer"], version=f.version, note=values["note"]
+                f.ref, values.text("engineer"), version=f.version, note=values.text("note")
             ),
-            notice=_("{ref} assigned to {user}.").format(ref=f.ref, user=values["engineer"]),
+            notice=_("{ref} assigned to {user}.").format(ref=f.ref, user=values.text("engineer")),
         )
 
 
@@ -115,11 +119,11 @@ class EscalateForm(FaultForm):
             ),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.faults.escalate(
-                f.ref, version=f.version, reason=values["reason"], to=values["to"] or None
+                f.ref, version=f.version, reason=values.text("reason"), to=values.text("to") or None
             ),
             notice=_("{ref} escalated.").format(ref=f.ref),
         )
@@ -140,11 +144,11 @@ class PauseForm(FaultForm):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.faults.pause(
-                f.ref, version=f.version, reason=values["reason"], at=values["at"]
+                f.ref, version=f.version, reason=values.text("reason"), at=values.time("at")
             ),
             notice=_("{ref} paused.").format(ref=f.ref),
         )
@@ -156,11 +160,11 @@ class ResumeForm(FaultForm):
     def fields(self) -> list[Field]:
         return [Field("note", _("Note")), _at(self)]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.faults.resume(
-                f.ref, version=f.version, note=values["note"], at=values["at"]
+                f.ref, version=f.version, note=values.text("note"), at=values.time("at")
             ),
             notice=_("{ref} resumed.").format(ref=f.ref),
         )
@@ -183,16 +187,16 @@ class LevelForm(FaultForm):
             Field("reason", _("Reason"), "input", required=True),
         ]
 
-    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
+    def check(self, key: str, value: FieldValue, values: Values) -> str | None:
         if key == "level" and value == str(self.fault.level):
             return _("The fault is already at this level.")
         return None
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
-            lambda desk: desk.faults.change_level(
-                f.ref, int(values["level"]), version=f.version, reason=values["reason"]
+            lambda desk: desk.faults.level(
+                f.ref, int(values.text("level")), version=f.version, reason=values.text("reason")
             ),
             notice=_("{ref}: level changed.").format(ref=f.ref),
         )
@@ -213,11 +217,11 @@ class ResolveForm(FaultForm):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.faults.resolve(
-                f.ref, version=f.version, summary=values["summary"], at=values["at"]
+                f.ref, version=f.version, summary=values.text("summary"), at=values.time("at")
             ),
             notice=_("{ref} resolved.").format(ref=f.ref),
         )
@@ -236,11 +240,11 @@ class CloseForm(FaultForm):
             _at(self),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.faults.close(
-                f.ref, version=f.version, note=values["note"], at=values["at"]
+                f.ref, version=f.version, note=values.text("note"), at=values.time("at")
             ),
             notice=_("{ref} closed.").format(ref=f.ref),
         )
@@ -252,11 +256,11 @@ class ReopenForm(FaultForm):
     def fields(self) -> list[Field]:
         return [Field("reason", _("Reason"), "text", required=True), _at(self)]
 
-    async def submit(self, values: dict[str, Any]) -> FaultSummary | None:
+    async def submit(self, values: Values) -> FaultSummary | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.faults.reopen(
-                f.ref, version=f.version, reason=values["reason"], at=values["at"]
+                f.ref, version=f.version, reason=values.text("reason"), at=values.time("at")
             ),
             notice=_("{ref} reopened.").format(ref=f.ref),
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ...i18n import N_, _
 from ...vocabulary import MODES
 from .. import fmt
-from .base import Field, ViewForm
+from .base import Field, FieldValue, Values, ViewForm
 
 if TYPE_CHECKING:
     from ...desk import FaultView, WorkEntry
@@ -59,14 +59,15 @@ class WorkForm(ViewForm):
         super().on_mount()
         self.show_field("customer_rep", self.raw("mode") == "onsite")
 
-    def field_changed(self, key: str, value: Any) -> None:
+    def field_changed(self, key: str, value: FieldValue) -> None:
         if key == "mode":
             self.show_field("customer_rep", value == "onsite")
 
-    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
-        if key == "end" and value is not None and values.get("start") and value < values["start"]:
+    def check(self, key: str, value: FieldValue, values: Values) -> str | None:
+        start = values.time("start")
+        if key == "end" and isinstance(value, datetime) and start and value < start:
             return _("The end is before the start.")
-        signing = values.get("mode") == "onsite" and (values.get("customer_rep") or "").strip()
+        signing = values.text("mode") == "onsite" and values.text("customer_rep").strip()
         if key == "end" and value is None and signing:
             return _("The sign-off ends the work: give its end.")
         if key == "start" and value is not None and value < self.fault.reported_at:
@@ -75,25 +76,25 @@ class WorkForm(ViewForm):
             )
         return None
 
-    async def submit(self, values: dict[str, Any]) -> WorkEntry | None:
+    async def submit(self, values: Values) -> WorkEntry | None:
         f = self.fault
         entry = await self.ctx.actions.perform(
             lambda desk: desk.work.add(
                 f.ref,
                 version=f.version,
-                mode=values["mode"],
-                start=values["start"],
-                end=values["end"],
-                engineer=values["engineer"] or None,
-                done=values["done"],
-                result=values["result"],
+                mode=values.text("mode"),
+                start=values.time("start"),
+                end=values.time("end"),
+                engineer=values.text("engineer") or None,
+                done=values.text("done"),
+                result=values.text("result"),
             ),
             notice=_("{ref}: work logged.").format(ref=f.ref),
         )
         if entry is None:
             return None
-        rep = (values.get("customer_rep") or "").strip()
-        if values["mode"] == "onsite" and rep:
+        rep = values.text("customer_rep").strip()
+        if values.text("mode") == "onsite" and rep:
             await self.ctx.actions.perform(
                 lambda desk: desk.work.sign_off(
                     entry.id, version=entry.fault_version, customer_rep=rep
@@ -150,20 +151,20 @@ class SignOffForm(ViewForm):
             Field("engineer", _("Engineer"), "select", self.ctx.me, self.ctx.engineer_options()),
         ]
 
-    def field_changed(self, key: str, value: Any) -> None:
+    def field_changed(self, key: str, value: FieldValue) -> None:
         if key == "entry" and self.is_mounted:
             self.set_value("end", self._end_of(self._entry(value)))
 
-    def check(self, key: str, value: Any, values: dict[str, Any]) -> str | None:
-        entry = self._entry(values.get("entry") or self.raw("entry"))
+    def check(self, key: str, value: FieldValue, values: Values) -> str | None:
+        entry = self._entry(values.text("entry") or self.raw("entry"))
         if key == "end" and value is not None and entry is not None and value < entry.start:
             return _("The work cannot end before it started ({at}).").format(
                 at=fmt.time_input(entry.start, self.ctx.tz)
             )
         return None
 
-    async def submit(self, values: dict[str, Any]) -> WorkEntry | None:
-        entry, end = self._entry(values["entry"]), values["end"]
+    async def submit(self, values: Values) -> WorkEntry | None:
+        entry, end = self._entry(values.text("entry")), values.time("end")
         if entry is not None and entry.end is not None:
             shown = fmt.time_input(entry.end, self.ctx.tz)
             if fmt.time_input(end, self.ctx.tz) == shown:
@@ -171,14 +172,14 @@ class SignOffForm(ViewForm):
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.work.sign_off(
-                int(values["entry"]),
+                int(values.text("entry")),
                 version=f.version,
-                customer_rep=values["customer_rep"],
-                engineer=values["engineer"] or None,
+                customer_rep=values.text("customer_rep"),
+                engineer=values.text("engineer") or None,
                 end=end,
             ),
             notice=_("{ref}: on-site work signed off; the work ended {end}.").format(
-                ref=self.fault.ref, end=fmt.time_input(values["end"], self.ctx.tz)
+                ref=self.fault.ref, end=fmt.time_input(values.time("end"), self.ctx.tz)
             ),
         )
 
@@ -211,14 +212,14 @@ class EndWorkForm(ViewForm):
             Field("result", _("Result")),
         ]
 
-    async def submit(self, values: dict[str, Any]) -> WorkEntry | None:
+    async def submit(self, values: Values) -> WorkEntry | None:
         f = self.fault
         return await self.ctx.actions.perform(
             lambda desk: desk.work.end(
-                int(values["entry"]),
+                int(values.text("entry")),
                 version=f.version,
-                end=values["end"],
-                result=values["result"] or None,
+                end=values.time("end"),
+                result=values.text("result") or None,
             ),
             notice=_("{ref}: work ended.").format(ref=f.ref),
         )
