@@ -110,7 +110,7 @@ async def test_saving_work_repaints_from_the_verbs_view_alone(demo_desk, monkeyp
     """w: the form reads the fault's view as it opens (the mode the next step asks for);
     saving reads nothing after the verb and evaluates the clocks once, in the verb."""
     app = make_app(demo_desk, demo_desk.clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         ref = await _on_first(pilot, "responded")
         main = app.main
         await press_and_fill(pilot, "w", done="checked the logs")
