@@ -242,7 +242,10 @@ class MainScreen(Screen):
     @on(events.ScreenSuspend)
     @on(events.ScreenResume)
     def _covered(self, event: events.ScreenSuspend | events.ScreenResume) -> None:
-        self.set_class(isinstance(event, events.ScreenSuspend), "-covered")
+        # The rack alone: a class on the screen would restyle and repaint all of it,
+        # twice for every form opened and closed.
+        for rack in self.query("#textual-toastrack"):
+            rack.display = isinstance(event, events.ScreenResume)
 
     @on(QueueTable.Chosen)
     def action_focus_detail(self) -> None:
