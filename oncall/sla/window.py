@@ -132,6 +132,13 @@ def _weekday_counts(year: int) -> list[int]:
 
 
 @lru_cache(maxsize=512)
+def _local_midnight(tz: tzinfo, day: date) -> int:
+    """Epoch seconds of ``day``'s local midnight, on a day the offset does not change."""
+    midnight = datetime.combine(day, time())
+    offset = tz.utcoffset(midnight) or timedelta(0)
+    return int((midnight - offset).replace(tzinfo=UTC).timestamp())
+
+
 def _offset_change_days(tz: tzinfo, year: int) -> frozenset[date]:
     """Dates of ``year`` whose next 48 hours may see the zone's UTC offset change.
 
@@ -256,10 +263,17 @@ class ServiceWindow:
         spans: list[list[int]] = []
         day = date(year - 1, 12, 31)  # last year's Dec 31 may run past midnight
         last = date(year, 12, 31)
+        # On a day whose next 48 hours keep one UTC offset (all but a few a year), a
+        # wall time is that day's local midnight plus its seconds: no zone lookups.
+        changing = _offset_change_days(self.tz, year)
         while day <= last:
             for open_s, close_s in self.spans_on(day):
-                start = max(wall_to_epoch(self.tz, day, open_s), begin)
-                stop = min(wall_to_epoch(self.tz, day, close_s), end)
+                if day.year == year and day not in changing:
+                    midnight = _local_midnight(self.tz, day)
+                    start, stop = max(midnight + open_s, begin), min(midnight + close_s, end)
+                else:
+                    start = max(wall_to_epoch(self.tz, day, open_s), begin)
+                    stop = min(wall_to_epoch(self.tz, day, close_s), end)
                 if stop <= start:
                     continue
                 if spans and start <= spans[-1][1]:  # touching or overlapping: merge
