@@ -1,13 +1,13 @@
 """The alert service's only timer: APScheduler's ``AsyncIOScheduler`` on the service's loop.
 
 One date job per alert to come (``Plan``), its id the alert's key
-(``AlertKey.job_id``), kept in memory: the truth is the database. Nothing
-else fires an alert: the poll only re-plans and re-arms jobs here
-(``arm``); a job that comes due runs the service's settle step, which fires
-by the database what is due for its fault.
+(``AlertKey.job_id``), kept in memory: the truth is the database. A job
+that comes due runs the service's settle step, which fires by the database
+what is due for its fault; a re-plan arms the alerts still to come here
+(``arm``) and fires those it found due itself, from the same read.
 
-- A plan already due when it is armed (a catch-up, a fault that changed
-  elsewhere) gets a job that is due at once; APScheduler runs it on its next
+- A plan already due when it is armed (a job's fault re-armed before its
+  plan was due) gets a job that is due at once; APScheduler runs it on its next
   wake-up, late, which is why every job has ``misfire_grace_time=None``
   (APScheduler 3's default of 1 s would skip a job that runs later than
   that, silently). A date trigger has one run time, so ``coalesce`` changes
