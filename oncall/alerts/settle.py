@@ -53,9 +53,9 @@ def replan(records: Alerts, policy: Policy, fault_ids: set[int] | None, clock: C
     in batches, without reading or evaluating again.
     """
     now = clock.now()  # here, not when queued: what is due by the time the thread runs
-    states, chosen = _read(records, policy, fault_ids, now)
+    states, chosen, clocks = _read(records, policy, fault_ids, now)
     out = Outcome(plans={fid: s.later for fid, s in chosen.items()})
-    out.withdrawn = _withdraw(records, policy, fault_ids, states, now)
+    out.withdrawn = _withdraw(records, policy, fault_ids, states, clocks, now)
     out.faults = {s.info.id: s.info for s in states}
     out.due = sorted(
         (plan for s in chosen.values() for plan in s.fire),
@@ -73,20 +73,24 @@ def fire(
 
 def _read(
     records: Alerts, policy: Policy, fault_ids: set[int] | None, now: datetime
-) -> tuple[list[FaultState], dict[int, Selection]]:
-    """The open faults (all, or those of ``fault_ids``) and their alerts sorted out as of now."""
+) -> tuple[list[FaultState], dict[int, Selection], dict[int, FaultClocks | None]]:
+    """The open faults (all, or those of ``fault_ids``), their alerts sorted out as of
+    now, and their clocks (None: they cannot be evaluated), for the withdrawals."""
     states = records.open_faults(fault_ids)
     keys, crossings = records.fired_for([s.info.id for s in states])
     chosen: dict[int, Selection] = {}
+    evaluated: dict[int, FaultClocks | None] = {}
     for state in states:
         try:
             clocks = evaluate(policy, state.history, now, thresholds=True)
         except ValueError as exc:
             log.error("%s: cannot evaluate its clocks, no alerts: %s", state.info.ref, exc)
+            evaluated[state.info.id] = None
             continue
+        evaluated[state.info.id] = clocks
         plans = plan_fault(policy, state.info.id, state.history, clocks)
         chosen[state.info.id] = triage(plans, keys, crossings, now)
-    return states, chosen
+    return states, chosen, evaluated
 
 
 def _withdraw(
@@ -94,9 +98,11 @@ def _withdraw(
     policy: Policy,
     fault_ids: set[int] | None,
     known: list[FaultState],
+    evaluated: dict[int, FaultClocks | None],
     now: datetime,
 ) -> list[AlertRecord]:
-    """Withdraw the fired alerts of these faults that their history takes back."""
+    """Withdraw the fired alerts of these faults that their history takes back (the
+    clocks of the faults just read are not evaluated again)."""
     candidates = records.withdrawal_candidates(fault_ids)
     if not candidates:
         return []
@@ -104,7 +110,7 @@ def _withdraw(
     states = {s.info.id: s for s in known if s.info.id in candidates}
     states.update((s.info.id, s) for s in records.faults(candidates - set(states)))
     reasons: dict[int, str] = {}
-    clocks_of: dict[int, FaultClocks | None] = {}
+    clocks_of = dict(evaluated)
     for alert in alerts:
         state = states.get(alert.fault_id)
         if state is None:
