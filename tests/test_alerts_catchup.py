@@ -222,3 +222,41 @@ def _instants_moved(old: dict, new: dict) -> bool:
         elif new[key] != value:
             return False
     return True
+
+
+# -- what a console reads again and again ----------------------------------------------------
+
+
+def test_the_recurring_alert_reads_search_an_index_never_scan_every_alert(desk, clock):
+    """The count in the header, the deliveries left ``sending``, the notifications
+    nobody sent: what they cost follows what they find, not how many alerts are stored
+    (SQLite's query plans: a SEARCH by an index, never a SCAN of the table)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    statements: list[tuple[str, tuple]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", capture)
+    try:
+        now = clock.now()
+        desk.alerts.unacked_count()
+        desk.alerts.news(0)
+        desk.alerts.mark_unknown(now, now)
+        desk.alerts.notify_backlog(now - timedelta(days=1), now)
+    finally:
+        event.remove(Engine, "before_cursor_execute", capture)
+    raw = sqlite3.connect(desk.engine.url.database)
+    try:
+        checked = 0
+        for statement, params in statements:
+            if " alert" not in statement or not statement.lstrip().startswith(("SELECT", "UPDATE")):
+                continue
+            plan = [row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + statement, params)]
+            assert not [d for d in plan if d.startswith("SCAN alert")], (statement, plan)
+            checked += 1
+        assert checked >= 4
+    finally:
+        raw.close()
