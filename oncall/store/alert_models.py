@@ -21,8 +21,8 @@ stopped in time, by an entry logged after the fact) is *withdrawn*
 count, never claimed for the notify command.
 
 This module is imported by ``oncall.alerts`` and by the migrations of the
-table (``0002``, ``0004``, ``0005``, ``0006``), so the shared metadata sees it whenever the schema is
-compared or upgraded. ``tests/test_store_migrations.py`` compares the two.
+table (``0002``, ``0004``, ``0005``, ``0006``), so the shared metadata sees it
+whenever the schema is compared or upgraded. ``tests/test_store_migrations.py`` compares the two.
 """
 
 from __future__ import annotations
