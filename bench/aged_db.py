@@ -204,3 +204,9 @@ def catch_up(db: Path, user: str) -> dict[str, float]:
         "held": held[0],
         "held_cpu": held[1],
     }
+
+
+if __name__ == "__main__":  # one catch-up in a process of its own: python aged_db.py DB USER
+    import sys
+
+    print(json.dumps(catch_up(Path(sys.argv[1]), sys.argv[2])))
