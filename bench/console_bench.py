@@ -561,6 +561,12 @@ def main() -> int:
         print(f"\naged: copies of the 1,000 open database, stored times {hours} back")
         aged_db.age_copy(big, aged, args.aged)
         catch_up_line(f"aged {hours}, in-process", aged)
+        fresh = aged_session(big, presses, 1.0)  # the same start-up, nothing due
+        print(
+            "key press to repaint (j/k), fresh 1,000 open, from the queue on:"
+            f" {spread(fresh['during'])}; {fresh['during_cpu']:.2f} % of a core"
+            f" over those {fresh['during_s']:.0f} s, {fresh['during_alerts']} alerts fired"
+        )
         aged_db.age_copy(big, aged, args.aged)  # again: the console catches up itself
         r = aged_session(aged, presses, window)
         print(

@@ -33,8 +33,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from oncall.store.alert_models import RESENDABLE, Alert, resend_values
@@ -109,10 +107,13 @@ _KEY_COLUMNS = ["fault_id", "clock", "threshold", "deadline"]
 
 
 def _dialect_insert(dialect: str):
-    """The INSERT construct that knows ``ON CONFLICT`` (the two databases the desk runs on)."""
+    """The INSERT construct that knows ``ON CONFLICT`` (the two databases the desk runs
+    on; imported here, so that a console on SQLite never loads PostgreSQL's dialect)."""
     if dialect == "postgresql":
-        return pg_insert
-    return sqlite_insert
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _after(after_id: int, limit: int):
