@@ -1,6 +1,6 @@
 """What the alert service tells its listeners: alerts shown once, the count, health, withdrawals.
 
-Every alert this process shows goes through ``show``: fired here, or fired by
+Every alert this process shows goes through ``show_batch``: fired here, or fired by
 another process while this one runs (``news``, one database call per poll
 that also refreshes the count of unacknowledged alerts). Alerts fired before
 this process started are in the list, never shown again.
@@ -42,13 +42,10 @@ class Announcer:
         """The newest alert id when this process first read the database."""
         self._seed = self._watermark = newest
 
-    def show(self, record: AlertRecord, won: bool) -> None:
-        """An alert fired (``won``: by this process) or seen: to the listeners, once."""
-        self.show_batch([(record, won)])
-
     def show_batch(self, alerts: Iterable[tuple[AlertRecord, bool]]) -> None:
-        """Alerts fired together (a batch, a poll's news): each shown once, then sent
-        (with ``notify_batch``: one run of the command for the batch)."""
+        """Alerts fired (``won``: by this process) or seen, together (a batch, a poll's
+        news): each to the listeners once, then sent (with ``notify_batch``: one run
+        of the command for the batch)."""
         shown = [record for record, won in alerts if self._show(record, won)]
         if shown and self.service.settings.notify_command:
             self.service.sender.send(shown)

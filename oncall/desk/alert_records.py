@@ -416,18 +416,6 @@ class Alerts:
         records = (_record(r) for r in rows)
         return {r.key: r for r in records if r.key in wanted}
 
-    def by_key(self, key: AlertKey) -> AlertRecord | None:
-        with self._tx.engine.connect() as conn:
-            row = conn.execute(
-                _alert_query().where(
-                    _ALERT.c.fault_id == key.fault_id,
-                    _ALERT.c.clock == key.clock,
-                    _ALERT.c.threshold == key.threshold,
-                    _ALERT.c.deadline == key.deadline,
-                )
-            ).first()
-        return _record(row) if row is not None else None
-
     def news(self, after_id: int, limit: int = 500) -> tuple[list[AlertRecord], int]:
         """The per-second poll's reads on one connection: newer alerts, unacknowledged count."""
         with self._tx.engine.connect() as conn:
