@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/console_bench.py            # builds the databases once, then measures
     .venv/bin/python bench/console_bench.py --quick    # fewer runs, shorter idle windows
+    .venv/bin/python bench/console_bench.py --aged 6   # the catch-up: stored times 6 h back
 
 Figures are printed, not asserted. Every program runs in its own process on a
 pty of 120x40 (like an ssh session), started the same way, so ratios are fair:
@@ -17,6 +18,20 @@ pty of 120x40 (like an ssh session), started the same way, so ratios are fair:
 
 The big database has 1,000 open and 100,000 closed faults: the demo data
 (written through the desk's verbs), its closed faults then copied in SQL.
+Before it is measured, what came due since the last run fires in this
+process (so the fresh figures have no catch-up in them; that count is printed).
+
+The catch-up (``--aged HOURS``, default 6; 0 skips it): a copy of the big
+database with every stored time moved HOURS back (``aged_db.age_copy``), so the
+hundreds of alerts due since are due at once, as after an outage or a night
+nobody watched. Printed: its cost in this process (``catch-up: N alerts in T
+ms``), then in a console on a fresh copy key presses from the moment the queue
+shows (during the catch-up) with the CPU and the alerts fired meanwhile, an idle
+window once caught up, and key presses after it.
+
+The outage: a copy of the big database with its open faults copied to 5,000
+(``aged_db.multiply_open``): first frames, tick, idle and key presses, the lines
+saying ``5,000`` beside the 1,000 ones.
 """
 
 from __future__ import annotations
@@ -24,6 +39,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import json
 import os
 import pty
 import select
@@ -31,11 +47,14 @@ import signal
 import sqlite3
 import statistics
 import struct
+import subprocess
 import sys
 import tempfile
 import termios
 import time
 from pathlib import Path
+
+import aged_db
 
 from oncall import identity
 
@@ -176,14 +195,19 @@ def databases() -> tuple[Path, Path]:
         closed = multiply_closed(big, 100_000)
         print(f"  {closed} closed faults, {time.perf_counter() - started:.0f} s", flush=True)
     else:  # the schema may have moved on since they were built
-        from oncall.store import make_engine, schema_state, upgrade
-
         for db in (demo, big):
-            engine = make_engine(f"sqlite:///{db}")
-            if schema_state(engine) != "current":
-                upgrade(engine)
-            engine.dispose()
+            up_to_date(db)
     return demo, big
+
+
+def up_to_date(db: Path) -> None:
+    """The database upgraded to the schema of this checkout."""
+    from oncall.store import make_engine, schema_state, upgrade
+
+    engine = make_engine(f"sqlite:///{db}")
+    if schema_state(engine) != "current":
+        upgrade(engine)
+    engine.dispose()
 
 
 # -- running a program on a pty ----------------------------------------------------------
@@ -279,6 +303,18 @@ def first_frames(big: Path, runs: int) -> dict[str, list[float]]:
     return times
 
 
+def settled(p: Pty, limit: float = 60.0) -> float:
+    """Wait until the console's start-up work is done (under 5 % of a core for a
+    second: the desk open, the alert plans armed); seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        cpu0, t0 = p.cpu_seconds(), time.perf_counter()
+        p.read(1.0)
+        if p.cpu_seconds() - cpu0 < 0.05 * (time.perf_counter() - t0):
+            break
+    return time.perf_counter() - started
+
+
 def idle(db: Path | None, seconds: float, argv: list[str] | None = None) -> dict[str, float]:
     p = Pty(argv or console_argv(), env_for(db))
     try:
@@ -287,6 +323,7 @@ def idle(db: Path | None, seconds: float, argv: list[str] | None = None) -> dict
         else:
             p.read(3.0)
         p.quiet(0.5, 10)  # the first screen is drawn
+        waited = settled(p) if argv is None else 0.0
         alerts0 = alert_count(db)
         cpu0, t0 = p.cpu_seconds(), time.perf_counter()
         got = 0
@@ -298,6 +335,7 @@ def idle(db: Path | None, seconds: float, argv: list[str] | None = None) -> dict
             "bytes_per_s": got / elapsed,
             "cpu_ms_per_s": 1000 * cpu / elapsed,
             "alerts": alert_count(db) - alerts0,
+            "settled": waited,
         }
     finally:
         p.close()
@@ -316,25 +354,89 @@ def alert_count(db: Path | None) -> int:
 
 def key_presses(db: Path, presses: int) -> list[float]:
     p = Pty(console_argv(), env_for(db))
-    latencies = []
     try:
         p.wait_for(b"BRCH ")
         p.quiet(0.5, 10)
-        for i in range(presses):
-            p.quiet(0.12, 2)
-            sent = time.perf_counter()
-            os.write(p.fd, b"j" if i % 4 != 3 else b"k")
-            first = None
-            while time.perf_counter() - sent < 2:
-                if p.read(0.02):
-                    first = first or p.events[-1][0]
-                elif first is not None:
-                    break
-            if first is not None:
-                latencies.append(p.events[-1][0] - sent)
+        settled(p)
+        return press(p, presses)
     finally:
         p.close()
+
+
+def press(p: Pty, presses: int) -> list[float]:
+    """``presses`` j/k presses: the seconds from each to the end of its repaint."""
+    latencies = []
+    for i in range(presses):
+        p.quiet(0.12, 2)
+        sent = time.perf_counter()
+        # j j k k: the cursor stays near the top, so every press moves it (at the end of
+        # a short queue j would not repaint, and the next tick would be timed instead).
+        os.write(p.fd, b"j" if i % 4 < 2 else b"k")
+        first = None
+        while time.perf_counter() - sent < 2:
+            if p.read(0.02):
+                first = first or p.events[-1][0]
+            elif first is not None:
+                break
+        if first is not None:
+            latencies.append(p.events[-1][0] - sent)
     return latencies
+
+
+def aged_session(db: Path, presses: int, window: float) -> dict:
+    """A console opened on an aged copy: key presses from the moment the queue shows
+    (the catch-up under way), then an idle window, then key presses again."""
+    p = Pty(console_argv(), env_for(db))
+    try:
+        alerts0 = alert_count(db)
+        p.wait_for(b"BRCH ")
+        cpu0, t0 = p.cpu_seconds(), time.perf_counter()
+        during = press(p, presses)
+        elapsed = time.perf_counter() - t0
+        out = {
+            "during": during,
+            "during_cpu": 100 * (p.cpu_seconds() - cpu0) / elapsed,
+            "during_s": elapsed,
+            "during_alerts": alert_count(db) - alerts0,
+        }
+        p.quiet(0.5, 10)
+        alerts1 = alert_count(db)
+        cpu1, t1 = p.cpu_seconds(), time.perf_counter()
+        got = 0
+        while time.perf_counter() - t1 < window:
+            got += p.read(0.5)
+        elapsed = time.perf_counter() - t1
+        out["idle_cpu"] = 100 * (p.cpu_seconds() - cpu1) / elapsed
+        out["idle_kb"] = got / elapsed / 1024
+        out["idle_alerts"] = alert_count(db) - alerts1
+        out["after"] = press(p, presses)
+        return out
+    finally:
+        p.close()
+
+
+def spread(lat: list[float]) -> str:
+    """``p50 X ms, p95 Y ms, max Z ms (N presses)``."""
+    if not lat:
+        return "no repaint seen"
+    lat = sorted(lat)
+    p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+    return (
+        f"p50 {1000 * statistics.median(lat):.1f} ms, p95 {1000 * p95:.1f} ms,"
+        f" max {1000 * lat[-1]:.1f} ms ({len(lat)} presses)"
+    )
+
+
+def outage_database(big: Path, open_faults: int = 5000) -> Path:
+    """The big database with its open faults copied to ``open_faults`` (cached: rebuilt
+    with the others)."""
+    five = CACHE / "outage.sqlite3"
+    if not five.exists():
+        print(f"building the outage database ({open_faults:,} open) …", flush=True)
+        aged_db.age_copy(big, five, 0)
+        aged_db.multiply_open(five, open_faults)
+    up_to_date(five)
+    return five
 
 
 def tick_cost(db: Path, ticks: int = 50) -> float:
@@ -370,42 +472,120 @@ def tick_cost(db: Path, ticks: int = 50) -> float:
     return asyncio.run(run())
 
 
+def catch_up_line(label: str, db: Path) -> None:
+    """``catch-up: N alerts in T ms (X ms per alert)``: the whole start (its read of
+    every open fault, the jobs armed, the firing), then the firing alone."""
+    # In a process of its own, like a console starting (not this one's heap and imports).
+    run = subprocess.run(
+        [sys.executable, str(Path(aged_db.__file__)), str(db), USER],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    r = json.loads(run.stdout.strip().splitlines()[-1])
+    n = r["alerts"]
+    per = (lambda s: f" ({1000 * s / n:.2f} ms per alert)") if n else (lambda s: "")
+    print(
+        f"catch-up, {label}: {n} alerts in {1000 * r['wall']:.0f} ms{per(r['wall'])};"
+        f" CPU {1000 * r['cpu']:.0f} ms{per(r['cpu'])}; the INSERTs alone"
+        f" {1000 * r['firing']:.0f} ms{per(r['firing'])};"
+        f" loop held at most {1000 * r['held']:.0f} ms ({1000 * r['held_cpu']:.0f} ms of CPU)",
+        flush=True,
+    )
+
+
+def idle_line(label: str, r: dict[str, float]) -> None:
+    print(
+        f"idle, {label:24s} {r['cpu_ms_per_s'] / 10:5.2f} % of a core,"
+        f" {r['bytes_per_s'] / 1024:5.2f} KB/s to the terminal,"
+        f" {r['alerts']} alerts fired in the window"
+        f" (start-up work done {r['settled']:.1f} s after the first screen)",
+        flush=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter windows")
+    parser.add_argument(
+        "--aged",
+        type=float,
+        default=6.0,
+        metavar="HOURS",
+        help="the catch-up on a copy with its stored times HOURS back (default 6; 0: skip)",
+    )
     args = parser.parse_args()
-    runs, window, presses = (3, 10.0, 12) if args.quick else (7, 30.0, 30)
+    runs, window, presses = (3, 10.0, 100) if args.quick else (7, 30.0, 200)
     demo, big = databases()
+    five = outage_database(big)
+    print(f"\nconsole bench: {SIZE[0]}x{SIZE[1]} pty, {runs} runs each, medians,", end=" ")
+    print(f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC\n")
+    # What came due since the last run fires here, so that the fresh figures have none.
+    for label, db in (("fresh demo", demo), ("fresh 1,000", big), ("5,000", five)):
+        catch_up_line(f"{label} (due since the last run)", db)
 
-    print(f"\nconsole bench: {SIZE[0]}x{SIZE[1]} pty, {runs} runs each, medians\n")
-    t = first_frames(big, runs)
-    bare, frame, queue = (statistics.median(t[k]) for k in ("bare", "frame", "queue"))
-    print(f"bare Textual app, first frame      {1000 * bare:7.0f} ms")
-    print(f"console first frame (loading…)     {1000 * frame:7.0f} ms   {frame / bare:4.2f}x bare")
-    print(f"console first full queue (1,000)   {1000 * queue:7.0f} ms   {queue / bare:4.2f}x bare")
-
-    print(f"\ntick, Python work, 1,000 open faults  {tick_cost(big):6.2f} ms")
-    for name, db in (("demo queue (~40 open)", demo), ("1,000 open / 100,000 closed", big)):
-        r = idle(db, window)
+    print()
+    for label, db in (("1,000", big), ("5,000", five)):
+        t = first_frames(db, runs)
+        bare, frame, queue = (statistics.median(t[k]) for k in ("bare", "frame", "queue"))
+        print(f"{label}: bare Textual app, first frame      {1000 * bare:7.0f} ms")
         print(
-            f"idle, {name:28s} {r['cpu_ms_per_s']:6.1f} ms CPU/s ({r['cpu_ms_per_s'] / 10:.2f} %"
-            f" of a core), {r['bytes_per_s'] / 1024:5.2f} KB/s to the terminal,"
-            f" {r['alerts']} alerts fired meanwhile"
+            f"{label}: console first frame (loading…)     {1000 * frame:7.0f} ms"
+            f"   {frame / bare:4.2f}x bare"
         )
+        print(
+            f"{label}: console first full queue           {1000 * queue:7.0f} ms"
+            f"   {queue / bare:4.2f}x bare",
+            flush=True,
+        )
+
+    print()
+    for label, db in (("fresh 1,000 open", big), ("5,000 open", five)):
+        print(f"tick, Python work, {label}  {tick_cost(db):6.2f} ms", flush=True)
+    for label, db in (("fresh demo (~40 open)", demo), ("fresh 1,000 open", big)):
+        idle_line(label, idle(db, window))
+    idle_line("5,000 open", idle(five, window))
     naive = idle(None, window, [sys.executable, "-c", NAIVE_APP])
     print(
-        f"idle, naive DataTable (40 rows)      {naive['cpu_ms_per_s']:6.1f} ms CPU/s, "
+        f"idle, naive DataTable (40 rows)   {naive['cpu_ms_per_s'] / 10:5.2f} % of a core, "
         f"{naive['bytes_per_s'] / 1024:5.2f} KB/s to the terminal (for comparison)"
     )
     print()
-    for name, db in (("demo queue", demo), ("1,000 open", big)):
-        lat = sorted(key_presses(db, presses))
-        if lat:
-            p90 = lat[min(len(lat) - 1, int(0.9 * len(lat)))]
-            print(
-                f"key press to repaint (j/k), {name}: median {1000 * statistics.median(lat):.1f}"
-                f" ms, p90 {1000 * p90:.1f} ms, max {1000 * lat[-1]:.1f} ms ({len(lat)} presses)"
-            )
+    for label, db in (("fresh demo", demo), ("fresh 1,000 open", big), ("5,000 open", five)):
+        lat = key_presses(db, presses)
+        print(f"key press to repaint (j/k), {label}: {spread(lat)}", flush=True)
+
+    if args.aged > 0:
+        hours = f"{args.aged:g} h"
+        aged = CACHE / "aged.sqlite3"
+        print(f"\naged: copies of the 1,000 open database, stored times {hours} back")
+        aged_db.age_copy(big, aged, args.aged)
+        catch_up_line(f"aged {hours}, in-process", aged)
+        fresh = aged_session(big, presses, 1.0)  # the same start-up, nothing due
+        print(
+            "key press to repaint (j/k), fresh 1,000 open, from the queue on:"
+            f" {spread(fresh['during'])}; {fresh['during_cpu']:.2f} % of a core"
+            f" over those {fresh['during_s']:.0f} s, {fresh['during_alerts']} alerts fired"
+        )
+        aged_db.age_copy(big, aged, args.aged)  # again: the console catches up itself
+        r = aged_session(aged, presses, window)
+        print(
+            f"key press to repaint (j/k), catch-up (aged {hours}, from the queue on):"
+            f" {spread(r['during'])}"
+        )
+        print(
+            f"idle, catch-up (aged {hours}, those {r['during_s']:.0f} s)"
+            f"   {r['during_cpu']:5.2f} % of a core (keys pressed),"
+            f" {r['during_alerts']} alerts fired in the window"
+        )
+        print(
+            f"idle, aged {hours}, caught up      {r['idle_cpu']:5.2f} % of a core,"
+            f" {r['idle_kb']:5.2f} KB/s to the terminal, {r['idle_alerts']} alerts fired"
+            " in the window"
+        )
+        print(f"key press to repaint (j/k), aged {hours}, after the catch-up: {spread(r['after'])}")
+        for p in CACHE.glob("aged.sqlite3*"):
+            p.unlink()
     return 0
 
 

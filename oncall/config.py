@@ -9,6 +9,7 @@ optional; without a file the defaults shipped in ``data/`` apply::
     database = "postgresql+psycopg://oncall@db/oncall"
     language = "zh_CN"                  # console language (else the locale)
     notify_command = "/usr/local/bin/page-duty"
+    notify_batch = false                # true: one run per batch of alerts, a JSON array
     bell = true
 
     [keymap]                            # the console's keys (oncall/tui/actions.py)
@@ -34,6 +35,7 @@ KNOWN_KEYS = {
     "notify_command": str,
     "notify_timeout": (int, float),
     "notify_retries": int,
+    "notify_batch": bool,
     "bell": bool,
     "keymap": dict,  # the console's keys: binding id = key(s); see oncall/tui/actions.py
 }

@@ -341,9 +341,10 @@ async def test_an_idle_poll_reads_nothing_until_something_is_committed(
 
 
 async def test_the_poll_only_rearms_a_job_and_the_job_fires(desk, clock, fault, services):
-    """One trigger path: with the scheduler paused, a poll that finds the warning due
-    arms its job to run now and fires nothing; the job fires it once resumed."""
-    rec = services(desk)
+    """With nothing to re-read, a poll that finds the warning due by the clock arms its
+    job to run now and fires nothing (the scheduler is paused); the job fires it once
+    resumed. (A re-plan that reads the database fires what it finds due itself.)"""
+    rec = services(desk, replan_every=86400)
     await rec.service.start()
     (warning,) = [
         p for p in rec.service.planned() if (p.key.clock, p.key.threshold) == ("respond", "warning")
@@ -369,7 +370,8 @@ async def test_the_poll_only_rearms_a_job_and_the_job_fires(desk, clock, fault, 
 async def test_alerts_due_together_fire_in_one_read_of_the_database(
     desk, clock, services, monkeypatch
 ):
-    """Four respond breaches missed while nothing ran: four jobs, one settle step."""
+    """Four respond breaches missed while nothing ran: one read of every open fault,
+    which fires the four in one batch (no job each)."""
     for n in range(4):
         desk.faults.log(
             customer="华东电网",
@@ -380,15 +382,16 @@ async def test_alerts_due_together_fire_in_one_read_of_the_database(
             at=clock.now().replace(hour=1),
         )
     clock.set(BREACH + H)
-    steps: list[set[int]] = []
-    real_settle = settle.settle
+    steps: list[set[int] | None] = []
+    real_replan = settle.replan
 
     def counted(engine, policy, fault_ids, *rest):
-        steps.append(set(fault_ids))
-        return real_settle(engine, policy, fault_ids, *rest)
+        steps.append(fault_ids)
+        return real_replan(engine, policy, fault_ids, *rest)
 
-    monkeypatch.setattr(settle, "settle", counted)
+    monkeypatch.setattr(settle, "replan", counted)
     rec = services(desk)
     await rec.service.start()
     assert rec.shown_keys() == [("respond", "breach")] * 4
-    assert len(steps) == 1 and len(steps[0]) == 4
+    assert steps == [None]  # the start's read of every open fault, nothing more
+    assert rec.service.last_burst == (4,)

@@ -14,9 +14,10 @@ share, ``breach`` at the deadline.
 - ``service``: ``AlertService``, the facade used by the console
   (``oncall.tui.alerts_bridge``) and ``oncall watch``: the poll, start and stop.
 - ``timer``: APScheduler's ``AsyncIOScheduler``, one date job per alert to
-  come, the only thing that fires an alert.
-- ``settle``: the truth read on the database thread (the poll's re-plan; a
-  due job's firing; withdrawals).
+  come.
+- ``settle``: the truth read on the database thread (a re-plan: one read,
+  each fault's clocks evaluated once; firing what is due, a batch per
+  transaction; withdrawals).
 - ``announce``: the alerts shown once, the count, the health, to listeners.
 - ``sender``: the notify hook's claim, supervisor and outcome, per alert.
 - ``dbthread``: the one thread the service's database calls run on.

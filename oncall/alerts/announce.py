@@ -1,6 +1,6 @@
 """What the alert service tells its listeners: alerts shown once, the count, health, withdrawals.
 
-Every alert this process shows goes through ``show``: fired here, or fired by
+Every alert this process shows goes through ``show_batch``: fired here, or fired by
 another process while this one runs (``news``, one database call per poll
 that also refreshes the count of unacknowledged alerts). Alerts fired before
 this process started are in the list, never shown again.
@@ -42,14 +42,21 @@ class Announcer:
         """The newest alert id when this process first read the database."""
         self._seed = self._watermark = newest
 
-    def show(self, record: AlertRecord, won: bool) -> None:
-        """An alert fired (``won``: by this process) or seen: to the listeners, once."""
+    def show_batch(self, alerts: Iterable[tuple[AlertRecord, bool]]) -> None:
+        """Alerts fired (``won``: by this process) or seen, together (a batch, a poll's
+        news): each to the listeners once, then sent (with ``notify_batch``: one run
+        of the command for the batch)."""
+        shown = [record for record, won in alerts if self._show(record, won)]
+        if shown and self.service.settings.notify_command:
+            self.service.sender.send(shown)
+
+    def _show(self, record: AlertRecord, won: bool) -> bool:
         if record.id in self._shown:
-            return
+            return False
         self._watermark = max(self._watermark, record.id)
         fresh = won or record.id > self._seed
         if not fresh and self.started_at is not None and record.fired_at < self.started_at:
-            return  # fired before this process started: in the list, not shown again
+            return False  # fired before this process started: in the list, not shown again
         self._shown.add(record.id)
         if len(self._shown) > 4 * _SHOWN_WINDOW:
             floor = self._watermark - 2 * _SHOWN_WINDOW
@@ -65,16 +72,14 @@ class Announcer:
                 f", late by {record.late_seconds:.0f} s" if record.late else "",
             )
         tell(self.service.on_alert, "alert", record)
-        if self.service.settings.notify_command:
-            self.service.sender.spawn(record)
+        return True
 
     async def news(self) -> None:
         """Show what other processes fired and refresh the count: one database call."""
         service = self.service
         low = max(self._watermark - _SHOWN_WINDOW, self._seed)
         records, unacked = await service.db.call(service.desk.alerts.news, low)
-        for record in records:
-            self.show(record, False)
+        self.show_batch((record, False) for record in records)
         self.set_count(unacked)
 
     async def refresh_count(self, force: bool = False) -> None:

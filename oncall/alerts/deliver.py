@@ -83,6 +83,11 @@ class Job:
     backoff: float  # seconds before the first retry, doubled each time
     payload: str  # the alert's JSON line, for the command's stdin
     at: str | None = None  # a fixed clock's instant (tests, ``ONCALL_NOW``); None: real time
+    batch: list[int] | None = None  # ``notify_batch``: the run's alerts (``alert``: the first)
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self.batch) if self.batch else [self.alert]
 
 
 def spawn(job: Job, *, quiet: bool = False) -> subprocess.Popen:
@@ -131,7 +136,7 @@ async def wait_exit(proc: subprocess.Popen) -> int:
 
 
 def _claim(job: Job):
-    return and_(_ALERT.c.id == job.alert, _ALERT.c.notify_by == job.claim[:200])
+    return and_(_ALERT.c.id.in_(job.ids), _ALERT.c.notify_by == job.claim[:200])
 
 
 def begin(engine, job: Job, pid: int, host: str) -> bool:
@@ -149,7 +154,7 @@ def begin(engine, job: Job, pid: int, host: str) -> bool:
                 )
                 .values(notify_pid=pid, notify_host=host[:255])
             ).rowcount
-            == 1
+            >= 1  # a batch: those of its alerts still claimed and not withdrawn
         )
 
 
@@ -178,7 +183,7 @@ def finish(engine, job: Job, attempts: int, result: HookResult, at: datetime) ->
                     notify_done_at=at,
                 )
             ).rowcount
-            == 1
+            >= 1
         )
 
 

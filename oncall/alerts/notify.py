@@ -1,4 +1,5 @@
-"""The notify hook: a command run for each alert, the alert as one JSON object on stdin.
+"""The notify hook: a command run for each alert, the alert as one JSON object on stdin
+(with ``notify_batch = true``: once per batch of alerts fired together, a JSON array).
 
 The command line comes from the config's ``notify_command`` (or
 ``$ONCALL_NOTIFY_COMMAND``, which wins) and is run by ``/bin/sh -c`` in a
@@ -24,7 +25,7 @@ from oncall.desk.alert_views import AlertRecord
 from oncall.text import json_text
 from oncall.timefmt import iso
 
-__all__ = ["ENV_COMMAND", "AlertSettings", "payload", "payload_bytes"]
+__all__ = ["ENV_COMMAND", "AlertSettings", "batch_bytes", "payload", "payload_bytes"]
 
 ENV_COMMAND = "ONCALL_NOTIFY_COMMAND"
 DEFAULT_TIMEOUT = 10.0
@@ -39,6 +40,7 @@ class AlertSettings:
     notify_timeout: float = DEFAULT_TIMEOUT
     notify_retries: int = DEFAULT_RETRIES
     bell: bool = True  # the console rings for critical and breach alerts
+    notify_batch: bool = False  # one run per batch of alerts fired together: a JSON array
 
     @classmethod
     def from_config(cls, config: Any = None, env: Mapping[str, str] | None = None) -> AlertSettings:
@@ -52,6 +54,7 @@ class AlertSettings:
             notify_timeout=float(timeout) if timeout and timeout > 0 else DEFAULT_TIMEOUT,
             notify_retries=max(int(retries), 0),
             bell=bool(get("bell", True)),
+            notify_batch=bool(get("notify_batch", False)),
         )
 
 
@@ -77,3 +80,8 @@ def payload(alert: AlertRecord, tz: tzinfo) -> dict[str, Any]:
 
 def payload_bytes(alert: AlertRecord, tz: tzinfo) -> bytes:
     return (json_text(payload(alert, tz)) + "\n").encode("utf-8")
+
+
+def batch_bytes(alerts: list[AlertRecord], tz: tzinfo) -> bytes:
+    """``notify_batch``: the alerts of one batch as one JSON array (objects as above)."""
+    return (json_text([payload(a, tz) for a in alerts]) + "\n").encode("utf-8")

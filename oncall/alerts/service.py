@@ -4,9 +4,10 @@ Used by the console (``oncall.tui.alerts_bridge``) and by ``oncall watch``;
 several of them may share one database. The parts:
 
 - ``timer.Timer``: APScheduler's ``AsyncIOScheduler`` on the caller's loop,
-  one date job per alert to come; the only thing that fires an alert.
-- ``settle``: the truth read on the database thread (``replan`` for the poll,
-  ``settle`` for a due job, which fires).
+  one date job per alert to come.
+- ``settle``: the truth read on the database thread (``replan``: one read,
+  each fault's clocks evaluated once; ``fire``: one batch of due alerts, one
+  transaction).
 - ``announce.Announcer``: the alerts shown, the count, the health.
 - ``sender.Sender``: the notify hook, once per alert across processes.
 - ``dbthread.DbThread``: the one thread every database call runs on.
@@ -14,23 +15,24 @@ several of them may share one database. The parts:
 How it works (who arms what, when):
 
 - ``start()`` (on the running loop): read the newest alert id, re-plan every
-  open fault and arm a job per alert to come. Alerts already due get a job
-  due at once (the catch-up: late, and says so; only the highest due
-  threshold of each clock, ``plan.triage``); ``start`` returns once they ran.
+  open fault and arm a job per alert to come. Alerts already due (the
+  catch-up: late, and says so; only the highest due threshold of each clock,
+  ``plan.triage``) fire from that same read, ``batch`` alerts per transaction,
+  the loop free between batches (keys are served, the batch is shown);
+  ``start`` returns once they fired.
 - Every ``poll_every`` seconds (``sync``): when the desk's change watch says
   something was committed (or it cannot tell), re-plan the faults whose
-  events are newer (another console, the CLI) and re-arm their jobs; every
-  ``replan_every`` seconds, and after a database error, every open fault.
-  It shows alerts that other processes fired, refreshes the count of
-  unacknowledged alerts, and picks up notifications nobody sent. It fires
-  nothing itself: a plan it finds due has a job that runs at once, and
-  ``sync`` returns once those jobs ran.
-- A due job re-reads its fault (``settle.settle``), with every other fault
+  events are newer (another console, the CLI), re-arm their jobs and fire
+  what the read found due; every ``replan_every`` seconds, and after a
+  database error, every open fault. It shows alerts that other processes
+  fired, refreshes the count of unacknowledged alerts, and picks up
+  notifications nobody sent. A plan that the clock brought due has a job that
+  runs at once, and ``sync`` returns once those jobs ran.
+- A due job re-reads its fault (``settle.replan``), with every other fault
   that has an alert due by now (jobs due together are one read), fires what
-  is due by the truth, and re-arms those faults' alerts still to come. A job that meets a
-  database error leaves the plan and asks the next poll for a full re-plan,
-  which re-arms it: what came due meanwhile fires once the database is back
-  (late, and says so).
+  is due by the truth, and re-arms those faults' alerts still to come. A job
+  that meets a database error asks the next poll for a full re-plan: what
+  came due meanwhile fires once the database is back (late, and says so).
 - Re-planning a fault also withdraws its fired alerts that the stored
   history now says should not have fired (``settle``).
 
@@ -61,7 +63,7 @@ from oncall.desk.alert_views import AlertRecord
 from oncall.desk.database import ChangeReader
 
 from . import settle
-from .announce import Announcer
+from .announce import Announcer, tell
 from .dbthread import DB_ERRORS, DbThread
 from .notify import AlertSettings
 from .plan import Plan
@@ -73,6 +75,10 @@ log = logging.getLogger("oncall.alerts")
 
 _OVERLAP_EVENTS = 50  # PostgreSQL: ids may commit out of order; look back this far
 _BACKLOG_EVERY = timedelta(seconds=5)  # how often a poll looks for notifications nobody sent
+# Alerts fired per transaction: one batch's INSERT, and its showing on the loop
+# (a toast each, their sends), stay a few milliseconds.
+BATCH = 200
+ARM_SLICE = 100  # jobs armed between two turns of the loop (~0.2 ms each)
 _instances = itertools.count()
 
 
@@ -120,6 +126,7 @@ class AlertService:
         replan_every: float = 600.0,
         notify_backoff: float = 1.0,
         notify_backlog: timedelta = timedelta(days=1),
+        batch: int = BATCH,
     ) -> None:
         self.desk = desk
         self.clock = precise(clock if clock is not None else getattr(desk, "clock", None))
@@ -138,6 +145,10 @@ class AlertService:
         self.on_withdrawn: list[Callable[[list[AlertRecord]], Any]] = []
         self.on_health: list[Callable[[bool, str | None], Any]] = []
         self.on_damaged: list[Callable[[BaseException], Any]] = []
+        self.on_burst_end: list[Callable[[], Any]] = []
+        self.batch = max(int(batch), 1)
+        self.bursting = False  # a series of batches is being fired
+        self.last_burst: tuple[int, ...] = ()  # the sizes of the last series' batches
         self.running = False
         self.started = asyncio.Event()  # set once start() has planned (and caught up)
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -355,31 +366,33 @@ class AlertService:
             self.announcer.set_health(False, exc)
 
     async def _replan(self, fault_ids: Iterable[int] | None) -> None:
-        """Re-plan these faults (None: every open fault) from the database; re-arm their jobs."""
+        """Re-plan these faults (None: every open fault) from the database: re-arm their
+        jobs, and fire what is due by now, in batches."""
         requested = None if fault_ids is None else set(fault_ids)
         async with self._lock:
             if not self.running:
                 return
             policy = self.desk.policy
             outcome = await self.db.call(
-                settle.replan, self.desk.alerts, policy, requested, self._now()
+                settle.replan, self.desk.alerts, policy, requested, self.clock
             )
             if requested is None:
                 self._need_full = False
                 self._last_full = self._now()
-            self._apply(outcome, requested)
-        if outcome.withdrawn:
+            await self._apply(outcome, requested)
+            await self._fire(outcome)
+        if outcome.due or outcome.withdrawn:
             await self.announcer.refresh_count(force=True)
 
-    # -- the one trigger: a due job ----------------------------------------------------------
+    # -- the trigger: a due job ---------------------------------------------------------------
 
     async def _job(self, fault_id: int) -> None:
         """A date job came due: fire by the truth (the database) what is due for its fault.
 
         It settles every fault with an alert due by now, its own among them: jobs
-        that come due together (a catch-up, a busy minute, a loop that was held
-        up) are one read of the database, not one each; the ones that run after
-        find their alert fired and read nothing.
+        that come due together (a busy minute, a loop that was held up) are one
+        read of the database, not one each; the ones that run after find their
+        alert fired and read nothing.
         """
         try:
             async with self._lock:
@@ -391,31 +404,66 @@ class AlertService:
                 if not due:
                     return
                 outcome = await self.db.call(
-                    settle.settle, self.desk.alerts, self.desk.policy, due, self.clock, self.name
+                    settle.replan, self.desk.alerts, self.desk.policy, due, self.clock
                 )
-                self._apply(outcome, due)
-            if outcome.fired or outcome.withdrawn:
+                await self._apply(outcome, due)
+                await self._fire(outcome)
+            if outcome.due or outcome.withdrawn:
                 await self.announcer.refresh_count(force=True)
             self.announcer.set_health(True)
         except DB_ERRORS as exc:
-            # Not lost: the plan stays, and the next poll re-plans everything and re-arms it.
+            # Not lost: the next poll re-plans everything, firing what is due by then.
             self._need_full = True
             self.announcer.set_health(False, exc)
         except Exception:  # noqa: BLE001 - the same: re-armed by the next poll
             log.exception("alert job failed")
             self._need_full = True
 
-    def _apply(self, outcome: Outcome, requested: set[int] | None) -> None:
-        """Arm what a step planned (faults gone from it: nothing); show what it fired."""
+    async def _apply(self, outcome: Outcome, requested: set[int] | None) -> None:
+        """Arm what a read planned (faults gone from it: nothing), a slice at a time.
+
+        Arming a job costs APScheduler a fraction of a millisecond: a full re-plan
+        of a big desk (thousands of jobs) lets the loop run between slices.
+        """
         gone = (self.timer.faults() if requested is None else requested) - set(outcome.plans)
-        for fault_id in gone:
-            self.timer.arm(fault_id, ())
-        for fault_id, plans in outcome.plans.items():
-            self.timer.arm(fault_id, plans)
-        for record, won in outcome.fired:
-            self.announcer.show(record, won)
+        steps = [(fault_id, ()) for fault_id in gone] + list(outcome.plans.items())
+        while steps:
+            with self.timer.holding():  # one wake-up of APScheduler per slice
+                armed = 0
+                while steps and armed < ARM_SLICE:
+                    fault_id, plans = steps.pop()
+                    self.timer.arm(fault_id, plans)
+                    armed += 1 + len(plans)
+            if steps:
+                await asyncio.sleep(0)
         if outcome.withdrawn:
             self.announcer.withdrawn(outcome.withdrawn)
+
+    async def _fire(self, outcome: Outcome) -> None:
+        """Fire what a read found due: ``batch`` alerts per transaction, soonest first.
+
+        Each batch is one call on the database thread; between batches the loop
+        serves keys and repaints, and the batch just fired is shown (and sent)
+        at once. A catch-up of hundreds is one burst (``bursting``): the console
+        shows it as one summary when ``on_burst_end`` says it is over.
+        """
+        due = outcome.due
+        if not due:
+            return
+        sizes: list[int] = []
+        self.bursting = True
+        try:
+            for start in range(0, len(due), self.batch):
+                chunk = due[start : start + self.batch]
+                fired = await self.db.call(
+                    settle.fire, self.desk.alerts, chunk, outcome.faults, self.clock, self.name
+                )
+                sizes.append(len(chunk))
+                self.announcer.show_batch(fired)
+        finally:
+            self.bursting = False
+            self.last_burst = tuple(sizes)
+            tell(self.on_burst_end, "burst end")
 
     def _now(self) -> datetime:
         return self.clock.now()

@@ -1,13 +1,13 @@
 """The alert service's only timer: APScheduler's ``AsyncIOScheduler`` on the service's loop.
 
 One date job per alert to come (``Plan``), its id the alert's key
-(``AlertKey.job_id``), kept in memory: the truth is the database. Nothing
-else fires an alert: the poll only re-plans and re-arms jobs here
-(``arm``); a job that comes due runs the service's settle step, which fires
-by the database what is due for its fault.
+(``AlertKey.job_id``), kept in memory: the truth is the database. A job
+that comes due runs the service's settle step, which fires by the database
+what is due for its fault; a re-plan arms the alerts still to come here
+(``arm``) and fires those it found due itself, from the same read.
 
-- A plan already due when it is armed (a catch-up, a fault that changed
-  elsewhere) gets a job that is due at once; APScheduler runs it on its next
+- A plan already due when it is armed (a job's fault re-armed before its
+  plan was due) gets a job that is due at once; APScheduler runs it on its next
   wake-up, late, which is why every job has ``misfire_grace_time=None``
   (APScheduler 3's default of 1 s would skip a job that runs later than
   that, silently). A date trigger has one run time, so ``coalesce`` changes
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
 from apscheduler.events import (
@@ -41,6 +41,7 @@ from apscheduler.events import (
 from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING
 from apscheduler.triggers.date import DateTrigger
 
 from oncall.clock import Clock, PreciseClock, SystemClock
@@ -109,6 +110,25 @@ class Timer:
             for fid, plans in self._plans.items()
             if any(p.planned_at <= now for p in plans.values())
         }
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Arm many jobs with one wake-up of the scheduler, not one each.
+
+        APScheduler wakes up (a call on the loop that looks at every due job) for
+        each job added while it runs; paused, it wakes up once, on resuming. A
+        scheduler paused by someone else is left paused.
+        """
+        scheduler = self.scheduler
+        if scheduler is None or scheduler.state != STATE_RUNNING:
+            yield
+            return
+        scheduler.pause()
+        try:
+            yield
+        finally:
+            if scheduler.state == STATE_PAUSED:
+                scheduler.resume()
 
     def rearm(self, fault_id: int) -> None:
         """Jobs again for the fault's plans that lost theirs (a job ran before its plan was due)."""

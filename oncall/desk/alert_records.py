@@ -7,11 +7,12 @@ database errors reach the caller as they are (the service classifies them,
 ``oncall.store.health``). Open faults with their SLA histories are read with
 the store's one reader of faults (``reads.read_faults``/``read_events``).
 
-- ``insert``: the claim to fire. The INSERT of the unique key (fault, clock,
-  threshold, deadline) that commits first fired the alert; any other process
-  gets ``IntegrityError`` and reads the stored row instead. Works the same on
-  SQLite (writes start with BEGIN IMMEDIATE) and PostgreSQL (the second INSERT
-  waits for the first to commit, then fails).
+- ``insert_many``: the claim to fire, a batch of alerts in one transaction.
+  The INSERT of the unique key (fault, clock, threshold, deadline) that
+  commits first fired the alert; any other process skips it (``ON CONFLICT DO
+  NOTHING``) and reads the stored row instead. Works the same on SQLite
+  (writes start with BEGIN IMMEDIATE) and PostgreSQL (the second INSERT waits
+  for the first to commit, then skips the row).
 - ``claim_notify``: the claim to run the notify hook, a guarded UPDATE
   (``notify_state`` NULL -> ``sending``). The delivery supervisor
   (``oncall.alerts.deliver``) then marks the row started and writes the
@@ -31,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from oncall.store.alert_models import RESENDABLE, Alert, resend_values
@@ -99,6 +100,20 @@ def _record(row) -> AlertRecord:
         withdrawn_at=m["withdrawn_at"],
         withdrawn_reason=m["withdrawn_reason"],
     )
+
+
+# The alert's unique key, the target of the batch INSERT's ``ON CONFLICT DO NOTHING``.
+_KEY_COLUMNS = ["fault_id", "clock", "threshold", "deadline"]
+
+
+def _dialect_insert(dialect: str):
+    """The INSERT construct that knows ``ON CONFLICT`` (the two databases the desk runs
+    on; imported here, so that a console on SQLite never loads PostgreSQL's dialect)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _after(after_id: int, limit: int):
@@ -329,64 +344,77 @@ class Alerts:
             ).all()
         return [_record(r) for r in rows]
 
-    def insert(
-        self, plan: Plan, fault: FaultInfo, fired_at: datetime, fired_by: str
-    ) -> tuple[AlertRecord, bool]:
-        """Store the alert: (the stored row, True if this call fired it)."""
-        late = max((fired_at - plan.planned_at).total_seconds(), 0.0)
-        key = plan.key
-        try:
-            with self._tx.writer.begin() as conn:
-                new_id = conn.execute(
-                    insert(_ALERT).values(
-                        fault_id=key.fault_id,
-                        clock=key.clock,
-                        threshold=key.threshold,
-                        deadline=key.deadline,
-                        planned_at=plan.planned_at,
-                        fired_at=fired_at,
-                        late_seconds=late,
-                        level=fault.level,
-                        fired_by=fired_by[:200],
-                        notify_attempts=0,
-                    )
-                ).inserted_primary_key[0]
-        except IntegrityError:
-            stored = self.by_key(key)
-            if stored is None:  # not the unique key: a real integrity problem
-                raise
-            return stored, False
-        return (
-            AlertRecord(
-                id=new_id,
-                fault_id=key.fault_id,
+    def insert_many(
+        self,
+        plans: Sequence[Plan],
+        faults: dict[int, FaultInfo],
+        fired_at: datetime,
+        fired_by: str,
+    ) -> list[tuple[AlertRecord, bool]]:
+        """Store a batch of alerts in one transaction: (the stored row, True if this
+        call fired it) for each plan, in order.
+
+        One INSERT of every row that skips the unique keys stored already (``ON
+        CONFLICT DO NOTHING``, SQLite and PostgreSQL alike) and returns the ids of
+        the rows it wrote; a key another process stored first is read back.
+        """
+        if not plans:
+            return []
+        fired_by = fired_by[:200]
+        values = [
+            {
+                "fault_id": p.key.fault_id,
+                "clock": p.key.clock,
+                "threshold": p.key.threshold,
+                "deadline": p.key.deadline,
+                "planned_at": p.planned_at,
+                "fired_at": fired_at,
+                "late_seconds": max((fired_at - p.planned_at).total_seconds(), 0.0),
+                "level": faults[p.key.fault_id].level,
+                "fired_by": fired_by,
+                "notify_attempts": 0,
+            }
+            for p in plans
+        ]
+        # One statement compiled once (SQLAlchemy caches it), its rows sent as one
+        # multi-row INSERT ("insertmanyvalues"), RETURNING what it wrote.
+        stmt = (
+            _dialect_insert(self._tx.engine.dialect.name)(_ALERT)
+            .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
+            .returning(_ALERT.c.id, *(_ALERT.c[c] for c in _KEY_COLUMNS))
+        )
+        with self._tx.writer.begin() as conn:
+            ids = {AlertKey(*row[1:]): row[0] for row in conn.execute(stmt, values)}
+        lost = [p.key for p in plans if p.key not in ids]
+        stored = self._by_keys(lost) if lost else {}
+        out: list[tuple[AlertRecord, bool]] = []
+        for plan, row in zip(plans, values, strict=True):
+            if plan.key not in ids:
+                if plan.key not in stored:  # neither written nor there: not the unique key
+                    raise IntegrityError("alert insert", None, Exception(str(plan.key)))
+                out.append((stored[plan.key], False))
+                continue
+            fault = faults[plan.key.fault_id]
+            record = AlertRecord(
+                id=ids[plan.key],
                 ref=fault.ref,
                 title=fault.title,
                 customer=fault.customer,
                 system=fault.system,
-                level=fault.level,
-                clock=key.clock,
-                threshold=key.threshold,
-                deadline=key.deadline,
-                planned_at=plan.planned_at,
-                fired_at=fired_at,
-                late_seconds=late,
-                fired_by=fired_by[:200],
-            ),
-            True,
-        )
+                **{k: v for k, v in row.items() if k != "notify_attempts"},
+            )
+            out.append((record, True))
+        return out
 
-    def by_key(self, key: AlertKey) -> AlertRecord | None:
+    def _by_keys(self, keys: Sequence[AlertKey]) -> dict[AlertKey, AlertRecord]:
+        """The stored alerts of these keys (read by their faults, matched here)."""
+        wanted = set(keys)
         with self._tx.engine.connect() as conn:
-            row = conn.execute(
-                _alert_query().where(
-                    _ALERT.c.fault_id == key.fault_id,
-                    _ALERT.c.clock == key.clock,
-                    _ALERT.c.threshold == key.threshold,
-                    _ALERT.c.deadline == key.deadline,
-                )
-            ).first()
-        return _record(row) if row is not None else None
+            rows = conn.execute(
+                _alert_query().where(_ALERT.c.fault_id.in_(sorted({k.fault_id for k in keys})))
+            ).all()
+        records = (_record(r) for r in rows)
+        return {r.key: r for r in records if r.key in wanted}
 
     def news(self, after_id: int, limit: int = 500) -> tuple[list[AlertRecord], int]:
         """The per-second poll's reads on one connection: newer alerts, unacknowledged count."""
@@ -423,6 +451,23 @@ class Alerts:
                 .values(notify_state="sending", notify_by=me[:200], notify_claimed_at=now)
             )
         return result.rowcount == 1
+
+    def claim_notify_many(
+        self, ids: Iterable[int], me: str, now: datetime, stale_before: datetime
+    ) -> list[int]:
+        """Take the notifications of these alerts at once (``notify_batch``): the ids
+        now this process's to send, in order (the others: taken, sent or withdrawn)."""
+        chosen = sorted(set(ids))
+        if not chosen:
+            return []
+        with self._tx.writer.begin() as conn:
+            rows = conn.execute(
+                update(_ALERT)
+                .where(_ALERT.c.id.in_(chosen), _claimable(stale_before))
+                .values(notify_state="sending", notify_by=me[:200], notify_claimed_at=now)
+                .returning(_ALERT.c.id)
+            )
+            return sorted(rows.scalars())
 
     def release_notify(self, me: str, ids: Iterable[int]) -> int:
         """Give back claims this process holds whose command has not started (a clean stop).

@@ -21,8 +21,8 @@ stopped in time, by an entry logged after the fact) is *withdrawn*
 count, never claimed for the notify command.
 
 This module is imported by ``oncall.alerts`` and by the migrations of the
-table (``0002``, ``0004``, ``0005``), so the shared metadata sees it whenever the schema is
-compared or upgraded. ``tests/test_store_migrations.py`` compares the two.
+table (``0002``, ``0004``, ``0005``, ``0006``), so the shared metadata sees it
+whenever the schema is compared or upgraded. ``tests/test_store_migrations.py`` compares the two.
 """
 
 from __future__ import annotations
@@ -73,6 +73,11 @@ class Alert(SQLModel, table=True):
             name="notify_state",
         ),
         Index("ix_alert_fired_at", "fired_at"),
+        # The recurring reads: the unacknowledged count, deliveries left
+        # ``sending``, resends asked for (``0006``).
+        Index("ix_alert_acked_at", "acked_at"),
+        Index("ix_alert_notify_state", "notify_state"),
+        Index("ix_alert_notify_resent_at", "notify_resent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

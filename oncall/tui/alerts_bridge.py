@@ -3,7 +3,8 @@
 ``attach_alerts(app)`` (from ``App.on_mount``) makes an ``AlertService`` for
 the app, starts it on the app's running loop once the desk is open, and wires:
 
-- a toast for each alert: severity (warning: a warning toast; critical and
+- a toast for each alert (a catch-up of many late ones: one summary toast,
+  however many batches it took): severity (warning: a warning toast; critical and
   breach: an error toast), the fault, the clock, the deadline, how late;
 - the terminal bell for critical and breach alerts, unless the config says
   ``bell = false``;
@@ -108,8 +109,14 @@ class _Toaster:
             show_alert(self.app, self.service, alert)
             return
         self.pending.append(alert)
-        if len(self.pending) == 1:
+        # A catch-up fired in batches is summed up when its last batch is in
+        # (``burst_end``), however long it takes; else after a short wait.
+        if len(self.pending) == 1 and not self.service.bursting:
             self.app.set_timer(BURST_SECONDS, self.flush)
+
+    def burst_end(self) -> None:
+        if self.pending:
+            self.flush()
 
     def flush(self) -> None:
         burst, self.pending = self.pending, []
@@ -202,7 +209,9 @@ def attach_alerts(
         user=getattr(app, "user", None) or None,
         poll_every=poll_every,
     )
-    service.on_alert.append(_Toaster(app, service).add)
+    toaster = _Toaster(app, service)
+    service.on_alert.append(toaster.add)
+    service.on_burst_end.append(toaster.burst_end)
     service.on_count.append(lambda count: _set_count(app, count))
     service.on_notify_failed.append(lambda alert, error: _notify_failed(app, alert, error))
     service.on_notify_unknown.append(lambda alert: _notify_unknown(app, alert))
