@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from oncall.text import cell_width
@@ -136,6 +138,7 @@ def test_oncall_with_no_subcommand_opens_the_console_on_the_configured_database(
 
     def fake_run(self):
         desk = self.open_desk()  # what the console's backend thread calls
+        seen["switch"] = sys.getswitchinterval()  # hand-overs between threads: 1 ms
         seen["url"] = str(desk.engine.url)
         seen["user"] = desk.user
         seen["language"] = __import__("oncall.i18n").i18n.language()
@@ -152,4 +155,5 @@ def test_oncall_with_no_subcommand_opens_the_console_on_the_configured_database(
         assert main(["--db", db_url]) == 0
     finally:
         __import__("oncall.i18n").i18n.set_language("en")
-    assert seen == {"url": db_url, "user": "duty", "language": "zh_CN"}
+    assert seen == {"url": db_url, "user": "duty", "language": "zh_CN", "switch": 0.001}
+    assert sys.getswitchinterval() == 0.005  # Python's own, back after the console
