@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import re
 from datetime import datetime
 from typing import Any
 
 from ..text import cell_width, printable, table
-from ..timefmt import iso, show, span
+from ..timefmt import iso, show, span, stored_instant
 from ..vocabulary import fault_ref, status_word
 from .common import unknown_year_line, unknown_years_of
 from .context import Ctx
@@ -203,17 +202,7 @@ def _signoff(w, tz) -> str:
     return "pending"
 
 
-_INSTANT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:?\d\d)")
-
-
-def _instant_in(value: Any) -> datetime | None:
-    """An instant the desk stored in an event's data (ISO 8601 with an offset), or None."""
-    if not isinstance(value, str) or not _INSTANT.fullmatch(value):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
+_instant_in = stored_instant
 
 
 def _event_json(event, tz) -> dict[str, Any]:
