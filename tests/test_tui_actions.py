@@ -26,6 +26,7 @@ from oncall.tui.keybar import KeyBar
 from oncall.tui.main_screen import MainScreen
 from oncall.tui.palette import ActionsProvider
 from oncall.tui.queue import QueueTable
+from oncall.tui.report_screen import ReportScreen
 from oncall.verbs import VERBS
 
 
@@ -71,6 +72,7 @@ OWNERS = {
     actions.CHECKBOX: FormCheckbox,
     actions.HELP: HelpScreen,
     actions.CONFIRM: ConfirmScreen,
+    actions.REPORT: ReportScreen,
 }
 
 

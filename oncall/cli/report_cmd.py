@@ -1,18 +1,14 @@
 """``oncall report fault ID --format md|html|json [--output FILE]``: the customer's report.
 
 The report is built once (``oncall.report.fault``) and rendered in the format asked;
-without ``--output`` it goes to stdout. A file is written whole or not at all: the
-report is rendered first, then written to a temporary file beside the target and
-renamed over it, so a refused path or a full disk leaves nothing behind.
+without ``--output`` it goes to stdout. A file is written whole or not at all
+(``oncall.report.files.write``): a refused path or a full disk leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..text import printable
@@ -48,25 +44,12 @@ def _fault(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def write_report(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` whole (temporary file, then rename); one line if refused."""
-    folder = path.parent
-    if path.is_dir():
-        raise CliError(f"cannot write the report to {printable(str(path))}: it is a folder")
+    """Write ``text`` to ``path`` whole; one line (``CliError``) if refused."""
+    from ..report.files import write
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".report-", dir=folder)
+        return write(path, text)
     except OSError as exc:
         raise CliError(
             f"cannot write the report to {printable(str(path))}: {exc.strerror or exc}"
         ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise CliError(
-            f"cannot write the report to {printable(str(path))}: {exc.strerror or exc}"
-        ) from None
-    return path.resolve()

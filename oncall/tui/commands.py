@@ -160,6 +160,28 @@ class AddSystem:
         verbs.open_form(SystemForm(verbs.form_context(), customer))
 
 
+@dataclass(frozen=True)
+class ShowReport:
+    """The fault's report for the customer: shown, and written as a printable page
+    (``report_screen``; read and written on the backend thread)."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        from ..report.files import folder
+        from .report_screen import ReportScreen, make
+
+        fault, screen = verbs.current(), verbs.screen
+        desk = screen.backend.desk
+        if fault is None or desk is None:
+            return
+        try:
+            made = await screen.backend.call(make, desk, fault.ref, folder())
+        except Exception as exc:  # the database out of reach: the header says so too
+            screen.health.failed(exc, write=False)
+            verbs.say(_("No report: {why}").format(why=fmt.safe(str(exc).splitlines()[0])))
+            return
+        screen.app.push_screen(ReportScreen(made))
+
+
 def _signable(view: FaultView) -> bool:
     return any(w.mode == "onsite" and not w.signed for w in view.work)
 
@@ -182,6 +204,7 @@ CLOSE = OnFault(CloseForm)
 REOPEN = OnFault(ReopenForm)
 PAUSE_RESUME = PauseOrResume()
 TAKE = Take()
+REPORT = ShowReport()
 WORK = OnView(WorkForm, next_mode=True)
 WORK_END = OnView(EndWorkForm, needs=_ongoing, missing=N_("{ref} has no work going on."))
 RECORD = OnView(RecordForm)
@@ -211,6 +234,7 @@ KEYS: dict[str, Command] = {
     "sign-off": SIGN_OFF,
     "close": CLOSE,
     "reopen": REOPEN,
+    "report": REPORT,
 }
 
 # The form each next-step action (``desk.next_step``: a verb's name) opens.

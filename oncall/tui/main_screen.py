@@ -200,8 +200,8 @@ class MainScreen(Screen):
             self._show_keys()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "verb":  # it writes through the desk
-            if self.backend.desk is None or self.read_only:
+        if action == "verb":  # it writes through the desk (the report only reads)
+            if self.backend.desk is None or (self.read_only and parameters != ("report",)):
                 return None
             if parameters not in NO_FAULT and self.queue.cursor_ref is None:
                 return None
