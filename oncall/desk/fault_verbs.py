@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from oncall.i18n import N_
 from oncall.sla import CHANNELS, evaluate
 from oncall.store.models import Engineer, Fault, FaultCounter, FaultRecordRow, System, WorkEntryRow
-from oncall.vocabulary import new_fault_ref, status_word
+from oncall.vocabulary import RECORD_FIELD_NAMES, new_fault_ref, status_word
 
 from . import history as h
 from . import validate as v
@@ -422,7 +422,8 @@ class Faults:
     def close(
         self, ref: str, *, version: int | None, note: str = "", at: datetime | None = None
     ) -> FaultSummary:
-        """Close a resolved fault. Refused while work is open or on-site work unsigned."""
+        """Close a resolved fault. Refused while work is open, on-site work unsigned, or
+        the fault record lacks a field the policy requires for the fault's level."""
         note = v.text(note, N_("note"))
 
         def apply(tx: FaultTx) -> dict:
@@ -445,6 +446,17 @@ class Faults:
                         raise InvalidTransition.of(
                             "onsite_unsigned", entry=row.id, start=self._tx.show(row.started_at)
                         )
+            required = self._tx.policy.required_record(f.level)
+            if required:
+                record = s.get(FaultRecordRow, f.id) or FaultRecordRow(fault_id=f.id)
+                filled = {"symptom": f.symptom, **{k: getattr(record, k) for k in _RECORD_FIELDS}}
+                missing = [k for k in required if not (filled[k] or "").strip()]
+                if missing:
+                    raise InvalidTransition.of(
+                        "record_incomplete",
+                        ref=f.ref,
+                        fields=", ".join(RECORD_FIELD_NAMES[k] for k in missing),
+                    )
             tx.set(status="closed", closed_at=tx.at)
             return {"note": note}
 
