@@ -266,7 +266,7 @@ async def test_the_migration_down_and_up_keeps_a_withdrawn_alert_quiet(
         ).all()
     # the older code would count it and send it: acknowledged, and marked not to send
     assert tuple(row) == ("withdrawn", "failed", "withdrawn")
-    assert upgrade(engine) == head_revision() == "0005"
+    assert upgrade(engine) == head_revision()  # back to head (0005 or later)
     names = {c["name"] for c in inspect(engine).get_columns("alert")}
     assert {"withdrawn_at", "withdrawn_reason"} <= names
     with engine.begin() as conn:

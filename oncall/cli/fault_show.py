@@ -45,6 +45,7 @@ def show_fault(args: argparse.Namespace, ctx: Ctx) -> int:
             missed=[{"clock": c.name, "late_seconds": c.late(now)} for c in view.clocks.missed],
             paused_since=view.clocks.paused_since,
             paused_wall_seconds=view.clocks.paused_wall_seconds,
+            out_of_warranty=view.out_of_warranty,
             record=view.record,
             work=view.work,
             events=[_event_json(e, tz) for e in view.events],
@@ -76,6 +77,11 @@ def show_fault(args: argparse.Namespace, ctx: Ctx) -> int:
         ),
         ("level", f"{f.level}, reported by {f.channel}"),
         ("customer", f"{f.customer} / {f.system}" + (f" ({product})" if product else "")),
+        *(
+            [("warranty", "out of warranty (logged after it ended)")]
+            if view.out_of_warranty
+            else []
+        ),
         ("contact", f.contact or "-"),
         ("reported", f"{show(f.reported_at, tz)} by {f.reported_by}"),
         ("assignee", f.assignee or "-"),

@@ -37,7 +37,7 @@ from .errors import InvalidTransition, NotFound, ValidationError
 from .fault_view import view_in
 from .roster import more_senior
 from .tx import FaultTx, Tx
-from .views import RESPONSE_HOW, SENIORITIES, FaultSummary
+from .views import RESPONSE_HOW, SENIORITIES, FaultSummary, warranty_ended
 
 COUNTERS = FaultCounter.__table__
 _RECORD_FIELDS = ("diagnosis", "handling", "losses", "changes")
@@ -116,8 +116,11 @@ class Faults:
                 assignee = self._tx.engineer(s, assignee).os_user
             now = self._tx.now()
             when = self._tx.past(at, N_("the report time"), now)
-            year = when.astimezone(self._tx.policy.timezone).year
+            local = when.astimezone(self._tx.policy.timezone)
+            year = local.year
             seq = self._next_number(s, year)
+            # Logged all the same, marked: the archive and the report say so.
+            out_of_warranty = warranty_ended(cust.warranty_end, local.date())
             data = {
                 "customer": cust.name,
                 "system": sys_row.name,
@@ -128,6 +131,8 @@ class Faults:
                 "contact": contact,
                 "assignee": assignee,
             }
+            if out_of_warranty:
+                data["out_of_warranty"] = True
             seen = self._tx.seen()
             history = h.fault_history([(h.LOG, when, data)])
             clocks = evaluate(self._tx.policy, history, now, thresholds=seen is not None)
@@ -149,6 +154,7 @@ class Faults:
                 next_breach=clocks.next_breach,
                 next_clock=clocks.next_clock,
                 version=1,
+                out_of_warranty=out_of_warranty,
             )
             s.add(row)
             s.flush()
@@ -159,7 +165,10 @@ class Faults:
             if seen is not None:  # the view of ``Desk.changed``, from this transaction
                 written = self._tx.written(event_id, new.ref, h.LOG, data, when, now)
                 system = (sys_row.product, sys_row.model)
-                seen[new.ref] = view_in(s, new, row.id, symptom, system, [written], clocks, now)
+                seen[new.ref] = view_in(
+                    s, new, row.id, symptom, system, [written], clocks, now,
+                    out_of_warranty=out_of_warranty,
+                )  # fmt: skip
             return new
 
     def _next_number(self, s: Session, year: int) -> int:

@@ -16,14 +16,9 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from ..desk import history as h
+from ..desk.customer_archive import RESULTS, clock_result  # noqa: F401  (one wording)
 from ..desk.views import FaultRecord, FaultView
 from ..vocabulary import MODES
-
-# A clock's result for the customer. ``met``/``breached``: it stopped (in time or
-# late); ``open``: still running or paused, in time so far; ``overdue``: still
-# running (or paused) past its deadline; ``not_owed``: a conditional clock (the
-# on-site arrival, owed only if the desk did not respond in time) that never applied.
-RESULTS = ("met", "breached", "open", "overdue", "not_owed")
 
 
 @dataclass(frozen=True)
@@ -128,15 +123,6 @@ class FaultReport:
     audit: tuple[AuditLine, ...]  # oldest first
     now: datetime  # the instant the clocks were evaluated at (the report's date)
     tz: tzinfo  # the desk's time zone: every instant is shown in it
-
-
-def clock_result(clock, now: datetime) -> str:
-    """``met`` / ``breached`` / ``open`` / ``overdue`` / ``not_owed`` (see ``RESULTS``)."""
-    if clock.stopped_at is not None:
-        return "met" if clock.met else "breached"
-    if clock.pending:
-        return "not_owed"
-    return "overdue" if clock.late(now) else "open"
 
 
 def build(view: FaultView, names: Mapping[str, str], tz: tzinfo) -> FaultReport:
