@@ -65,6 +65,11 @@ def test_a_fault_after_the_warranty_is_logged_marked(desk):
     g = desk.faults.log(customer="华东电网", system="EMS", title="t", level=2, channel="phone")
     assert not desk.reads.fault_view(g.ref).out_of_warranty
     assert [x.out_of_warranty for x in desk.customers.archive("华东电网").faults] == [False, True]
+    from oncall.report import render
+    from oncall.report.fault import fault_report
+
+    assert "- **Warranty**: out of warranty" in render(fault_report(desk, f.ref), "md")
+    assert "Warranty" not in render(fault_report(desk, g.ref), "md")
 
 
 def test_cli_show_edit_and_intake_warning(cli):  # noqa: F811

@@ -114,6 +114,7 @@ class FaultReport:
     resolved_at: datetime | None
     closed_at: datetime | None
     resolution: str  # the summary given when it was (last) resolved; "" if never
+    out_of_warranty: bool  # reported after the customer's warranty ended
     clocks: tuple[ClockResult, ...]
     paused_seconds: int  # wall seconds spent waiting on the customer
     pauses: tuple[Pause, ...]
@@ -164,6 +165,7 @@ def build(view: FaultView, names: Mapping[str, str], tz: tzinfo) -> FaultReport:
         resolved_at=f.resolved_at,
         closed_at=f.closed_at,
         resolution=resolution,
+        out_of_warranty=view.out_of_warranty,
         clocks=clocks,
         paused_seconds=view.clocks.paused_wall_seconds,
         pauses=_pauses(events, now),

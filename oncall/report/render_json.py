@@ -40,6 +40,7 @@ def as_dict(r: FaultReport) -> dict[str, Any]:
             "responded_at": at(r.responded_at),
             "resolved_at": at(r.resolved_at),
             "closed_at": at(r.closed_at),
+            "out_of_warranty": r.out_of_warranty,
         },
         "resolution": r.resolution,
         "clocks": [

@@ -96,6 +96,7 @@ def sections(r: FaultReport) -> list[Section]:
             (_("Resolved at"), at(r.resolved_at)),
             (_("Closed at"), at(r.closed_at)),
             (_("Status"), _(STATUS_NAMES.get(r.status, r.status))),
+            *([(_("Warranty"), _("out of warranty (logged after it ended)"))] * r.out_of_warranty),
             (_("Report as of"), f"{at(r.now)} ({r.tz})"),
         )
     )
