@@ -18,6 +18,7 @@ from oncall.tui import actions
 from oncall.tui.actions import ACTIONS, check_keymap
 from oncall.tui.alerts_screen import AlertsScreen
 from oncall.tui.app import OncallApp
+from oncall.tui.archive_screen import ArchiveScreen, CustomersScreen
 from oncall.tui.confirm import ConfirmScreen
 from oncall.tui.detail import DetailPane
 from oncall.tui.forms.base import FormCheckbox, FormScreen, FormSelect
@@ -73,6 +74,8 @@ OWNERS = {
     actions.HELP: HelpScreen,
     actions.CONFIRM: ConfirmScreen,
     actions.REPORT: ReportScreen,
+    actions.ARCHIVE: ArchiveScreen,
+    actions.CUSTOMERS: CustomersScreen,
 }
 
 

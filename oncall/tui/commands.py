@@ -182,6 +182,33 @@ class ShowReport:
         screen.app.push_screen(ReportScreen(made))
 
 
+@dataclass(frozen=True)
+class ShowArchive:
+    """The archive of the fault's customer (``archive_screen``; read on the backend thread)."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        fault = verbs.current()
+        if fault is not None:
+            await show_archive(verbs, fault.customer)
+
+
+async def show_archive(verbs: DeskVerbs, name: str) -> None:
+    """Read customer ``name``'s archive and show it (or say why not)."""
+    from .archive_screen import ArchiveScreen
+
+    screen = verbs.screen
+    desk = screen.backend.desk
+    if desk is None:
+        return
+    try:
+        archive = await screen.backend.call(desk.customers.archive, name)
+    except Exception as exc:
+        screen.health.failed(exc, write=False)
+        verbs.say(_("No archive: {why}").format(why=fmt.safe(str(exc).splitlines()[0])))
+        return
+    screen.app.push_screen(ArchiveScreen(archive, screen.tz))
+
+
 def _signable(view: FaultView) -> bool:
     return any(w.mode == "onsite" and not w.signed for w in view.work)
 
@@ -205,6 +232,7 @@ REOPEN = OnFault(ReopenForm)
 PAUSE_RESUME = PauseOrResume()
 TAKE = Take()
 REPORT = ShowReport()
+ARCHIVE = ShowArchive()
 WORK = OnView(WorkForm, next_mode=True)
 WORK_END = OnView(EndWorkForm, needs=_ongoing, missing=N_("{ref} has no work going on."))
 RECORD = OnView(RecordForm)
@@ -235,6 +263,7 @@ KEYS: dict[str, Command] = {
     "close": CLOSE,
     "reopen": REOPEN,
     "report": REPORT,
+    "archive": ARCHIVE,
 }
 
 # The form each next-step action (``desk.next_step``: a verb's name) opens.
