@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 from report_support import REPORT_NOW, known_fault
-from tui_support import make_app, settle
+from tui_support import make_app, settle, until
 
 from oncall.clock import FixedClock
+from oncall.i18n import _
 from oncall.tui.archive_screen import ArchiveScreen, CustomersScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -30,14 +31,16 @@ async def _from_the_fault(pilot) -> None:
     await pilot.press("d", "d")  # the closed list: the known fault
     await settle(pilot)
     await pilot.press("C")
-    await pilot.app.workers.wait_for_complete()
+    await until(pilot, lambda: isinstance(pilot.app.screen, ArchiveScreen))
     await settle(pilot)
 
 
 async def _the_list(pilot) -> None:
     await settle(pilot)
+    # the empty open queue drawn (not still "loading…") behind the list
+    await until(pilot, lambda: pilot.app.main.queue.note != _("loading…"))
     await pilot.press("K")
-    await pilot.app.workers.wait_for_complete()
+    await until(pilot, lambda: isinstance(pilot.app.screen, CustomersScreen))
     await settle(pilot)
 
 
@@ -56,7 +59,7 @@ async def test_from_the_fault_and_from_the_list(desk, archived):
         await _the_list(pilot)
         assert isinstance(app.screen, CustomersScreen)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await until(pilot, lambda: isinstance(app.screen, ArchiveScreen))
         await settle(pilot)
         assert isinstance(app.screen, ArchiveScreen)
         assert app.screen.archive.customer.name == "华东电网"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from report_support import REPORT_NOW, known_fault
-from tui_support import make_app, settle
+from tui_support import make_app, settle, until
 
 from oncall.clock import FixedClock
 from oncall.tui.report_screen import ReportScreen
@@ -31,7 +31,7 @@ async def _open_report(pilot) -> None:
     await pilot.press("d", "d")  # the closed list: the known fault
     await settle(pilot)
     await pilot.press("P")
-    await pilot.app.workers.wait_for_complete()
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReportScreen))
     await settle(pilot)
 
 

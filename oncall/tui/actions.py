@@ -131,7 +131,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("archive", "verb('archive')", "C", N_("Customer"),
            N_("Show the archive of the fault's customer (systems, contacts, service history)"),
            (MAIN,), footer=28),
-    Action("customers", "customers", "K", N_("Customers"),
+    Action("customers", "verb('customers')", "K", N_("Customers"),
            N_("List the customers (Enter shows one's archive)"), (MAIN,), footer=29),
     Action("filter", "filter", "f", N_("Filter"),
            N_("Show only some faults (band, level, assignee, text)"), (MAIN,), footer=13),

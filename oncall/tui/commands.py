@@ -192,6 +192,26 @@ class ShowArchive:
             await show_archive(verbs, fault.customer)
 
 
+@dataclass(frozen=True)
+class ShowCustomers:
+    """The customer list (read now); Enter on one shows its archive."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        from .archive_screen import CustomersScreen
+
+        screen = verbs.screen
+        if screen.backend.desk is None:
+            return
+        await verbs.fresh_customers()
+        opened = screen.session.opened
+        customers = list(opened.customers) if opened is not None else []
+        now = screen.clock.now()
+        today = now.astimezone(screen.tz).date() if screen.tz else now.date()
+        screen.app.push_screen(
+            CustomersScreen(customers, today, lambda name: show_archive(verbs, name))
+        )
+
+
 async def show_archive(verbs: DeskVerbs, name: str) -> None:
     """Read customer ``name``'s archive and show it (or say why not)."""
     from .archive_screen import ArchiveScreen
@@ -233,6 +253,7 @@ PAUSE_RESUME = PauseOrResume()
 TAKE = Take()
 REPORT = ShowReport()
 ARCHIVE = ShowArchive()
+CUSTOMERS = ShowCustomers()
 WORK = OnView(WorkForm, next_mode=True)
 WORK_END = OnView(EndWorkForm, needs=_ongoing, missing=N_("{ref} has no work going on."))
 RECORD = OnView(RecordForm)
@@ -264,6 +285,7 @@ KEYS: dict[str, Command] = {
     "reopen": REOPEN,
     "report": REPORT,
     "archive": ARCHIVE,
+    "customers": CUSTOMERS,
 }
 
 # The form each next-step action (``desk.next_step``: a verb's name) opens.

@@ -39,8 +39,12 @@ if TYPE_CHECKING:
     from ..desk import FaultView
 
 # The verb keys that need no fault under the cursor (the rest act on that fault).
-NO_FAULT = {("new",), ("add-system",)}
-READS = {("report",), ("archive",)}  # verb keys that only read: a read-only console has them
+NO_FAULT = {("new",), ("add-system",), ("customers",)}
+READS = {
+    ("report",),
+    ("archive",),
+    ("customers",),
+}  # verb keys that only read: a read-only console has them
 
 
 class MainScreen(Screen):
@@ -206,8 +210,6 @@ class MainScreen(Screen):
                 return None
             if parameters not in NO_FAULT and self.queue.cursor_ref is None:
                 return None
-        if action == "customers" and self.backend.desk is None:
-            return None
         if action == "clear_filter" and not self.sync.filter.active:
             return None
         if action == "alerts" and getattr(self.app, "alerts", None) is None:
@@ -264,22 +266,6 @@ class MainScreen(Screen):
 
     def action_alerts(self) -> None:
         self.app.show_alerts()
-
-    async def action_customers(self) -> None:
-        """The customer list (read now); Enter on one shows its archive."""
-        from .archive_screen import CustomersScreen
-        from .commands import show_archive
-
-        desk = self.backend.desk
-        if desk is None:
-            return
-        await self.verbs.fresh_customers()
-        opened = self.session.opened
-        customers = list(opened.customers) if opened is not None else []
-        today = self.clock.now().astimezone(self.tz).date() if self.tz else self.clock.now().date()
-        self.app.push_screen(
-            CustomersScreen(customers, today, lambda name: show_archive(self.verbs, name))
-        )
 
     def action_help(self) -> None:
         from .help import HelpScreen
