@@ -8,7 +8,6 @@ from report_support import REPORT_NOW, known_fault
 from tui_support import make_app, settle, until
 
 from oncall.clock import FixedClock
-from oncall.i18n import _
 from oncall.tui.archive_screen import ArchiveScreen, CustomersScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -37,8 +36,8 @@ async def _from_the_fault(pilot) -> None:
 
 async def _the_list(pilot) -> None:
     await settle(pilot)
-    # the empty open queue drawn (not still "loading…") behind the list
-    await until(pilot, lambda: pilot.app.main.queue.note != _("loading…"))
+    await pilot.press("d", "d")  # behind the list: the closed list, the known fault
+    await settle(pilot)
     await pilot.press("K")
     await until(pilot, lambda: isinstance(pilot.app.screen, CustomersScreen))
     await settle(pilot)
