@@ -6,7 +6,9 @@ by a person (no offset given) and when showing one.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 
 
 class TimeInputError(ValueError):
@@ -71,3 +73,16 @@ def span(seconds: int | None) -> str:
     if days:
         return f"{sign}{days}d {hours:02d}h"
     return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+
+
+_STORED = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:?\d\d)")
+
+
+def stored_instant(value: Any) -> datetime | None:
+    """An instant the desk stored in an event's data (ISO 8601 with an offset), or None."""
+    if not isinstance(value, str) or not _STORED.fullmatch(value):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

@@ -50,6 +50,17 @@ MODES = tuple(MODE_NAMES)
 SENIORITY_NAMES = {"engineer": N_("engineer"), "senior": N_("senior"), "expert": N_("expert")}
 SENIORITIES = tuple(SENIORITY_NAMES)
 
+# The fault record's fields (用户专用档案: 故障现象、诊断过程、处理过程、造成的损失、
+# 修改的参数和执行的操作), as the desk stores them and the CLI's ``record`` options name them.
+RECORD_FIELD_NAMES = {
+    "symptom": N_("symptom"),
+    "diagnosis": N_("diagnosis process"),
+    "handling": N_("handling process"),
+    "losses": N_("losses"),
+    "changes": N_("parameters changed / operations performed"),
+}
+RECORD_FIELDS = tuple(RECORD_FIELD_NAMES)
+
 # -- the SLA clocks --------------------------------------------------------------------
 
 # The clocks a fault can run, in the order they are shown.

@@ -71,7 +71,7 @@ def test_paused_reopened_on_site_escalated_and_tied_faults(desk, clock):
     done = log("resolved, not in the queue", at=start + 4 * M)
     desk.faults.respond(done, version=ver(done), how="phone", at=start + 7 * M)
     desk.faults.resolve(done, version=ver(done), summary="ok", at=start + 8 * M)
-    closed = log("closed, not in the queue", at=start + 4 * M)
+    closed = log("closed, not in the queue", level=3, at=start + 4 * M)
     desk.faults.respond(closed, version=ver(closed), how="phone", at=start + 7 * M)
     desk.faults.resolve(closed, version=ver(closed), summary="ok", at=start + 8 * M)
     desk.faults.close(closed, version=ver(closed), at=start + 9 * M)

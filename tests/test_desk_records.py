@@ -20,6 +20,10 @@ def events(desk) -> int:
         return len(s.exec(select(AuditEvent.id)).all())
 
 
+# A level-1 fault closes with its record whole (the policy's record_required).
+WHOLE_RECORD = {"diagnosis": "PSU", "handling": "swap", "losses": "no", "changes": "PSU"}
+
+
 def test_every_fault_verb_returns_the_fault_as_it_is_now(desk, fault):
     f = fault
     steps = [
@@ -27,7 +31,7 @@ def test_every_fault_verb_returns_the_fault_as_it_is_now(desk, fault):
         (desk.faults.propose, {"text": "swap the PSU"}, "responded"),
         (desk.faults.pause, {"reason": "logs"}, "waiting"),
         (desk.faults.resume, {"note": "got them"}, "in_progress"),
-        (desk.faults.record, {"diagnosis": "PSU"}, "in_progress"),
+        (desk.faults.record, WHOLE_RECORD, "in_progress"),
         (desk.faults.resolve, {"summary": "swapped"}, "resolved"),
         (desk.faults.close, {"note": "ok"}, "closed"),
         (desk.faults.reopen, {"reason": "again"}, "in_progress"),

@@ -805,12 +805,19 @@ def test_resolve_ends_a_wait(desk, fault):
     assert r.status == "resolved"
 
 
+def with_record(desk, f):
+    """``f`` with its fault record filled: the policy closes a level 0-1 fault only so."""
+    return desk.faults.record(
+        f.ref, version=f.version, diagnosis="PSU", handling="swapped", losses="none", changes="PSU"
+    )
+
+
 def test_close(desk, fault):
     f = responded(desk, fault)
     refused(
         desk, InvalidTransition, "not resolved yet", desk.faults.close, f.ref, version=f.version
     )
-    r = desk.faults.resolve(f.ref, version=f.version, summary="ok")
+    r = with_record(desk, desk.faults.resolve(f.ref, version=f.version, summary="ok"))
     c = desk.faults.close(r.ref, version=r.version, note="customer agrees")
     assert c.status == "closed" and c.closed_at == NOW
     refused(desk, InvalidTransition, "already closed", desk.faults.close, c.ref, version=c.version)
@@ -829,13 +836,40 @@ def test_close(desk, fault):
             **kwargs,
         )
     # the record can still be completed after closing
-    assert desk.faults.record(c.ref, version=c.version, losses="none").status == "closed"
+    assert desk.faults.record(c.ref, version=c.version, losses="1h").status == "closed"
+
+
+def test_close_names_the_record_fields_the_policy_requires(desk, fault):
+    f = responded(desk, fault)  # level 1: the whole record (data/sla.toml)
+    r = desk.faults.resolve(f.ref, version=f.version, summary="ok")
+    r = desk.faults.record(r.ref, version=r.version, diagnosis="PSU", changes="PSU")
+    before = len(desk.reads.events(limit=1000))
+    refused(
+        desk,
+        InvalidTransition,
+        f"^{r.ref} cannot be closed: its fault record lacks handling process, losses "
+        "\\(the policy requires them\\)$",
+        desk.faults.close,
+        r.ref,
+        version=r.version,
+    )
+    r = desk.faults.record(r.ref, version=r.version, handling="  ", losses="none")
+    refused(desk, InvalidTransition, "lacks handling process \\(", desk.faults.close, r.ref,
+            version=r.version)  # fmt: skip
+    assert len(desk.reads.events(limit=1000)) == before + 1  # the record only
+    r = desk.faults.record(r.ref, version=r.version, handling="swapped")
+    assert desk.faults.close(r.ref, version=r.version).status == "closed"
+    # a level the policy does not list closes with an empty record
+    low = desk.faults.log(customer="华东电网", system="EMS", title="t", level=2, channel="phone")
+    low = desk.faults.respond(low.ref, version=low.version, how="phone")
+    low = desk.faults.resolve(low.ref, version=low.version, summary="ok")
+    assert desk.faults.close(low.ref, version=low.version).status == "closed"
 
 
 def test_close_needs_ended_and_signed_onsite_work(desk, fault):
     f = responded(desk, fault)
     o = desk.work.add(f.ref, version=f.version, mode="onsite", start=NOW - 30 * M)
-    r = desk.faults.resolve(f.ref, version=o.fault_version, summary="ok")
+    r = with_record(desk, desk.faults.resolve(f.ref, version=o.fault_version, summary="ok"))
     refused(
         desk,
         InvalidTransition,
@@ -861,7 +895,7 @@ def test_close_after_sign_off(desk, fault):
     f = responded(desk, fault)
     o = desk.work.add(f.ref, version=f.version, mode="onsite", start=NOW - 30 * M)
     s = desk.work.sign_off(o.id, version=o.fault_version, customer_rep="张工")
-    r = desk.faults.resolve(f.ref, version=s.fault_version, summary="ok")
+    r = with_record(desk, desk.faults.resolve(f.ref, version=s.fault_version, summary="ok"))
     assert desk.faults.close(r.ref, version=r.version).status == "closed"
 
 
@@ -884,9 +918,8 @@ def test_reopen(desk, fault, clock):
     assert o.next_clock == "resolve"
     resolve = desk.reads.fault_view(o.ref).clocks.clock("resolve")
     assert resolve.started_at == NOW + 30 * M and resolve.stopped_at is None
-    c = desk.faults.close(
-        desk.faults.resolve(o.ref, version=o.version, summary="ok").ref, version=o.version + 1
-    )
+    r = with_record(desk, desk.faults.resolve(o.ref, version=o.version, summary="ok"))
+    c = desk.faults.close(r.ref, version=r.version)
     again = desk.faults.reopen(c.ref, version=c.version, reason="once more")
     assert again.status == "in_progress"
 
@@ -999,7 +1032,7 @@ def test_queue_order(desk, clock):
 
 def test_fault_list_and_view(desk, fault):
     f = responded(desk, fault)
-    r = desk.faults.resolve(f.ref, version=f.version, summary="ok")
+    r = with_record(desk, desk.faults.resolve(f.ref, version=f.version, summary="ok"))
     other = desk.faults.log(
         customer="华东电网", system="SCADA", title="2nd", level=2, channel="electronic"
     )
@@ -1013,7 +1046,7 @@ def test_fault_list_and_view(desk, fault):
     view = desk.reads.fault_view(c.ref.lower())  # refs are case-insensitive
     assert view.fault == desk.reads.fault(c.ref)
     assert view.system_product == "D5000" and view.system_model == "v3.2"
-    assert [e.verb for e in view.events] == ["close", "resolve", "respond", "log"]
+    assert [e.verb for e in view.events] == ["close", "record", "resolve", "respond", "log"]
     assert view.now == NOW
 
 

@@ -24,6 +24,7 @@ SAMPLE = {
     "seniority": "senior",
     "current_seniority": "engineer",
     "verb": "assign",
+    "fields": "diagnosis process, losses",
 }
 
 

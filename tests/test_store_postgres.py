@@ -82,7 +82,9 @@ def test_full_life_on_postgres(pg_desk):
     f = desk.faults.pause(f.ref, version=o.fault_version, reason="logs")
     clock.advance(minutes=30)
     f = desk.faults.resume(f.ref, version=f.version)
-    f = desk.faults.record(f.ref, version=f.version, diagnosis="PSU")
+    f = desk.faults.record(
+        f.ref, version=f.version, diagnosis="PSU", handling="swap", losses="no", changes="PSU"
+    )
     f = desk.faults.resolve(f.ref, version=f.version, summary="ok")
     f = desk.faults.close(f.ref, version=f.version)
     f = desk.faults.reopen(f.ref, version=f.version, reason="again")

@@ -18,6 +18,7 @@ from oncall.tui import actions
 from oncall.tui.actions import ACTIONS, check_keymap
 from oncall.tui.alerts_screen import AlertsScreen
 from oncall.tui.app import OncallApp
+from oncall.tui.archive_screen import ArchiveScreen, CustomersScreen
 from oncall.tui.confirm import ConfirmScreen
 from oncall.tui.detail import DetailPane
 from oncall.tui.forms.base import FormCheckbox, FormScreen, FormSelect
@@ -26,6 +27,7 @@ from oncall.tui.keybar import KeyBar
 from oncall.tui.main_screen import MainScreen
 from oncall.tui.palette import ActionsProvider
 from oncall.tui.queue import QueueTable
+from oncall.tui.report_screen import ReportScreen
 from oncall.verbs import VERBS
 
 
@@ -71,6 +73,9 @@ OWNERS = {
     actions.CHECKBOX: FormCheckbox,
     actions.HELP: HelpScreen,
     actions.CONFIRM: ConfirmScreen,
+    actions.REPORT: ReportScreen,
+    actions.ARCHIVE: ArchiveScreen,
+    actions.CUSTOMERS: CustomersScreen,
 }
 
 

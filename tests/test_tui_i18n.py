@@ -47,7 +47,7 @@ def _extracted() -> list[str]:
     keywords = {"_": None, "N_": None}
     # What the console shows: its own strings, the desk's refusals, the vocabulary's words.
     messages = []
-    for folder in ("tui", "desk"):
+    for folder in ("tui", "desk", "report"):
         found_in = extract_from_dir(str(ROOT / "oncall" / folder), keywords=keywords)
         messages += [m for _f, _l, m, _c, _x in found_in]
     vocabulary = str(ROOT / "oncall" / "vocabulary.py")

@@ -190,6 +190,9 @@ async def test_e_edits_the_fault_record(desk, clock, fault):
 
 async def test_v_resolves_then_c_closes_then_u_reopens(desk, clock, fault):
     desk.faults.respond(fault.ref, version=None, how="phone")
+    # a level-1 fault closes with its record whole (the policy's record_required)
+    desk.faults.record(fault.ref, version=None, diagnosis="d", handling="h", losses="l",
+                       changes="c")  # fmt: skip
     app = make_app(desk, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

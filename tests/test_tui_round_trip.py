@@ -161,7 +161,7 @@ def test_every_verb_key_has_its_command_and_the_forms_load_on_the_first():
     from oncall.tui.commands import KEYS
 
     verb_keys = {a.verb for a in ACTIONS if a.call[0] == "verb"}
-    assert set(KEYS) == verb_keys and len(verb_keys) == 17
+    assert set(KEYS) == verb_keys and len(verb_keys) == 20
     # The main screen's first frame does not wait for the forms (and their widgets).
     probe = "import sys, oncall.tui.main_screen; print('oncall.tui.forms.base' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

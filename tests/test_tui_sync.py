@@ -319,7 +319,10 @@ async def test_ticks_read_again_as_a_backstop_and_ask_for_news(desk, fault):
 
 def test_a_fault_in_the_resolved_list_is_replaced_dropped_or_placed_by_a_read(desk, fault):
     responded = desk.faults.respond(fault.ref, version=fault.version, how="phone")
-    resolved = desk.faults.resolve(fault.ref, version=responded.version, summary="fixed")
+    recorded = desk.faults.record(  # a level-1 fault closes with its record whole
+        fault.ref, version=responded.version, diagnosis="d", handling="h", losses="l", changes="c"
+    )
+    resolved = desk.faults.resolve(fault.ref, version=recorded.version, summary="fixed")
     listed = [DoneItem(resolved)]
     closed = desk.faults.close(fault.ref, version=resolved.version)
     view = desk.reads.fault_view(fault.ref)

@@ -1,6 +1,6 @@
 """The desk's command groups: ``register`` adds ``fault`` (fault_cmd.py),
 ``engineer`` and ``customer`` (roster_cmd.py), ``watch`` (watch_cmd.py),
-``alert`` (alert_cmd.py), ``db`` (db_cmd.py) and ``demo`` (here).
+``alert`` (alert_cmd.py), ``report`` (report_cmd.py), ``db`` (db_cmd.py) and ``demo`` (here).
 
 Registration flows one way: this module imports the command modules, none of
 them imports this one; what they share is in ``context.py`` (``Ctx``,
@@ -20,13 +20,14 @@ from .output import emit, jsonable
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    from . import alert_cmd, db_cmd, fault_cmd, roster_cmd, watch_cmd
+    from . import alert_cmd, db_cmd, fault_cmd, report_cmd, roster_cmd, watch_cmd
 
     fault_cmd.register(commands)
     roster_cmd.register(commands)
     watch_cmd.register(commands)
     alert_cmd.register(commands)
     db_cmd.register(commands)
+    report_cmd.register(commands)
 
     demo = command(commands, "demo", _demo, "fill a database with demo data")
     demo.add_argument("--seed", type=int, metavar="N", help="random seed (same seed, same data)")

@@ -36,8 +36,17 @@ def new_fault(args: argparse.Namespace, ctx: Ctx) -> int:
     clocks = view.clocks.clocks
     if args.json:
         clocks_json = [clock_json(c, view.now, ctx.tz) for c in clocks]
-        emit(summary_json(fault, ctx.tz, now=view.now, clocks=clocks_json), ctx.tz)
+        out = summary_json(
+            fault, ctx.tz, now=view.now, clocks=clocks_json, out_of_warranty=view.out_of_warranty
+        )
+        emit(out, ctx.tz)
         return 0
+    if view.out_of_warranty:
+        end = desk.customers.get(fault.customer).warranty_end
+        print(
+            f"Warning: {printable(fault.customer)}'s warranty ended {end}: "
+            "the fault is logged, marked out of warranty"
+        )
     who = f", assigned to {printable(fault.assignee)}" if fault.assignee else ""
     print(
         f"Logged {fault.ref}: level {fault.level}, {printable(fault.customer)}/"

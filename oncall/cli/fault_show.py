@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import re
 from datetime import datetime
 from typing import Any
 
 from ..text import cell_width, printable, table
-from ..timefmt import iso, show, span
+from ..timefmt import iso, show, span, stored_instant
 from ..vocabulary import fault_ref, status_word
 from .common import unknown_year_line, unknown_years_of
 from .context import Ctx
@@ -46,6 +45,7 @@ def show_fault(args: argparse.Namespace, ctx: Ctx) -> int:
             missed=[{"clock": c.name, "late_seconds": c.late(now)} for c in view.clocks.missed],
             paused_since=view.clocks.paused_since,
             paused_wall_seconds=view.clocks.paused_wall_seconds,
+            out_of_warranty=view.out_of_warranty,
             record=view.record,
             work=view.work,
             events=[_event_json(e, tz) for e in view.events],
@@ -77,6 +77,11 @@ def show_fault(args: argparse.Namespace, ctx: Ctx) -> int:
         ),
         ("level", f"{f.level}, reported by {f.channel}"),
         ("customer", f"{f.customer} / {f.system}" + (f" ({product})" if product else "")),
+        *(
+            [("warranty", "out of warranty (logged after it ended)")]
+            if view.out_of_warranty
+            else []
+        ),
         ("contact", f.contact or "-"),
         ("reported", f"{show(f.reported_at, tz)} by {f.reported_by}"),
         ("assignee", f.assignee or "-"),
@@ -203,17 +208,7 @@ def _signoff(w, tz) -> str:
     return "pending"
 
 
-_INSTANT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:?\d\d)")
-
-
-def _instant_in(value: Any) -> datetime | None:
-    """An instant the desk stored in an event's data (ISO 8601 with an offset), or None."""
-    if not isinstance(value, str) or not _INSTANT.fullmatch(value):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
+_instant_in = stored_instant
 
 
 def _event_json(event, tz) -> dict[str, Any]:

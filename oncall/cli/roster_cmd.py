@@ -83,6 +83,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     system.add_argument("system", metavar="NAME[:PRODUCT[:MODEL]]", help="the new system")
     system.add_argument("--json", action="store_true")
 
+    from . import customer_archive
+
+    customer_archive.register(sub)  # show, edit
+
 
 # -- engineers ------------------------------------------------------------------------------
 

@@ -133,6 +133,8 @@ def customer_info(row: Customer, systems, contacts) -> CustomerInfo:
             for c in contacts
             if c.customer_id == row.id
         ),
+        requirements=row.requirements or "",
+        usage_notes=row.usage_notes or "",
     )
 
 

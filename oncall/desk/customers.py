@@ -138,6 +138,65 @@ class Customers:
             raise _system_taken(customer, system.name) from None
         return self.get(customer)
 
+    def edit(
+        self,
+        name: str,
+        *,
+        tier: str | None = None,
+        warranty_start: date | None | object = ...,
+        warranty_end: date | None | object = ...,
+        requirements: str | None = None,
+        usage_notes: str | None = None,
+    ) -> CustomerInfo:
+        """Change a customer's archive fields (those given; ``...``/``None``: unchanged,
+        but a warranty date given as ``None`` is cleared). One audit event naming what
+        changed, from and to; nothing changed is refused."""
+        tx = self._tx
+        wanted: dict[str, object] = {}
+        if tier is not None:
+            wanted["tier"] = v.text(tier, N_("service tier"), required=True, max_chars=64,
+                                    strip=True)  # fmt: skip
+        for key, day in (("warranty_start", warranty_start), ("warranty_end", warranty_end)):
+            if day is ...:
+                continue
+            if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+                raise ValidationError(f"{key.replace('_', ' ')} must be a date")
+            wanted[key] = day
+        if requirements is not None:
+            wanted["requirements"] = v.text(requirements, N_("requirements"))
+        if usage_notes is not None:
+            wanted["usage_notes"] = v.text(usage_notes, N_("usage notes"))
+        with tx.write() as s:
+            tx.actor(s)
+            row = customer_row(s, name)
+            start = wanted.get("warranty_start", row.warranty_start)
+            end = wanted.get("warranty_end", row.warranty_end)
+            if start and end and end < start:  # type: ignore[operator]
+                raise ValidationError(f"warranty end {end} is before its start {start}")
+            changed = {k: x for k, x in wanted.items() if getattr(row, k) != x}
+            if not changed:
+                raise ValidationError(f"customer {row.name!r}: nothing to change")
+
+            def shown(x: object) -> object:
+                return x.isoformat() if isinstance(x, date) else x
+
+            data = {
+                "customer": row.name,
+                "changed": {k: [shown(getattr(row, k)), shown(x)] for k, x in changed.items()},
+            }
+            for k, x in changed.items():
+                setattr(row, k, x)
+            s.add(row)
+            now = tx.now()
+            tx.event(s, h.CUSTOMER_EDIT, data, at=now, now=now)
+        return self.get(name)
+
+    def archive(self, name: str):
+        """The customer's archive with its service history (``CustomerArchive``)."""
+        from .customer_archive import read_archive
+
+        return read_archive(self._tx, name)
+
     def all(self) -> list[CustomerInfo]:
         """Every customer with its systems and contacts, by name."""
         with self._tx.read() as s:

@@ -39,7 +39,7 @@ from oncall.vocabulary import new_fault_ref
 from . import history as h
 from . import validate as v
 from .errors import StaleVersion, ValidationError
-from .views import SENIORITIES, EngineerInfo
+from .views import SENIORITIES, EngineerInfo, warranty_ended
 
 _FAULTS = Fault.__table__
 _RECORDS = FaultRecordRow.__table__
@@ -213,13 +213,13 @@ class DemoWriter:
         return [row.id for row in conn.execute(stmt, rows)]
 
 
-def read_state(conn: Connection) -> tuple[dict[tuple[str, str], tuple[int, int]], dict]:
-    """(customer, system) -> (customer id, system id), and the fault numbers given out
-    per year."""
+def read_state(conn: Connection) -> tuple[dict[tuple[str, str], tuple], dict]:
+    """(customer, system) -> (customer id, system id, the customer's warranty end), and
+    the fault numbers given out per year."""
     systems = {
-        (customer, system): (cid, sid)
-        for cid, sid, customer, system in conn.execute(
-            select(Customer.id, System.id, Customer.name, System.name).join(
+        (customer, system): (cid, sid, end)
+        for cid, sid, customer, system, end in conn.execute(
+            select(Customer.id, System.id, Customer.name, System.name, Customer.warranty_end).join(
                 Customer, System.customer_id == Customer.id
             )
         )
@@ -245,9 +245,11 @@ class _Faults:
     def log(self, *, customer, system, title, level, channel, symptom, contact, at):
         w = self.w
         when = w._instant(at)
-        year = when.astimezone(w.policy.timezone).year
+        local = when.astimezone(w.policy.timezone)
+        year = local.year
         seq = w._next_number(year)
-        customer_id, system_id = w.systems[(customer, system)]
+        customer_id, system_id, warranty_end = w.systems[(customer, system)]
+        out_of_warranty = warranty_ended(warranty_end, local.date())  # as the verb marks it
         row = dict.fromkeys(c.name for c in _FAULTS.columns if c.name != "id")
         row.update(
             ref=new_fault_ref(year, seq),
@@ -264,6 +266,7 @@ class _Faults:
             reported_by=self.user,
             status="new",
             version=0,
+            out_of_warranty=out_of_warranty,
         )
         fault = _Fault(row)
         data = {
@@ -276,6 +279,8 @@ class _Faults:
             "contact": contact,
             "assignee": None,
         }
+        if out_of_warranty:
+            data["out_of_warranty"] = True
         w._event(fault, self.user, h.LOG, when, data)
         w.faults.append(fault)
         w._by_ref[row["ref"]] = fault

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from oncall.i18n import N_
 from oncall.sla import CHANNELS, evaluate
 from oncall.store.models import Engineer, Fault, FaultCounter, FaultRecordRow, System, WorkEntryRow
-from oncall.vocabulary import new_fault_ref, status_word
+from oncall.vocabulary import RECORD_FIELD_NAMES, new_fault_ref, status_word
 
 from . import history as h
 from . import validate as v
@@ -37,7 +37,7 @@ from .errors import InvalidTransition, NotFound, ValidationError
 from .fault_view import view_in
 from .roster import more_senior
 from .tx import FaultTx, Tx
-from .views import RESPONSE_HOW, SENIORITIES, FaultSummary
+from .views import RESPONSE_HOW, SENIORITIES, FaultSummary, warranty_ended
 
 COUNTERS = FaultCounter.__table__
 _RECORD_FIELDS = ("diagnosis", "handling", "losses", "changes")
@@ -116,8 +116,11 @@ class Faults:
                 assignee = self._tx.engineer(s, assignee).os_user
             now = self._tx.now()
             when = self._tx.past(at, N_("the report time"), now)
-            year = when.astimezone(self._tx.policy.timezone).year
+            local = when.astimezone(self._tx.policy.timezone)
+            year = local.year
             seq = self._next_number(s, year)
+            # Logged all the same, marked: the archive and the report say so.
+            out_of_warranty = warranty_ended(cust.warranty_end, local.date())
             data = {
                 "customer": cust.name,
                 "system": sys_row.name,
@@ -128,6 +131,8 @@ class Faults:
                 "contact": contact,
                 "assignee": assignee,
             }
+            if out_of_warranty:
+                data["out_of_warranty"] = True
             seen = self._tx.seen()
             history = h.fault_history([(h.LOG, when, data)])
             clocks = evaluate(self._tx.policy, history, now, thresholds=seen is not None)
@@ -149,6 +154,7 @@ class Faults:
                 next_breach=clocks.next_breach,
                 next_clock=clocks.next_clock,
                 version=1,
+                out_of_warranty=out_of_warranty,
             )
             s.add(row)
             s.flush()
@@ -159,7 +165,10 @@ class Faults:
             if seen is not None:  # the view of ``Desk.changed``, from this transaction
                 written = self._tx.written(event_id, new.ref, h.LOG, data, when, now)
                 system = (sys_row.product, sys_row.model)
-                seen[new.ref] = view_in(s, new, row.id, symptom, system, [written], clocks, now)
+                seen[new.ref] = view_in(
+                    s, new, row.id, symptom, system, [written], clocks, now,
+                    out_of_warranty=out_of_warranty,
+                )  # fmt: skip
             return new
 
     def _next_number(self, s: Session, year: int) -> int:
@@ -422,7 +431,8 @@ class Faults:
     def close(
         self, ref: str, *, version: int | None, note: str = "", at: datetime | None = None
     ) -> FaultSummary:
-        """Close a resolved fault. Refused while work is open or on-site work unsigned."""
+        """Close a resolved fault. Refused while work is open, on-site work unsigned, or
+        the fault record lacks a field the policy requires for the fault's level."""
         note = v.text(note, N_("note"))
 
         def apply(tx: FaultTx) -> dict:
@@ -445,6 +455,17 @@ class Faults:
                         raise InvalidTransition.of(
                             "onsite_unsigned", entry=row.id, start=self._tx.show(row.started_at)
                         )
+            required = self._tx.policy.required_record(f.level)
+            if required:
+                record = s.get(FaultRecordRow, f.id) or FaultRecordRow(fault_id=f.id)
+                filled = {"symptom": f.symptom, **{k: getattr(record, k) for k in _RECORD_FIELDS}}
+                missing = [k for k in required if not (filled[k] or "").strip()]
+                if missing:
+                    raise InvalidTransition.of(
+                        "record_incomplete",
+                        ref=f.ref,
+                        fields=", ".join(RECORD_FIELD_NAMES[k] for k in missing),
+                    )
             tx.set(status="closed", closed_at=tx.at)
             return {"note": note}
 

@@ -42,6 +42,8 @@ def view_in(
     events: Iterable[EventRow | EventView],
     clocks: FaultClocks,
     now: datetime,
+    *,
+    out_of_warranty: bool = False,
 ) -> FaultView:
     """The view of ``fault`` (row id ``fault_id``; ``system``: its product and model) with
     ``events`` (any order) and ``clocks`` as evaluated at ``now``; reads its record and
@@ -64,4 +66,5 @@ def view_in(
         now=now,
         work=tuple(work_entry(w, fault.ref) for w in work),
         events=tuple(sorted(views, key=lambda e: (e.at, e.id), reverse=True)),
+        out_of_warranty=bool(out_of_warranty),
     )

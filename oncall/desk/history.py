@@ -36,6 +36,7 @@ REOPEN = audit("reopen")
 ENGINEER_ADD = "engineer_add"
 ENGINEER_EDIT = "engineer_edit"
 CUSTOMER_ADD = "customer_add"
+CUSTOMER_EDIT = "customer_edit"
 SYSTEM_ADD = "system_add"
 ALERT_ACK = "alert_ack"
 ALERT_RESEND = "alert_resend"

@@ -204,6 +204,7 @@ class Reads:
                 events,
                 clocks,
                 now,
+                out_of_warranty=fault.out_of_warranty,
             )
 
     def events(self, ref: str | None = None, *, limit: int | None = None) -> list[EventView]:

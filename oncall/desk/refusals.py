@@ -50,6 +50,9 @@ REFUSALS: dict[str, str] = {
     "already_status": N_("{ref} is already {status}"),
     "already_closed": N_("{ref} is already closed"),
     "not_resolved": N_("{ref} is not resolved yet: resolve it first"),
+    "record_incomplete": N_(
+        "{ref} cannot be closed: its fault record lacks {fields} (the policy requires them)"
+    ),
     "not_resolved_or_closed": N_("{ref} is not resolved or closed (it is {status})"),
     # work entries
     "work_signed_off": N_(
@@ -87,4 +90,4 @@ REFUSALS: dict[str, str] = {
 
 # Parameters that are words of the console's vocabulary (translated when shown);
 # ``verb`` is a history verb (``sign_off``), shown as the timeline names it.
-WORD_PARAMS = ("what", "action", "status", "mode", "seniority", "current_seniority")
+WORD_PARAMS = ("what", "action", "status", "mode", "seniority", "current_seniority", "fields")

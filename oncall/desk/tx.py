@@ -388,6 +388,7 @@ class Tx:
                     [*events, written],
                     clocks,
                     now,
+                    out_of_warranty=values["out_of_warranty"],
                 )
             return new, tx
 

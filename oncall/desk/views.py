@@ -42,6 +42,12 @@ class ContactInfo:
     role: str = ""
 
 
+def warranty_ended(end: date | None, day: date) -> bool:
+    """A fault reported on ``day`` (in the desk's zone) is out of warranty: the warranty
+    ended before it. No end date on file: not known to have ended."""
+    return end is not None and day > end
+
+
 @dataclass(frozen=True)
 class CustomerInfo:
     name: str
@@ -50,11 +56,16 @@ class CustomerInfo:
     warranty_end: date | None
     systems: tuple[SystemInfo, ...] = ()
     contacts: tuple[ContactInfo, ...] = ()
+    requirements: str = ""  # what the customer asks of the service (用户需求)
+    usage_notes: str = ""  # how it uses its systems (使用情况)
 
     def in_warranty(self, day: date) -> bool:
         if self.warranty_start is None or self.warranty_end is None:
             return False
         return self.warranty_start <= day <= self.warranty_end
+
+    def warranty_ended(self, day: date) -> bool:
+        return warranty_ended(self.warranty_end, day)
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,7 @@ class FaultView:
     now: datetime
     work: tuple[WorkEntry, ...]  # oldest first
     events: tuple[EventView, ...]  # newest first
+    out_of_warranty: bool = False  # logged after the customer's warranty ended
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from oncall.vocabulary import CHANNELS, CLOCKS
+from oncall.vocabulary import CHANNELS, CLOCKS, RECORD_FIELDS
 
 from .calendar import PACKAGE, CountryData, WorkingCalendar
 from .overrides import OverrideError, Overrides, dates_of, desk_entries, shipped_entries
@@ -36,7 +36,11 @@ _TOP_KEYS = {
     "windows",
     "levels",
     "deadlines",
+    "record_required",
 }
+# Without a ``[record_required]`` table: the whole record for levels 0 and 1 (the
+# contract's 用户专用档案 for the faults that stop or cripple a system).
+DEFAULT_RECORD_REQUIRED = {0: RECORD_FIELDS, 1: RECORD_FIELDS}
 _DEADLINE_KEYS = {
     "clock",
     "levels",
@@ -108,6 +112,12 @@ class Policy:
     further: tuple[FurtherDeadline, ...] = field(default=())
     # How far ahead a year whose working days are not known is warned about.
     calendar_lookahead: timedelta = timedelta(days=60)
+    # The fault record's fields that must be filled before a fault of a level closes.
+    record_required: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def required_record(self, level: int) -> tuple[str, ...]:
+        """The record fields a fault of ``level`` must have filled to be closed."""
+        return self.record_required.get(level, ())
 
     def level(self, number: int) -> Level:
         try:
@@ -355,6 +365,8 @@ def parse_policy(
                 raise r.fail("deadlines", f"two {d.clock} deadlines for level {level}")
             seen.add((d.clock, level))
 
+    record_required = _record_required(r, raw, levels)
+
     return Policy(
         source=source,
         timezone=tz,
@@ -367,7 +379,28 @@ def parse_policy(
         calendars=calendars,
         further=tuple(further),
         calendar_lookahead=timedelta(days=lookahead),
+        record_required=record_required,
     )
+
+
+def _record_required(r: _Reader, raw: dict, levels: dict) -> dict[int, tuple[str, ...]]:
+    """``[record_required]``: level -> the record fields required before closing (a level
+    not listed: none). Without the table, ``DEFAULT_RECORD_REQUIRED`` for the levels there are."""
+    if "record_required" not in raw:
+        return {k: v for k, v in DEFAULT_RECORD_REQUIRED.items() if k in levels}
+    table = r.get(raw, "record_required", "", dict)
+    out: dict[int, tuple[str, ...]] = {}
+    for key, names in table.items():
+        path = f"record_required.{key}"
+        if not key.isdigit() or int(key) not in levels:
+            raise r.fail(path, f"no level {key!r}")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise r.fail(path, f"expected a list of record fields ({', '.join(RECORD_FIELDS)})")
+        unknown = [n for n in names if n not in RECORD_FIELDS]
+        if unknown:
+            raise r.fail(path, f"{unknown[0]!r} is not a record field ({', '.join(RECORD_FIELDS)})")
+        out[int(key)] = tuple(n for n in RECORD_FIELDS if n in names)
+    return dict(sorted(out.items()))
 
 
 def _calendar(

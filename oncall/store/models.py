@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     FetchedValue,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -70,6 +72,9 @@ class Customer(SQLModel, table=True):
     warranty_start: date | None = None  # the date of final acceptance
     warranty_end: date | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # What the customer asks of the service, and how it uses its systems (schema 0006).
+    requirements: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    usage_notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class Contact(SQLModel, table=True):
@@ -136,6 +141,10 @@ class Fault(SQLModel, table=True):
     next_breach: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     next_clock: str | None = Field(default=None, max_length=32)
     version: int = Field(default=1)
+    # Logged after the customer's warranty ended (schema 0006): logged all the same.
+    out_of_warranty: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class FaultCounter(SQLModel, table=True):

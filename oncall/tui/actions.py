@@ -42,6 +42,9 @@ SELECT = "select"  # a form's list field
 CHECKBOX = "checkbox"  # a form's check box
 HELP = "help"
 CONFIRM = "confirm"
+REPORT = "report"  # the fault report's screen
+ARCHIVE = "archive"  # a customer's archive
+CUSTOMERS = "customers"  # the customer list
 
 # What one key press can reach, the focused widget first: two actions with one key
 # in a chain are a clash (the defaults' overlaps, such as Enter on the detail pane,
@@ -54,6 +57,9 @@ CHAINS = (
     (CHECKBOX, FORM, APP),
     (HELP, APP),
     (CONFIRM, APP),
+    (REPORT, APP),
+    (ARCHIVE, APP),
+    (CUSTOMERS, APP),
 )
 
 
@@ -119,6 +125,14 @@ ACTIONS: tuple[Action, ...] = (
     _verb("sign-off", "o", N_("Sign off"), footer=16),
     _verb("close", "c", N_("Close"), footer=17),
     _verb("reopen", "u", N_("Reopen"), footer=18),
+    Action("report", "verb('report')", "P", N_("Report"),
+           N_("Show the fault's report for the customer and write it as a printable page"),
+           (MAIN,), footer=27),
+    Action("archive", "verb('archive')", "C", N_("Customer"),
+           N_("Show the archive of the fault's customer (systems, contacts, service history)"),
+           (MAIN,), footer=28),
+    Action("customers", "verb('customers')", "K", N_("Customers"),
+           N_("List the customers (Enter shows one's archive)"), (MAIN,), footer=29),
     Action("filter", "filter", "f", N_("Filter"),
            N_("Show only some faults (band, level, assignee, text)"), (MAIN,), footer=13),
     Action("clear-filter", "clear_filter", "F", N_("Clear filter"),
@@ -178,6 +192,12 @@ ACTIONS: tuple[Action, ...] = (
     # The help itself and the yes/no question.
     Action("help-close", "close", "escape,q,question_mark", N_("Close"), N_("Close the help"),
            (HELP,), help=False),
+    Action("report-close", "close", "escape,q", N_("Close"), N_("Close the report"),
+           (REPORT,), help=False),
+    Action("archive-close", "close", "escape,q", N_("Close"), N_("Close the archive"),
+           (ARCHIVE,), help=False),
+    Action("customers-close", "close", "escape,q", N_("Close"), N_("Close the customer list"),
+           (CUSTOMERS,), help=False),
     Action("confirm-yes", "answer(True)", "y", N_("Yes"), N_("Yes"), (CONFIRM,), help=False),
     Action("confirm-no", "answer(False)", "n,escape", N_("No"), N_("No"), (CONFIRM,), help=False),
 )

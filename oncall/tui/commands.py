@@ -160,6 +160,75 @@ class AddSystem:
         verbs.open_form(SystemForm(verbs.form_context(), customer))
 
 
+@dataclass(frozen=True)
+class ShowReport:
+    """The fault's report for the customer: shown, and written as a printable page
+    (``report_screen``; read and written on the backend thread)."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        from ..report.files import folder
+        from .report_screen import ReportScreen, make
+
+        fault, screen = verbs.current(), verbs.screen
+        desk = screen.backend.desk
+        if fault is None or desk is None:
+            return
+        try:
+            made = await screen.backend.call(make, desk, fault.ref, folder())
+        except Exception as exc:  # the database out of reach: the header says so too
+            screen.health.failed(exc, write=False)
+            verbs.say(_("No report: {why}").format(why=fmt.safe(str(exc).splitlines()[0])))
+            return
+        screen.app.push_screen(ReportScreen(made))
+
+
+@dataclass(frozen=True)
+class ShowArchive:
+    """The archive of the fault's customer (``archive_screen``; read on the backend thread)."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        fault = verbs.current()
+        if fault is not None:
+            await show_archive(verbs, fault.customer)
+
+
+@dataclass(frozen=True)
+class ShowCustomers:
+    """The customer list (read now); Enter on one shows its archive."""
+
+    async def run(self, verbs: DeskVerbs) -> None:
+        from .archive_screen import CustomersScreen
+
+        screen = verbs.screen
+        if screen.backend.desk is None:
+            return
+        await verbs.fresh_customers()
+        opened = screen.session.opened
+        customers = list(opened.customers) if opened is not None else []
+        now = screen.clock.now()
+        today = now.astimezone(screen.tz).date() if screen.tz else now.date()
+        screen.app.push_screen(
+            CustomersScreen(customers, today, lambda name: show_archive(verbs, name))
+        )
+
+
+async def show_archive(verbs: DeskVerbs, name: str) -> None:
+    """Read customer ``name``'s archive and show it (or say why not)."""
+    from .archive_screen import ArchiveScreen
+
+    screen = verbs.screen
+    desk = screen.backend.desk
+    if desk is None:
+        return
+    try:
+        archive = await screen.backend.call(desk.customers.archive, name)
+    except Exception as exc:
+        screen.health.failed(exc, write=False)
+        verbs.say(_("No archive: {why}").format(why=fmt.safe(str(exc).splitlines()[0])))
+        return
+    screen.app.push_screen(ArchiveScreen(archive, screen.tz))
+
+
 def _signable(view: FaultView) -> bool:
     return any(w.mode == "onsite" and not w.signed for w in view.work)
 
@@ -182,6 +251,9 @@ CLOSE = OnFault(CloseForm)
 REOPEN = OnFault(ReopenForm)
 PAUSE_RESUME = PauseOrResume()
 TAKE = Take()
+REPORT = ShowReport()
+ARCHIVE = ShowArchive()
+CUSTOMERS = ShowCustomers()
 WORK = OnView(WorkForm, next_mode=True)
 WORK_END = OnView(EndWorkForm, needs=_ongoing, missing=N_("{ref} has no work going on."))
 RECORD = OnView(RecordForm)
@@ -211,6 +283,9 @@ KEYS: dict[str, Command] = {
     "sign-off": SIGN_OFF,
     "close": CLOSE,
     "reopen": REOPEN,
+    "report": REPORT,
+    "archive": ARCHIVE,
+    "customers": CUSTOMERS,
 }
 
 # The form each next-step action (``desk.next_step``: a verb's name) opens.

@@ -403,6 +403,10 @@ class DetailPane(ComponentStyles, ScrollView, can_focus=True):
             (_("Level"), self._level(f.level)),
             (_("Channel"), fmt.channel_name(f.channel)),
             (_("Customer"), fmt.safe(f.customer)),
+            *(
+                [(_("Warranty"), _("out of warranty (logged after it ended)"))]
+                * view.out_of_warranty
+            ),  # fmt: skip
             (_("System"), system),
             (_("Contact"), fmt.safe(f.contact) or "-"),
             (_("Assignee"), self._who(f.assignee)),

@@ -185,6 +185,14 @@ def safe(text: str | None) -> str:
     return printable(text or "")
 
 
+def record_fields(words: str) -> str:
+    """``diagnosis process, losses`` (record fields in the desk's English words, the
+    msgids of ``RECORD_FIELD_NAMES``) in the console's words."""
+    from ..desk.next_step import SEPARATOR
+
+    return _(SEPARATOR).join(_(w.strip()) for w in words.split(","))
+
+
 # How the console shows a refusal's parameters that are words (the others as given).
 _REFUSAL_WORDS = {
     "status": _,  # already a status word (``oncall.vocabulary``): its msgid
@@ -194,6 +202,7 @@ _REFUSAL_WORDS = {
     "seniority": seniority_name,
     "current_seniority": seniority_name,
     "verb": verb_name,
+    "fields": record_fields,
 }
 
 

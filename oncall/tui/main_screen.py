@@ -39,7 +39,12 @@ if TYPE_CHECKING:
     from ..desk import FaultView
 
 # The verb keys that need no fault under the cursor (the rest act on that fault).
-NO_FAULT = {("new",), ("add-system",)}
+NO_FAULT = {("new",), ("add-system",), ("customers",)}
+READS = {
+    ("report",),
+    ("archive",),
+    ("customers",),
+}  # verb keys that only read: a read-only console has them
 
 
 class MainScreen(Screen):
@@ -200,8 +205,8 @@ class MainScreen(Screen):
             self._show_keys()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "verb":  # it writes through the desk
-            if self.backend.desk is None or self.read_only:
+        if action == "verb":  # it writes through the desk (the report only reads)
+            if self.backend.desk is None or (self.read_only and parameters not in READS):
                 return None
             if parameters not in NO_FAULT and self.queue.cursor_ref is None:
                 return None

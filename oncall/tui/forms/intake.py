@@ -138,6 +138,19 @@ class IntakeForm(FormScreen):
             return _("Before the report time.")
         return None
 
+    def _warranty_notice(self, values: Values) -> str:
+        """ "Fault logged." and, when the customer's warranty ended before the report (the
+        desk marks the fault so, by the same rule), a warning that says when it ended."""
+        name = values.text("customer")
+        customer = next((c for c in self.ctx.customers if c.name == name), None)
+        at = values.time("at") or self.ctx.clock.now()
+        day = at.astimezone(self.ctx.tz).date() if self.ctx.tz else at.date()
+        if customer is None or not customer.warranty_ended(day):
+            return _("Fault logged.")
+        return _("Fault logged, out of warranty: the warranty of {customer} ended {end}.").format(
+            customer=fmt.safe(customer.name), end=customer.warranty_end
+        )
+
     async def submit(self, values: Values) -> FaultSummary | None:
         fault = await self.ctx.actions.perform(
             lambda desk: desk.faults.log(
@@ -153,7 +166,7 @@ class IntakeForm(FormScreen):
                 responded_at=values.time("responded_at"),
                 responded_via=values.text("responded_via") if values.time("responded_at") else None,
             ),
-            notice=_("Fault logged."),
+            notice=self._warranty_notice(values),
         )
         if fault is not None:
             self.ctx.actions.select_after_reload(fault.ref)
