@@ -153,7 +153,7 @@ class AlertService:
         self.started = asyncio.Event()  # set once start() has planned (and caught up)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.db = DbThread()
-        self.timer = Timer(self.clock, self._job)
+        self.timer = Timer(self.clock, self._job, horizon=2 * self.replan_every)
         self.announcer = Announcer(self)
         self._tasks: set[asyncio.Task] = set()
         self.sender = Sender(self, self._tasks)

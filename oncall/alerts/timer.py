@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -57,9 +57,19 @@ _INSTANCES = 4
 class Timer:
     """The date jobs of the alerts to come; ``job(fault_id)`` is what a due job runs."""
 
-    def __init__(self, clock: Clock, job: Callable[[int], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        job: Callable[[int], Awaitable[None]],
+        horizon: timedelta | None = None,
+    ) -> None:
         self.clock = clock
         self.job = job
+        # Jobs only for plans due within ``horizon``: the service re-plans every open
+        # fault more often than that, and each re-plan arms what has come within it.
+        # A big desk has thousands of alerts to come, most of them days away; a job
+        # costs APScheduler 0.16 ms on the loop (1,221 of them: 196 ms at a start).
+        self.horizon = horizon
         self.real = isinstance(clock, PreciseClock | SystemClock)
         self.scheduler: AsyncIOScheduler | None = None
         self._plans: dict[int, dict[AlertKey, Plan]] = {}
@@ -144,9 +154,12 @@ class Timer:
         for key in old.keys() - new.keys():
             self._cancel(key.job_id)
         now = self.clock.now()
+        latest = now + self.horizon if self.horizon is not None else None
         for key, plan in new.items():
             job = scheduler.get_job(key.job_id)
             if job is None:
+                if latest is not None and plan.planned_at > latest:
+                    continue  # kept in the plans; a later re-plan arms it
                 job = scheduler.add_job(
                     self.job,
                     DateTrigger(run_date=self._run_date(plan.planned_at), timezone=UTC),
