@@ -1,7 +1,8 @@
 """The alert service's only timer: APScheduler's ``AsyncIOScheduler`` on the service's loop.
 
-One date job per alert to come (``Plan``), its id the alert's key
-(``AlertKey.job_id``), kept in memory: the truth is the database. A job
+One date job per alert to come (``Plan``) within the horizon the service gives
+(twice its full re-plan's period), its id the alert's key (``AlertKey.job_id``),
+kept in memory: the truth is the database. A job
 that comes due runs the service's settle step, which fires by the database
 what is due for its fault; a re-plan arms the alerts still to come here
 (``arm``) and fires those it found due itself, from the same read.
