@@ -184,6 +184,9 @@ class ServiceWindow:
     _totals: dict[int, int] = field(default_factory=dict, repr=False)
     _bounds: dict[int, int] = field(default_factory=dict, repr=False)
     years_built: int = field(default=0, repr=False)  # years laid out so far (a cost measure)
+    # The last year an instant fell in, as (its first second, the next year's, the year):
+    # nearly every instant asked about is in the same year as the one before.
+    _last_year: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
 
     def __post_init__(self) -> None:
         if self.always:
@@ -242,6 +245,14 @@ class ServiceWindow:
         return bound
 
     def _year_of(self, t: int) -> int:
+        begin, end, year = self._last_year
+        if begin <= t < end:
+            return year
+        year = self._find_year(t)
+        self._last_year = (self._bound(year), self._bound(year + 1), year)
+        return year
+
+    def _find_year(self, t: int) -> int:
         low, high = ENGINE_YEARS
         if not self._bound(low) <= t < self._bound(high):
             raise ValueError(
