@@ -16,11 +16,11 @@ from datetime import datetime
 from sqlmodel import select
 
 from oncall.sla import evaluate
-from oncall.store.models import AuditEvent, Contact, Fault, System, WorkEntryRow
+from oncall.store.models import AuditEvent, Fault, WorkEntryRow
 
 from . import history as h
 from .convert import customer_info
-from .customers import customer_row
+from .customers import customer_parts
 from .tx import Tx
 from .views import CustomerInfo
 
@@ -89,13 +89,7 @@ class CustomerArchive:
 def read_archive(tx: Tx, name: str) -> CustomerArchive:
     now = tx.now()
     with tx.read() as s:
-        row = customer_row(s, name)
-        systems = s.exec(
-            select(System).where(System.customer_id == row.id).order_by(System.name)
-        ).all()
-        contacts = s.exec(
-            select(Contact).where(Contact.customer_id == row.id).order_by(Contact.id)
-        ).all()
+        row, systems, contacts = customer_parts(s, name)
         info = customer_info(row, systems, contacts)
         names = {x.id: x.name for x in systems}
         faults = s.exec(

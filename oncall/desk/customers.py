@@ -30,6 +30,14 @@ def customer_row(s: Session, name: str) -> Customer:
     return row
 
 
+def customer_parts(s: Session, name: str) -> tuple[Customer, list[System], list[Contact]]:
+    """A customer's row, its systems (by name) and its contacts (as entered); ``NotFound``."""
+    row = customer_row(s, name)
+    systems = s.exec(select(System).where(System.customer_id == row.id).order_by(System.name))
+    contacts = s.exec(select(Contact).where(Contact.customer_id == row.id).order_by(Contact.id))
+    return row, list(systems), list(contacts)
+
+
 def _system_taken(customer: str, system: str) -> DeskError:
     return ValidationError.of("system_taken", customer=repr(customer), system=repr(system))
 
@@ -208,11 +216,5 @@ class Customers:
     def get(self, name: str) -> CustomerInfo:
         """One customer with its systems and contacts (``NotFound``)."""
         with self._tx.read() as s:
-            row = customer_row(s, name)
-            systems = s.exec(
-                select(System).where(System.customer_id == row.id).order_by(System.name)
-            ).all()
-            contacts = s.exec(
-                select(Contact).where(Contact.customer_id == row.id).order_by(Contact.id)
-            ).all()
+            row, systems, contacts = customer_parts(s, name)
         return customer_info(row, systems, contacts)
