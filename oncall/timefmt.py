@@ -86,3 +86,15 @@ def stored_instant(value: Any) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+def event_details(data: dict[str, Any], tz: tzinfo) -> str:
+    """An audit event's data on one line, ``key=value``, the stored instants in the
+    desk's zone, empty values left out (``oncall fault history``, the fault report)."""
+    parts = []
+    for key, value in data.items():
+        if value is None or value == "":
+            continue
+        at = stored_instant(value)
+        parts.append(f"{key}={show(at, tz) if at else value}")
+    return " ".join(parts)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ..text import cell_width, printable, table
-from ..timefmt import iso, show, span, stored_instant
+from ..timefmt import event_details, iso, show, span, stored_instant
 from ..vocabulary import fault_ref, status_word
 from .common import unknown_year_line, unknown_years_of
 from .context import Ctx
@@ -133,7 +133,9 @@ def show_fault(args: argparse.Namespace, ctx: Ctx) -> int:
         print("Work: none yet")
     print()
     print("Events (newest first)")
-    rows = [[show(e.at, tz), _who(e), e.verb, short(_data(e.data, tz), 60)] for e in view.events]
+    rows = [
+        [show(e.at, tz), _who(e), e.verb, short(event_details(e.data, tz), 60)] for e in view.events
+    ]
     print(table(["at", "user", "verb", "details"], rows))
     return 0
 
@@ -208,22 +210,10 @@ def _signoff(w, tz) -> str:
     return "pending"
 
 
-_instant_in = stored_instant
-
-
 def _event_json(event, tz) -> dict[str, Any]:
     out = jsonable(event, tz)
     out["data"] = {
-        k: iso(at, tz) if (at := _instant_in(v)) else jsonable(v, tz) for k, v in event.data.items()
+        k: iso(at, tz) if (at := stored_instant(v)) else jsonable(v, tz)
+        for k, v in event.data.items()
     }
     return out
-
-
-def _data(data: dict[str, Any], tz) -> str:
-    parts = []
-    for key, value in data.items():
-        if value is None or value == "":
-            continue
-        at = _instant_in(value)
-        parts.append(f"{key}={show(at, tz) if at else value}")
-    return " ".join(parts)

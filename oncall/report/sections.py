@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..i18n import N_, _
-from ..timefmt import show, stored_instant
+from ..timefmt import event_details, show
 from ..vocabulary import CHANNEL_NAMES, CLOCK_NAMES, MODE_NAMES, STATUS_NAMES
 from .fault import ClockResult, FaultReport
 
@@ -201,7 +201,7 @@ def sections(r: FaultReport) -> list[Section]:
                 at(e.logged_at),
                 e.user if not e.real_user or e.real_user == e.user else f"{e.user} ({e.real_user})",
                 e.verb,
-                _details(e.data, r),
+                event_details(e.data, r.tz),
             )
             for e in r.audit
         ),
@@ -220,13 +220,3 @@ def sections(r: FaultReport) -> list[Section]:
         Section(_("On-site service reports"), tuple(onsite)),
         Section(_("Audit trail"), (audit,)),
     ]
-
-
-def _details(data, r: FaultReport) -> str:
-    parts = []
-    for key, value in data.items():
-        if value is None or value == "":
-            continue
-        when = stored_instant(value)
-        parts.append(f"{key}={show(when, r.tz) if when else value}")
-    return " ".join(parts)
