@@ -20,6 +20,7 @@ from alerts_support import (  # noqa: F401  (fixtures)
     wait_until,
 )
 from apscheduler.triggers.date import DateTrigger
+from catchup_support import morning_calls
 
 from oncall.alerts import settle
 from oncall.desk import Desk
@@ -398,15 +399,7 @@ async def test_alerts_due_together_fire_in_one_read_of_the_database(
 ):
     """Four respond breaches missed while nothing ran: one read of every open fault,
     which fires the four in one batch (no job each)."""
-    for n in range(4):
-        desk.faults.log(
-            customer="华东电网",
-            system="EMS",
-            title=f"fault {n}",
-            level=1,
-            channel="phone",
-            at=clock.now().replace(hour=1),
-        )
+    morning_calls(desk, clock, 4)
     clock.set(BREACH + H)
     steps: list[set[int] | None] = []
     real_replan = settle.replan

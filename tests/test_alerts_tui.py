@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from alerts_support import BREACH, CRITICAL, WARNING, alert_rows, started, wait_until
+from catchup_support import morning_calls
 from desk_support import log_fault, one_customer_desk
 from sqlalchemy import select
 from tui_support import make_app, settle
@@ -366,17 +367,7 @@ async def test_a_withdrawn_alert_is_a_one_line_toast(desk, clock, fault, languag
 
 
 async def test_a_burst_of_withdrawn_alerts_is_one_toast(desk, clock):
-    refs = [
-        desk.faults.log(
-            customer="华东电网",
-            system="EMS",
-            title=f"fault {n}",
-            level=1,
-            channel="phone",
-            at=clock.now().replace(hour=1),
-        ).ref
-        for n in range(4)
-    ]
+    refs = morning_calls(desk, clock, 4)
     app = make_app(desk, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         seen = Seen(app)
